@@ -1,0 +1,7 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site_chrome(request: HttpRequest) -> dict[str, object]:
+    """What every reader page's header and footer need."""
+    return {"site_name": settings.DATELINE_SITE_NAME, "site_url": settings.SITE_URL}

@@ -1,0 +1,97 @@
+"""Newsroom state changes: setting up a site's front page and publishing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
+
+from dateline.newsroom.models import HomePage
+
+WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
+
+
+@transaction.atomic
+def home_page_ensure(*, title: str, tagline: str = "") -> HomePage:
+    """Return the default site's HomePage, creating it (and the site) if missing.
+
+    Wagtail's first migration leaves a placeholder welcome page as the site
+    root; it is replaced if it is still untouched.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None and isinstance(site.root_page.specific, HomePage):
+        return site.root_page.specific
+    tree_root = _wagtail_roots_ensure()
+    welcome = next(
+        (
+            page
+            for page in tree_root.get_children()
+            if page.specific_class is Page
+            and page.title == WAGTAIL_WELCOME_TITLE
+            and page.numchild == 0
+        ),
+        None,
+    )
+    home = HomePage(title=title, slug="home", tagline=tagline)
+    if welcome is not None:
+        if site is not None and site.root_page_id == welcome.pk:
+            site.root_page = tree_root  # detach before the delete cascades
+            site.save(update_fields=["root_page"])
+        welcome.delete()
+        tree_root.refresh_from_db()
+    if tree_root.get_children().filter(slug="home").exists():
+        home.slug = "front-page"
+    tree_root.add_child(instance=home)
+    home.save_revision().publish()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=title,
+        )
+    else:
+        site.root_page = home
+        site.site_name = site.site_name or title
+        site.save(update_fields=["root_page", "site_name"])
+    return home
+
+
+def _wagtail_roots_ensure() -> Page:
+    """The page tree's root, with the root collection and default locale.
+
+    Wagtail's migrations create these; a flushed database (``manage.py
+    flush``, transactional tests) has lost them, so they are recreated.
+    """
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is not None:
+        return root
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=language)
+    root = Page(
+        title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)
+    )
+    return Page.add_root(instance=root)
+
+
+def page_publish(*, page: Page, published_at: dt.datetime | None = None) -> Page:
+    """Publish ``page``'s current state as a revision, optionally back-dated.
+
+    Back-dating sets both first and last publication time; it is for imports
+    and demo content whose stories were published before they arrived here.
+    """
+    revision = page.save_revision()
+    revision.publish()
+    if published_at is not None:
+        type(page).objects.filter(pk=page.pk).update(
+            first_published_at=published_at, last_published_at=published_at
+        )
+        page.first_published_at = page.last_published_at = published_at
+    return page

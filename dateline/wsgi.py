@@ -1,0 +1,15 @@
+"""WSGI entry point, for servers that do not speak ASGI."""
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
+
+from dateline.config import ConfigError
+
+try:
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+except ConfigError as exc:
+    sys.exit(f"dateline: {exc}")

@@ -1,0 +1,150 @@
+"""Fixtures every Dateline test can use.
+
+``pytest`` runs on the embedded default (SQLite); ``pytest --db=postgres``
+runs the same tests on a throwaway PostgreSQL server started from the
+machine's binaries. What cannot run here (no PostgreSQL, Redis or Chromium
+installed) is skipped with a loud reason, or fails when the matching
+DATELINE_REQUIRE_* variable is set, as CI does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dateline.testing import pytest_plugin
+from dateline.testing.servers import (
+    ServerUnavailable,
+    ThrowawayPostgres,
+    ThrowawayRedis,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+
+
+def _required(what: str) -> bool:
+    return os.environ.get(f"DATELINE_REQUIRE_{what}", "") not in {"", "0"}
+
+
+def _unavailable(what: str, reason: str) -> None:
+    message = f"{what} NOT AVAILABLE, TESTS SKIPPED: {reason}"
+    if _required(what.upper()):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> Iterator[ThrowawayPostgres]:
+    """The suite's server under ``--db=postgres``, else a server of its own."""
+    shared = pytest_plugin.postgres_server()
+    if shared is not None:
+        yield shared
+        return
+    try:
+        server = ThrowawayPostgres()
+    except ServerUnavailable as exc:
+        _unavailable("PostgreSQL", str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    try:
+        server = ThrowawayRedis()
+    except ServerUnavailable as exc:
+        _unavailable("Redis", str(exc))
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Every test starts with an empty cache (Wagtail caches image renditions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, settings: Any) -> Path:
+    """A private data folder (media, outbox) for one test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+    return tmp_path
+
+
+@pytest.fixture
+def site(db: None, settings: Any, tmp_path: Path) -> Any:
+    """An empty newsroom: the default site with its home page and nothing else."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from dateline.newsroom import actions
+
+    return actions.home_page_ensure(title="Dateline", tagline="Test site")
+
+
+@pytest.fixture
+def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    """The demo newsroom, as ``make run`` loads it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from dateline.newsroom.demo.loader import load_demo
+
+    return load_demo()
+
+
+# --- browser ---------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        _unavailable(
+            "Browser", f"{CHROMIUM} not found; install Debian's 'chromium' package"
+        )
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # ORM calls are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,44 @@
+"""The demo newsroom that `make run` loads on first start."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from wagtail.images.models import Image
+
+from dateline.newsroom.models import ArticlePage, AuthorPage, HomePage, SectionPage
+
+
+def counts() -> dict[str, int]:
+    return {
+        "articles": ArticlePage.objects.count(),
+        "sections": SectionPage.objects.count(),
+        "authors": AuthorPage.objects.count(),
+        "homes": HomePage.objects.count(),
+        "images": Image.objects.count(),
+    }
+
+
+def test_demo_has_the_reference_shape(demo):
+    articles = list(ArticlePage.objects.live())
+    assert len(articles) == 6
+    assert SectionPage.objects.count() == 2
+    assert AuthorPage.objects.filter(short_bio__gt="").count() == 2
+    assert len({a.dateline_time_zone for a in articles}) == 6
+    kinds = {block.block_type for a in articles for block in a.body}
+    assert {"paragraph", "video", "map", "quote", "heading"} <= kinds
+    assert all(a.author_id for a in articles)
+
+
+def test_loading_the_demo_twice_changes_nothing(demo, capsys):
+    before = counts()
+    call_command("load_demo")
+    assert counts() == before
+    assert "0 of 6 articles created" in capsys.readouterr().out
+
+
+def test_demo_articles_were_filed_at_their_local_clock_times(demo):
+    beirut = ArticlePage.objects.get(
+        slug="night-of-strikes-leaves-southern-suburbs-dark"
+    )
+    assert beirut.dateline_text == "BEIRUT, LEBANON (10:15 P.M.) –"
+    assert beirut.first_published_at > beirut.filed_at

@@ -1,0 +1,49 @@
+"""The production parts that configuration switches on: Redis cache and mail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.cache import caches
+from django.test import override_settings
+
+from dateline import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_redis_url_gives_a_working_shared_cache(redis_url, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    with override_settings(CACHES={"default": config.cache()}):
+        cache = caches["default"]
+        cache.set("dateline-test", {"n": 1}, 30)
+        assert cache.get("dateline-test") == {"n": 1}
+        assert cache.incr("counter", 1) if cache.add("counter", 0) else True
+        import redis
+
+        raw = redis.Redis.from_url(redis_url)
+        assert any(b"dateline-test" in key for key in raw.keys("*"))
+
+
+def test_mail_is_written_to_the_outbox_folder(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "EMAIL_URL"}
+    }
+    env["DATELINE_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "sendtestemail", "reader@example.org"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    written = list((tmp_path / "outbox").iterdir())
+    assert len(written) == 1
+    assert "To: reader@example.org" in written[0].read_text()
