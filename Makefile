@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format unit-tests pg-tests install lock clean bench
+.PHONY: run test check format install lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,8 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# Links the site prints (admin URL) follow HOST and PORT unless set explicitly.
+run: export DATELINE_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py bootstrap
 	$(BIN)/python -m dateline serve --host $(HOST) --port $(PORT)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from dateline import config
+from dateline.testing.processes import dateline_env, run_dateline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,24 +138,17 @@ def test_secret_key_is_generated_once_and_kept(clean_env, tmp_path):
         config.secret_key(tmp_path)
 
 
-def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, **env}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def _run(
+    args: list[str], data_dir: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return run_dateline(args, dateline_env(data_dir, **env), timeout=120)
 
 
 @pytest.mark.parametrize(
     "entry", [["manage.py", "check"], ["-m", "dateline", "check-config"]]
 )
 def test_start_up_with_malformed_url_stops_with_one_line(tmp_path, entry):
-    result = _run(entry, DATABASE_URL="postgres//oops", DATELINE_DATA_DIR=str(tmp_path))
+    result = _run(entry, tmp_path, DATABASE_URL="postgres//oops")
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -165,14 +157,8 @@ def test_start_up_with_malformed_url_stops_with_one_line(tmp_path, entry):
 
 
 def test_asgi_application_with_malformed_redis_url_stops_with_one_line(tmp_path):
-    result = _run(
-        ["-c", "import dateline.asgi"],
-        REDIS_URL="memcached://x",
-        DATELINE_DATA_DIR=str(tmp_path),
-    )
+    result = _run(["-c", "import dateline.asgi"], tmp_path, REDIS_URL="memcached://x")
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines() == [
-        line
-        for line in result.stderr.strip().splitlines()
-        if line.startswith("dateline: REDIS_URL")
-    ]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("dateline: REDIS_URL is not a Redis URL")

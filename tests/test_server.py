@@ -6,18 +6,16 @@ throwaway PostgreSQL server.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from dateline.testing.processes import ROOT, dateline_env, run_dateline
 from dateline.testing.servers import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.server
 
 
@@ -31,9 +29,7 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def server_env(request, tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["DATELINE_DATA_DIR"] = str(tmp_path)
-    env.pop("DATABASE_URL", None)
+    env = dateline_env(tmp_path, drop=("DATABASE_URL",))
     if request.config.getoption("--db") == "postgres":
         server = request.getfixturevalue("postgres_server")
         env["DATABASE_URL"] = server.create_database(f"serve_{free_port()}")
@@ -41,14 +37,7 @@ def server_env(request, tmp_path) -> dict[str, str]:
 
 
 def test_production_server_serves_the_demo(server_env):
-    bootstrap = subprocess.run(
-        [sys.executable, "manage.py", "bootstrap"],
-        cwd=ROOT,
-        env=server_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    bootstrap = run_dateline(["manage.py", "bootstrap"], server_env)
     assert bootstrap.returncode == 0, bootstrap.stderr
     assert "password:" in bootstrap.stdout
     port = free_port()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.core.cache import caches
 from django.test import override_settings
 
 from dateline import config
+from dateline.testing.processes import dateline_env, run_dateline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,19 +27,9 @@ def test_redis_url_gives_a_working_shared_cache(redis_url, monkeypatch):
 
 
 def test_mail_is_written_to_the_outbox_folder(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "EMAIL_URL"}
-    }
-    env["DATELINE_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "sendtestemail", "reader@example.org"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_dateline(
+        ["manage.py", "sendtestemail", "reader@example.org"],
+        dateline_env(tmp_path, drop=("EMAIL_URL",)),
     )
     assert result.returncode == 0, result.stderr
     written = list((tmp_path / "outbox").iterdir())
