@@ -10,8 +10,6 @@ import pytest
 from dateline import config
 from dateline.testing.processes import dateline_env, run_dateline
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.cache import caches
 from django.test import override_settings
 
 from dateline import config
 from dateline.testing.processes import dateline_env, run_dateline
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_redis_url_gives_a_working_shared_cache(redis_url, monkeypatch):
