@@ -60,6 +60,13 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be one of true/false/1/0/yes/no (got {raw!r})")
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = env_str(name, default) or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

@@ -26,6 +26,7 @@ CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 INSTALLED_APPS = [
     "dateline.core",
     "dateline.newsroom",
+    "dateline.discussion",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -112,6 +116,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Reader accounts (django-allauth): sign up with a verified email address,
+# sign in with username or email, reset a forgotten password by email.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{config.env_str('DATELINE_SITE_NAME', 'Dateline')}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+
+# The discussion (see dateline/discussion/conf.py for what each means).
+DATELINE_COMMENTS_MAX_DEPTH = config.env_int(
+    "DATELINE_COMMENTS_MAX_DEPTH", 3, minimum=1
+)
+DATELINE_COMMENTS_READ_MORE_CHARS = config.env_int(
+    "DATELINE_COMMENTS_READ_MORE_CHARS", 500
+)
+DATELINE_COMMENTS_EDIT_WINDOW_MINUTES = config.env_int(
+    "DATELINE_COMMENTS_EDIT_WINDOW_MINUTES", 15
+)
+DATELINE_COMMENTS_MAX_LENGTH = config.env_int("DATELINE_COMMENTS_MAX_LENGTH", 5000)
+DATELINE_COMMENTS_PAGE_SIZE = config.env_int(
+    "DATELINE_COMMENTS_PAGE_SIZE", 20, minimum=1
+)
+DATELINE_COMMENTS_REPLIES_PER_ROOT = config.env_int(
+    "DATELINE_COMMENTS_REPLIES_PER_ROOT", 10, minimum=1
+)
+DATELINE_COMMENTS_DEFAULT_SORT = config.env_choice(
+    "DATELINE_COMMENTS_DEFAULT_SORT", "best", ["best", "newest", "oldest", "replies"]
+)
+# Anonymous article pages and thread payloads are cached this long at most;
+# a new comment, edit or vote replaces them at once.
+DATELINE_PAGE_CACHE_SECONDS = config.env_int("DATELINE_PAGE_CACHE_SECONDS", 300)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # storage and internals; readers see DATELINE_DISPLAY_TIME_ZONE

@@ -5,12 +5,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from dateline.core import views as core_views
+from dateline.discussion.api import api
 from dateline.newsroom import views as newsroom_views
 from dateline.newsroom.feeds import SiteAtomFeed, SiteFeed
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("dateline.discussion.urls")),
     path("search/", newsroom_views.search, name="search"),
     path("tags/<slug:slug>/", newsroom_views.tag, name="tag"),
     path("feeds/rss.xml", SiteFeed(), name="feed-rss"),

@@ -148,3 +148,78 @@ def artifacts_dir() -> Path:
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- discussion personas -----------------------------------------------------
+
+
+def _user(username: str, **extra: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@example.test",
+        password="pw-for-tests-9",
+        **extra,
+    )
+
+
+@pytest.fixture
+def a_member(db: None) -> Any:
+    return _user("reader_one", first_name="Noor", last_name="Haddad")
+
+
+@pytest.fixture
+def another_member(db: None) -> Any:
+    return _user("reader_two")
+
+
+@pytest.fixture
+def a_moderator(db: None) -> Any:
+    from django.contrib.auth.models import Group, Permission
+
+    user = _user("mod_one")
+    group, _created = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        Permission.objects.get(
+            codename="change_comment", content_type__app_label="discussion"
+        )
+    )
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def article_author(db: None) -> Any:
+    return _user("writer", first_name="Ida", last_name="Marlow")
+
+
+@pytest.fixture
+def article(site: Any, article_author: Any) -> Any:
+    """One published article whose author has a reader account."""
+    from dateline.newsroom.models import ArticlePage, AuthorPage, SectionPage
+
+    section = SectionPage(title="World", slug="world")
+    site.add_child(instance=section)
+    author = AuthorPage(
+        title="Ida Marlow", slug="ida", short_bio="Reporter.", user=article_author
+    )
+    site.add_child(instance=author)
+    page = ArticlePage(
+        title="Bridge reopens",
+        slug="bridge-reopens",
+        standfirst="Traffic flows again.",
+        author=author,
+        dateline_place="Oslo, Norway",
+        dateline_time_zone="Europe/Oslo",
+        body=[("paragraph", "<p>The bridge reopened.</p>")],
+    )
+    section.add_child(instance=page)
+    return page
+
+
+@pytest.fixture
+def thread(article: Any) -> Any:
+    from dateline.discussion import actions
+
+    return actions.thread_ensure(article=article)

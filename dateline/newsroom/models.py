@@ -266,8 +266,19 @@ class ArticlePage(Page):
         return parent.specific if parent else None
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        from dateline.discussion import views as discussion
         from dateline.newsroom import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.article_page_for_reader(self, request))
+        context.update(discussion.thread_context(request, self))
         return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        from dateline.discussion import views as discussion
+
+        return discussion.article_response(
+            request,
+            self,
+            lambda: super(ArticlePage, self).serve(request, *args, **kwargs),
+        )

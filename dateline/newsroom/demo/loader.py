@@ -13,6 +13,7 @@ from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
 from dateline.core import timefmt
+from dateline.discussion.demo import load_demo_threads
 from dateline.newsroom import actions
 from dateline.newsroom.demo import content, images
 from dateline.newsroom.models import (
@@ -122,6 +123,7 @@ def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
         authors[spec["slug"]] = author
 
     created = 0
+    by_slug: dict[str, ArticlePage] = {}
     top: list[tuple[int, ArticlePage]] = []
     for position, spec in enumerate(content.ARTICLES):
         section = sections[spec["section"]]
@@ -153,6 +155,7 @@ def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
             section.add_child(instance=article)
             actions.page_publish(page=article, published_at=published_at)
             created += 1
+        by_slug[spec["slug"]] = article
         if spec["top"]:
             top.append((spec["top"], article))
 
@@ -163,4 +166,9 @@ def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
             for rank, article in sorted(top, key=lambda t: t[0])
         ]
         actions.page_publish(page=home)
-    return {"articles_created": created, "articles": len(content.ARTICLES)}
+    comments = load_demo_threads(by_slug, authors)
+    return {
+        "articles_created": created,
+        "articles": len(content.ARTICLES),
+        "comments_created": comments,
+    }

@@ -1,0 +1,453 @@
+"""Every change to a discussion: one function each, the only write path.
+
+The HTML views, the API, the demo loader and the tests call these. Each owns
+its transaction, keeps the counters exact with ``F()`` updates, bumps the
+thread's ``version`` (which retires cached pages at once) and raises a
+:class:`~dateline.core.errors.DatelineError` with a stable code when it
+refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.models import Page
+
+from dateline.core.errors import Conflict, InvalidInput, PermissionDenied
+from dateline.discussion import conf, rendering
+from dateline.discussion.models import (
+    Comment,
+    CommentRevision,
+    Report,
+    Thread,
+    Vote,
+    path_segment,
+    wilson_lower_bound,
+)
+
+# --- identities ------------------------------------------------------------
+
+
+def guest_key_new() -> str:
+    """A fresh browser key: the secret that lets a guest edit their comments."""
+    return secrets.token_urlsafe(32)
+
+
+def guest_key_hash(key: str | None) -> str:
+    return hashlib.sha256(key.encode()).hexdigest() if key else ""
+
+
+@dataclass(frozen=True)
+class GuestIdentity:
+    name: str
+    email: str = ""
+    key: str = ""
+
+
+def _member(actor: Any) -> Any:
+    """The acting user if signed in, else None."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor
+    return None
+
+
+def can_moderate(user: Any) -> bool:
+    return bool(
+        _member(user)
+        and (user.is_superuser or user.has_perm("discussion.change_comment"))
+    )
+
+
+# --- threads -----------------------------------------------------------------
+
+
+def thread_ensure(*, article: Page) -> Thread:
+    """The article's thread, created on first use."""
+    thread, _created = Thread.objects.get_or_create(
+        article=article, defaults={"title": article.title[:255]}
+    )
+    return thread
+
+
+def thread_for_url_ensure(*, url: str, title: str = "") -> Thread:
+    thread, _created = Thread.objects.get_or_create(
+        url=url, defaults={"title": title[:255]}
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_close(*, actor: Any, thread: Thread, closed: bool = True) -> Thread:
+    if actor is not None and not can_moderate(actor):
+        raise PermissionDenied(_("Only editors and moderators can close a thread."))
+    Thread.objects.filter(pk=thread.pk).update(
+        is_closed=closed, version=F("version") + 1
+    )
+    thread.refresh_from_db()
+    return thread
+
+
+def _thread_changed(thread_id: int, **counters: Any) -> None:
+    Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
+
+
+# --- validation --------------------------------------------------------------
+
+
+def _checked_body(body: str) -> rendering.Rendered:
+    body = body.strip()
+    if not body:
+        raise InvalidInput(
+            _("Write something before posting."),
+            code="empty",
+            fields={"body": _("This field is required.")},
+        )
+    if len(body) > conf.max_length():
+        message = ngettext(
+            "Comments can be at most %(limit)d character long "
+            "(this one has %(count)d).",
+            "Comments can be at most %(limit)d characters long "
+            "(this one has %(count)d).",
+            conf.max_length(),
+        ) % {"limit": conf.max_length(), "count": len(body)}
+        raise InvalidInput(message, code="too_long", fields={"body": message})
+    rendered = rendering.render_comment(body, read_more_chars=conf.read_more_chars())
+    if rendered.text_length < conf.min_length():
+        message = ngettext(
+            "Comments need at least %(limit)d character of text.",
+            "Comments need at least %(limit)d characters of text.",
+            conf.min_length(),
+        ) % {"limit": conf.min_length()}
+        raise InvalidInput(message, code="too_short", fields={"body": message})
+    return rendered
+
+
+def _checked_guest(guest: GuestIdentity | None) -> GuestIdentity:
+    if guest is None:
+        raise PermissionDenied(
+            _("Sign in or give a name to post as a guest."), code="name_required"
+        )
+    name = " ".join(guest.name.split())
+    if not name:
+        raise InvalidInput(
+            _("Give a name to post as a guest."),
+            code="name_required",
+            fields={"name": _("This field is required.")},
+        )
+    if len(name) > conf.name_max_length():
+        message = _("Names can be at most %(limit)d characters long.") % {
+            "limit": conf.name_max_length()
+        }
+        raise InvalidInput(message, code="name_too_long", fields={"name": message})
+    email = guest.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("That email address does not look right.")
+            raise InvalidInput(
+                message, code="invalid_email", fields={"email": message}
+            ) from None
+    return GuestIdentity(name=name, email=email, key=guest.key)
+
+
+# --- posting -------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    actor: Any,
+    thread: Thread,
+    body: str,
+    parent: Comment | None = None,
+    guest: GuestIdentity | None = None,
+    created_at: dt.datetime | None = None,
+) -> Comment:
+    """Publish a comment (a reply when ``parent`` is given).
+
+    ``actor`` is the signed-in member; without one, ``guest`` names the
+    writer and carries the browser key that may later edit or delete it.
+    ``created_at`` is for importers and the demo; posting uses now.
+    """
+    member = _member(actor)
+    rendered = _checked_body(body)
+    identity = None if member else _checked_guest(guest)
+
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.is_closed:
+        raise Conflict(
+            _("This discussion is closed; no new comments are accepted."),
+            code="thread_closed",
+        )
+    if parent is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        if parent.thread_id != thread.pk:
+            raise InvalidInput(
+                _("You can only reply to a comment in the same discussion."),
+                code="wrong_thread",
+            )
+        if parent.is_deleted:
+            raise Conflict(
+                _("That comment was deleted; it can no longer be replied to."),
+                code="parent_deleted",
+            )
+
+    comment = Comment.objects.create(
+        thread=thread,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        author=member,
+        guest_name=identity.name if identity else "",
+        guest_email=identity.email if identity else "",
+        guest_key_hash=guest_key_hash(identity.key) if identity else "",
+        body=body.strip(),
+        body_html=rendered.html,
+        excerpt_html=rendered.excerpt_html,
+        created_at=created_at or timezone.now(),
+    )
+    # Ids only grow, so the path orders a branch chronologically per level.
+    segment = path_segment(comment.pk)
+    if parent is None:
+        comment.root_id = comment.pk
+        comment.path = segment
+    else:
+        comment.root_id = parent.root_id
+        comment.path = f"{parent.path}/{segment}"
+    Comment.objects.filter(pk=comment.pk).update(
+        root_id=comment.root_id, path=comment.path
+    )
+
+    if parent is None:
+        _thread_changed(
+            thread.pk,
+            comment_count=F("comment_count") + 1,
+            top_level_count=F("top_level_count") + 1,
+        )
+    else:
+        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        Comment.objects.filter(pk=parent.root_id or parent.pk).update(
+            branch_count=F("branch_count") + 1
+        )
+        _thread_changed(thread.pk, comment_count=F("comment_count") + 1)
+    return comment
+
+
+def _check_writer(comment: Comment, actor: Any, guest_key: str | None) -> None:
+    member = _member(actor)
+    if member is not None and comment.author_id == member.pk:
+        return
+    if (
+        member is None
+        and comment.author_id is None
+        and guest_key
+        and secrets.compare_digest(comment.guest_key_hash, guest_key_hash(guest_key))
+    ):
+        return
+    raise PermissionDenied(
+        _("Only the person who wrote this comment can change it."), code="not_writer"
+    )
+
+
+def edit_window_open(comment: Comment, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) < comment.created_at + conf.edit_window()
+
+
+@transaction.atomic
+def comment_edit(
+    *, actor: Any, comment: Comment, body: str, guest_key: str | None = None
+) -> Comment:
+    """Replace the text of one's own comment within the edit window."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    _check_writer(comment, actor, guest_key)
+    if comment.is_deleted:
+        raise Conflict(_("This comment was deleted."), code="deleted")
+    if not edit_window_open(comment):
+        minutes = int(conf.edit_window().total_seconds() // 60)
+        raise Conflict(
+            ngettext(
+                "Comments can only be edited in the first %(minutes)d minute.",
+                "Comments can only be edited in the first %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="edit_window_closed",
+        )
+    rendered = _checked_body(body)
+    now = timezone.now()
+    if body.strip() == comment.body:
+        return comment
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_at=now,
+    )
+    comment.body = body.strip()
+    comment.body_html = rendered.html
+    comment.excerpt_html = rendered.excerpt_html
+    comment.edited_at = now
+    comment.save(update_fields=["body", "body_html", "excerpt_html", "edited_at"])
+    _thread_changed(comment.thread_id)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(
+    *, actor: Any, comment: Comment, guest_key: str | None = None
+) -> Comment:
+    """Soft-delete: the text goes, the place in the tree stays for replies."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not can_moderate(actor):
+        _check_writer(comment, actor, guest_key)
+    if comment.is_deleted:
+        return comment
+    now = timezone.now()
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_at=now,
+    )
+    comment.status = Comment.Status.DELETED
+    comment.deleted_at = now
+    comment.body = ""
+    comment.body_html = ""
+    comment.excerpt_html = ""
+    comment.save(
+        update_fields=["status", "deleted_at", "body", "body_html", "excerpt_html"]
+    )
+    counters: dict[str, Any] = {"comment_count": F("comment_count") - 1}
+    if comment.parent_id is None:
+        if comment.reply_count == 0:
+            # A deleted comment without replies leaves the listing.
+            counters["top_level_count"] = F("top_level_count") - 1
+    else:
+        Comment.objects.filter(pk=comment.root_id or comment.pk).update(
+            branch_count=F("branch_count") - 1
+        )
+    _thread_changed(comment.thread_id, **counters)
+    return comment
+
+
+# --- votes -------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_vote(*, actor: Any, comment: Comment, value: int) -> Comment:
+    """Set the member's vote on a comment: 1 up, -1 down, 0 withdraws it.
+
+    Guests cannot vote: one vote per person needs an account.
+    """
+    member = _member(actor)
+    if member is None:
+        raise PermissionDenied(
+            _("Sign in to vote: votes count once per member."), code="login_required"
+        )
+    if value not in (-1, 0, 1):
+        raise InvalidInput(_("A vote is up (1), down (-1) or none (0)."))
+    if comment.author_id == member.pk:
+        raise PermissionDenied(
+            _("You cannot vote on your own comment."), code="own_comment"
+        )
+    if comment.is_deleted:
+        raise Conflict(_("This comment was deleted."), code="deleted")
+
+    # Lock the comment row first: every vote on it queues here, so the
+    # counters and the Wilson score below are computed from exact values.
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    existing = Vote.objects.filter(comment=comment, voter=member).first()
+    old = existing.value if existing else 0
+    if old == value:
+        return comment
+    if existing is None:
+        try:
+            with transaction.atomic():
+                Vote.objects.create(
+                    comment=comment,
+                    voter=member,
+                    value=value,
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("Your vote is already being counted; try again."),
+                code="vote_in_progress",
+            ) from None
+    elif value == 0:
+        existing.delete()
+    else:
+        Vote.objects.filter(pk=existing.pk).update(value=value)
+
+    up = (value == 1) - (old == 1)
+    down = (value == -1) - (old == -1)
+    Comment.objects.filter(pk=comment.pk).update(
+        upvotes=F("upvotes") + up,
+        downvotes=F("downvotes") + down,
+        score=F("score") + (up - down),
+    )
+    comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+    comment.best = wilson_lower_bound(comment.upvotes, comment.downvotes)
+    Comment.objects.filter(pk=comment.pk).update(best=comment.best)
+    _thread_changed(comment.thread_id)
+    return comment
+
+
+def vote_of(member: Any, comment: Comment) -> int:
+    if _member(member) is None:
+        return 0
+    vote = Vote.objects.filter(comment=comment, voter=member).first()
+    return vote.value if vote else 0
+
+
+# --- reports -----------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_report(
+    *,
+    actor: Any,
+    comment: Comment,
+    reason: str,
+    note: str = "",
+    guest_key: str | None = None,
+) -> Report:
+    """Record a reader's report. Reporting the same comment twice is a no-op."""
+    if reason not in Report.Reason.values:
+        message = _("Choose why you are reporting this comment.")
+        raise InvalidInput(message, code="invalid_reason", fields={"reason": message})
+    if len(note) > 1000:
+        message = _("Keep the note under 1000 characters.")
+        raise InvalidInput(message, code="too_long", fields={"note": message})
+    if comment.is_deleted:
+        raise Conflict(_("This comment was deleted."), code="deleted")
+    member = _member(actor)
+    key_hash = "" if member else guest_key_hash(guest_key)
+    if member is None and not key_hash:
+        raise PermissionDenied(
+            _("Reporting needs cookies enabled or an account."), code="no_identity"
+        )
+    lookup: dict[str, Any] = (
+        {"reporter": member} if member else {"reporter_key_hash": key_hash}
+    )
+    report, _created = Report.objects.get_or_create(
+        comment=comment,
+        **lookup,
+        defaults={
+            "reason": reason,
+            "note": note.strip(),
+            "created_at": timezone.now(),
+        },
+    )
+    return report

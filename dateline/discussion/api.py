@@ -1,0 +1,406 @@
+"""The discussion's JSON API (django-ninja), mounted under ``/api/``.
+
+Each route parses, calls one action or selector, and serialises. Errors are
+``{"code": ..., "message": ..., "fields": {...}}`` with a stable ``code``.
+
+Identity: a signed-in member is recognised by the session cookie (and then
+CSRF applies, as for forms). A guest is recognised by the signed
+``dateline_guest`` cookie or the ``X-Dateline-Guest-Key`` header; the first
+guest post returns a ``guest_key`` to keep for later edits and deletes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.utils import check_csrf
+from pydantic import Field
+
+from dateline.core.errors import DatelineError, PermissionDenied
+from dateline.discussion import access, actions, pagecache, selectors, views
+from dateline.discussion.models import Comment, Report, Thread
+
+router = Router(tags=["discussion"])
+
+
+class Author(Schema):
+    name: str
+    role: str = Field(description="Label shown next to the name, e.g. Member")
+    role_key: Literal["guest", "member", "author", "editor", "moderator"]
+
+
+class CommentOut(Schema):
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    display_depth: int
+    in_reply_to: str = Field("", description="Set on replies shown flat")
+    author: Author
+    deleted: bool
+    body_html: str = Field(description="Sanitised HTML of the whole text")
+    excerpt_html: str = Field(
+        description="The cut version when the text is long, else empty"
+    )
+    created_at: dt.datetime
+    edited_at: dt.datetime | None
+    score: int
+    upvotes: int
+    downvotes: int
+    reply_count: int
+    my_vote: int = Field(description="The viewer's vote: 1, -1 or 0")
+    can_edit: bool
+    can_delete: bool
+    url: str = Field(description="Permalink")
+    more_replies: int = Field(0, description="Replies of this branch not included")
+    replies: list[CommentOut] = []
+
+
+class ThreadOut(Schema):
+    id: int
+    title: str
+    url: str
+    closed: bool
+    comment_count: int
+    top_level_count: int
+
+
+class ThreadPageOut(Schema):
+    thread: ThreadOut
+    sort: str
+    page: int
+    num_pages: int
+    page_size: int
+    comments: list[CommentOut]
+
+
+class CommentPosted(Schema):
+    comment: CommentOut
+    guest_key: str | None = Field(
+        None, description="Only on a guest's first post: keep it to edit or delete"
+    )
+
+
+class PostIn(Schema):
+    body: str
+    parent_id: int | None = None
+    name: str = Field("", description="Guests: the name to show")
+    email: str = Field("", description="Guests, optional: never shown or returned")
+
+
+class EditIn(Schema):
+    body: str
+
+
+class VoteIn(Schema):
+    value: Literal[-1, 0, 1]
+
+
+class ReportIn(Schema):
+    reason: Report.Reason
+    note: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    comment_id: int
+    reason: str
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+ERRORS: dict[int | str, Any] = {
+    400: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+}
+
+
+# --- helpers ------------------------------------------------------------
+
+
+def _guard_cookies(request: HttpRequest) -> None:
+    """Cookie identities need CSRF protection, like the HTML forms."""
+    from django.conf import settings
+
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    uses_cookie = (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or views.GUEST_COOKIE in request.COOKIES
+    )
+    if uses_cookie and check_csrf(request) is not None:
+        raise PermissionDenied(
+            _("The request lacks a valid CSRF token."), code="csrf_failed"
+        )
+
+
+def _node_out(node: selectors.CommentNode) -> dict[str, Any]:
+    c = node.comment
+    return {
+        "id": c.pk,
+        "thread_id": c.thread_id,
+        "parent_id": c.parent_id,
+        "depth": c.depth,
+        "display_depth": node.display_depth,
+        "in_reply_to": node.in_reply_to,
+        "author": {
+            "name": c.display_name,
+            "role": node.role,
+            "role_key": node.role_key,
+        },
+        "deleted": c.is_deleted,
+        "body_html": c.body_html,
+        "excerpt_html": c.excerpt_html,
+        "created_at": c.created_at,
+        "edited_at": c.edited_at,
+        "score": c.score,
+        "upvotes": c.upvotes,
+        "downvotes": c.downvotes,
+        "reply_count": c.reply_count,
+        "my_vote": node.my_vote,
+        "can_edit": node.can_edit,
+        "can_delete": node.can_delete,
+        "url": views.comment_url(c),
+        "more_replies": node.more_replies,
+        "replies": [_node_out(child) for child in node.children],
+    }
+
+
+def _thread_out(thread: Thread, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "url": views.thread_url(thread, request),
+        "closed": thread.is_closed,
+        "comment_count": thread.comment_count,
+        "top_level_count": thread.top_level_count,
+    }
+
+
+def _one(request: HttpRequest, comment: Comment) -> dict[str, Any]:
+    node = selectors.comment_for_reader(
+        comment,
+        viewer=views.viewer_for(request),
+        article_author_user_id=selectors.article_author_user_id(comment.thread),
+    )
+    node.display_depth = min(comment.depth, selectors.conf.max_depth())
+    return _node_out(node)
+
+
+# --- routes ---------------------------------------------------------------
+
+
+@router.get(
+    "/threads/{thread_id}/comments",
+    response={200: ThreadPageOut, **ERRORS},
+    summary="One page of a thread",
+)
+def thread_page(
+    request: HttpRequest,
+    thread_id: int,
+    sort: Literal["best", "newest", "oldest", "replies"] | None = None,
+    page: int = 1,
+) -> Any:
+    """Top-level comments in pages, each with its first replies nested."""
+    thread = access.access_thread(request.user, thread_id)
+    order = selectors.sort_or_default(sort)
+    page = max(1, page)
+
+    def build() -> bytes:
+        data = selectors.thread_page_for_reader(
+            thread,
+            viewer=views.viewer_for(request),
+            sort=order,
+            page=page,
+            article_author_user_id=selectors.article_author_user_id(thread),
+        )
+        payload = ThreadPageOut.model_validate(
+            {
+                "thread": _thread_out(thread, request),
+                "sort": data.sort,
+                "page": data.page,
+                "num_pages": data.num_pages,
+                "page_size": data.page_size,
+                "comments": [_node_out(n) for n in data.nodes],
+            }
+        )
+        return payload.model_dump_json().encode()
+
+    if pagecache.cacheable(request, guest_cookie=views.GUEST_COOKIE):
+        key = pagecache.key("api-thread", thread.pk, thread.version, order, page)
+        return pagecache.serve_bytes(key, build, content_type="application/json")
+    return HttpResponse(build(), content_type="application/json")
+
+
+@router.get(
+    "/comments/{comment_id}",
+    response={200: CommentOut, **ERRORS},
+    summary="One comment",
+)
+def comment_detail(request: HttpRequest, comment_id: int) -> Any:
+    return _one(request, access.access_comment(request.user, comment_id))
+
+
+@router.post(
+    "/threads/{thread_id}/comments",
+    response={201: CommentPosted, **ERRORS},
+    summary="Post a comment or a reply",
+)
+def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
+    _guard_cookies(request)
+    thread = access.access_thread(request.user, thread_id)
+    parent = (
+        access.access_comment(request.user, data.parent_id) if data.parent_id else None
+    )
+    key = views.guest_key(request)
+    new_key = None
+    guest = None
+    if not request.user.is_authenticated:
+        if not key:
+            key = new_key = actions.guest_key_new()
+        guest = actions.GuestIdentity(name=data.name, email=data.email, key=key)
+    comment = actions.comment_post(
+        actor=request.user, thread=thread, body=data.body, parent=parent, guest=guest
+    )
+    comment.thread = thread
+    node = selectors.comment_for_reader(
+        comment,
+        viewer=selectors.Viewer.for_request(request, key),
+        article_author_user_id=selectors.article_author_user_id(thread),
+    )
+    node.display_depth = min(comment.depth, selectors.conf.max_depth())
+    return 201, {"comment": _node_out(node), "guest_key": new_key}
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    response={200: CommentOut, **ERRORS},
+    summary="Edit one's own comment (within the edit window)",
+)
+def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
+    _guard_cookies(request)
+    comment = access.access_comment(request.user, comment_id)
+    comment = actions.comment_edit(
+        actor=request.user,
+        comment=comment,
+        body=data.body,
+        guest_key=views.guest_key(request),
+    )
+    return _one(request, access.access_comment(request.user, comment.pk))
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    response={200: CommentOut, **ERRORS},
+    summary="Delete one's own comment (its place in the tree stays)",
+)
+def comment_remove(request: HttpRequest, comment_id: int) -> Any:
+    _guard_cookies(request)
+    comment = access.access_comment(request.user, comment_id)
+    actions.comment_delete(
+        actor=request.user, comment=comment, guest_key=views.guest_key(request)
+    )
+    return _one(request, access.access_comment(request.user, comment_id))
+
+
+@router.put(
+    "/comments/{comment_id}/vote",
+    response={200: CommentOut, **ERRORS},
+    summary="Vote up (1), down (-1) or withdraw (0); members only",
+)
+def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
+    _guard_cookies(request)
+    comment = access.access_comment(request.user, comment_id)
+    actions.comment_vote(actor=request.user, comment=comment, value=data.value)
+    return _one(request, access.access_comment(request.user, comment_id))
+
+
+@router.post(
+    "/comments/{comment_id}/reports",
+    response={201: ReportOut, **ERRORS},
+    summary="Report a comment to the moderators",
+)
+def comment_report(request: HttpRequest, comment_id: int, data: ReportIn) -> Any:
+    _guard_cookies(request)
+    comment = access.access_comment(request.user, comment_id)
+    report = actions.comment_report(
+        actor=request.user,
+        comment=comment,
+        reason=data.reason,
+        note=data.note,
+        guest_key=views.guest_key(request),
+    )
+    return 201, {"id": report.pk, "comment_id": comment.pk, "reason": report.reason}
+
+
+# --- the API object ---------------------------------------------------------
+
+api = NinjaAPI(
+    title="Dateline API",
+    version="1",
+    description=__doc__ or "",
+    urls_namespace="api",
+)
+api.add_router("/", router)
+
+
+def _json_error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse:
+    body = {"code": code, "message": message, "fields": fields or {}}
+    return HttpResponse(
+        json.dumps(body), status=status, content_type="application/json"
+    )
+
+
+@api.exception_handler(DatelineError)
+def _dateline_error(request: HttpRequest, exc: DatelineError) -> HttpResponse:
+    return _json_error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        name = location[-1] if location else "request"
+        fields[name] = str(error.get("msg", "invalid"))
+    return _json_error(
+        request,
+        400,
+        "invalid",
+        _("The request is not valid: %(fields)s.") % {"fields": ", ".join(fields)},
+        fields,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _json_error(request, 404, "not_found", _("There is nothing here."))
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _json_error(request, 401, "unauthenticated", _("Sign in first."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    return _json_error(request, exc.status_code, code, str(exc))

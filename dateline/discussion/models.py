@@ -1,0 +1,258 @@
+"""Threads, comments (a tree), votes, edit history and reader reports.
+
+A comment stores its ``parent``, its ``root`` (the top-level comment of its
+branch, itself for a top-level comment), its ``depth`` and a materialised
+``path`` of zero-padded ids. Ids only grow, so sorting a branch by ``path``
+gives replies in conversation order and inserting never renumbers anything.
+
+Counters (comments per thread, score and replies per comment) are kept on the
+rows and changed only with ``F()`` updates inside the actions' transactions,
+so they stay exact under concurrent writes. ``Thread.version`` grows with
+every change a reader can see; cached pages are keyed on it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PATH_DIGITS = 12
+
+
+def path_segment(comment_id: int) -> str:
+    return str(comment_id).zfill(PATH_DIGITS)
+
+
+def wilson_lower_bound(upvotes: int, downvotes: int, z: float = 1.96) -> float:
+    """Lower bound of the 95% Wilson interval for the share of upvotes.
+
+    One early upvote (0.21) ranks below fifty upvotes and two downvotes (0.87);
+    no votes at all is 0.
+    """
+    n = upvotes + downvotes
+    if n == 0:
+        return 0.0
+    phat = upvotes / n
+    z2 = z * z
+    centre = phat + z2 / (2 * n)
+    spread = z * math.sqrt((phat * (1 - phat) + z2 / (4 * n)) / n)
+    return (centre - spread) / (1 + z2 / n)
+
+
+class Thread(models.Model):
+    """The discussion under one article, or under one external page URL."""
+
+    article = models.OneToOneField(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="discussion_thread",
+    )
+    url = models.URLField(max_length=500, null=True, blank=True, unique=True)
+    title = models.CharField(max_length=255, blank=True)
+    is_closed = models.BooleanField(
+        default=False, help_text=_("No new comments or replies are accepted.")
+    )
+    comment_count = models.PositiveIntegerField(default=0)
+    top_level_count = models.PositiveIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | Q(url__isnull=False),
+                name="thread_has_article_or_url",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Thread {self.pk}"
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        DELETED = "deleted", _("Deleted")
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Null only for the instant between insert and the id being known.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    path = models.CharField(max_length=255, db_index=True, blank=True)
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    guest_name = models.CharField(max_length=100, blank=True)
+    # Never shown publicly or returned by the API.
+    guest_email = models.EmailField(blank=True)
+    # sha256 of the guest's browser key: lets that browser edit or delete.
+    guest_key_hash = models.CharField(max_length=64, blank=True)
+
+    body = models.TextField(help_text=_("Markdown source as written."))
+    body_html = models.TextField(help_text=_("Rendered and sanitised."))
+    # Set when the text is longer than the read-more length: the cut version.
+    excerpt_html = models.TextField(blank=True)
+
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PUBLISHED
+    )
+    created_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0)
+    best = models.FloatField(default=0.0)
+    reply_count = models.PositiveIntegerField(default=0)
+    # On top-level comments: every reply in the branch, at any depth.
+    branch_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # Paging top-level comments by each sort order.
+            models.Index(
+                fields=["thread", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_by_date",
+            ),
+            models.Index(
+                fields=["thread", "best", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_by_best",
+            ),
+            models.Index(
+                fields=["thread", "branch_count", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_by_replies",
+            ),
+            models.Index(fields=["root", "path"], name="comment_branch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.display_name}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == self.Status.DELETED
+
+    @property
+    def is_guest(self) -> bool:
+        return self.author_id is None
+
+    @property
+    def display_name(self) -> str:
+        if self.author is not None:
+            return user_display_name(self.author)
+        return self.guest_name or str(_("Guest"))
+
+
+def user_display_name(user: object) -> str:
+    full = user.get_full_name().strip()  # type: ignore[attr-defined]
+    return full or user.get_username()  # type: ignore[attr-defined]
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before an edit."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField()
+    written_at = models.DateTimeField(
+        help_text=_("When this text was first published or last edited.")
+    )
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return (
+            f"Revision of comment {self.comment_id} ({self.replaced_at:%Y-%m-%d %H:%M})"
+        )
+
+
+class Vote(models.Model):
+    """One member's vote on one comment: +1 or -1. Withdrawing deletes it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.SmallIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "voter"], name="vote_once_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=[-1, 1]), name="vote_is_up_or_down"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:+d} on comment {self.comment_id}"
+
+
+class Report(models.Model):
+    """A reader telling the moderators that a comment breaks the rules."""
+
+    class Reason(models.TextChoices):
+        ABUSE = "abuse", _("Abusive or hateful")
+        THREAT = "threat", _("Threat of violence")
+        SPAM = "spam", _("Spam or advertising")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        MISINFORMATION = "misinformation", _("False or misleading")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # For a guest: the hash of the browser key, one report per browser.
+    reporter_key_hash = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="report_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key_hash"],
+                condition=Q(reporter__isnull=True),
+                name="report_once_per_guest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on comment {self.comment_id}: {self.reason}"

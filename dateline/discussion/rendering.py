@@ -1,0 +1,80 @@
+"""Comment text: a safe Markdown subset rendered, then cleaned by an allow-list.
+
+Readers write paragraphs, *emphasis*, links (bare URLs are linked too),
+quotes, lists and code. Raw HTML is shown as text, images and headings are
+not rendered. Whatever markdown-it produces passes through nh3 (ammonia),
+which keeps only the tags and attributes listed here, and only http, https
+and mailto links, each with ``rel="nofollow ugc noopener"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "code",
+    "pre",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
+    md.enable("linkify")
+    md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
+    return md
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    ).strip()
+
+
+def plain_text(markdown_source: str) -> str:
+    """The words a reader sees, for length checks and excerpts."""
+    return strip_tags(render_markdown(markdown_source))
+
+
+def render_markdown(source: str) -> str:
+    return sanitise(_markdown().render(source))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    excerpt_html: str  # empty when the text is short enough to show whole
+    text_length: int
+
+
+def render_comment(source: str, *, read_more_chars: int) -> Rendered:
+    html = render_markdown(source)
+    text_length = len(strip_tags(html).strip())
+    excerpt = ""
+    if text_length > read_more_chars:
+        cut = Truncator(html).chars(read_more_chars, truncate="…", html=True)
+        excerpt = sanitise(cut)
+    return Rendered(html=html, excerpt_html=excerpt, text_length=text_length)

@@ -1,0 +1,424 @@
+"""Reads that build a discussion page or API payload in a fixed number of queries.
+
+A thread page is one page of top-level comments in the chosen order, each
+with its first replies (a window function picks them per branch). Counts come
+from the counters on the rows, never from ``COUNT(*)`` over the thread, so the
+cost of a page does not grow with the size of the thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dateline.discussion import actions, conf
+from dateline.discussion.models import Comment, Thread, Vote
+
+# name -> (label, ordering of top-level comments). The last key breaks ties
+# and matches the partial indexes on Comment.
+SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "best": (_("Best"), ("-best", "-id")),
+    "newest": (_("Newest"), ("-created_at", "-id")),
+    "oldest": (_("Oldest"), ("created_at", "id")),
+    "replies": (_("Most replies"), ("-branch_count", "-id")),
+}
+
+ROLE_GUEST = _("Guest")
+ROLE_MEMBER = _("Member")
+ROLE_AUTHOR = _("Author")
+ROLE_EDITOR = _("Editor")
+ROLE_MODERATOR = _("Moderator")
+# Wagtail creates these groups; members of them carry the label.
+MODERATOR_GROUP = "Moderators"
+EDITOR_GROUP = "Editors"
+
+
+def sort_or_default(sort: str | None) -> str:
+    if sort in SORTS:
+        return str(sort)
+    default = conf.default_sort()
+    return default if default in SORTS else "best"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading: decides own-comment controls and the viewer's votes."""
+
+    user: Any = None
+    guest_key_hash: str = ""
+
+    @property
+    def member(self) -> Any:
+        return actions._member(self.user)
+
+    @classmethod
+    def for_request(cls, request: Any, guest_key: str | None) -> Viewer:
+        return cls(user=request.user, guest_key_hash=actions.guest_key_hash(guest_key))
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    role: str
+    role_key: str
+    children: list[CommentNode] = field(default_factory=list)
+    display_depth: int = 0
+    in_reply_to: str = ""
+    my_vote: int = 0
+    can_edit: bool = False
+    can_delete: bool = False
+    more_replies: int = 0  # replies of this branch the page does not show
+    whole: bool = False  # show the whole text even if long (highlighted)
+    highlighted: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.comment.pk
+
+    @property
+    def show_excerpt(self) -> bool:
+        return bool(self.comment.excerpt_html) and not self.whole
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    sort: str
+    page: int
+    page_size: int
+    nodes: list[CommentNode]
+
+    @property
+    def total_top_level(self) -> int:
+        return self.thread.top_level_count
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.thread.top_level_count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    @property
+    def sorts(self) -> list[tuple[str, Any]]:
+        return [(key, label) for key, (label, _order) in SORTS.items()]
+
+
+def visible(rows: QuerySet[Comment]) -> QuerySet[Comment]:
+    """Published comments, and deleted ones that still hold replies."""
+    return rows.filter(Q(status=Comment.Status.PUBLISHED) | Q(reply_count__gt=0))
+
+
+def thread_page_for_reader(
+    thread: Thread,
+    *,
+    viewer: Viewer,
+    sort: str | None = None,
+    page: int = 1,
+    article_author_user_id: int | None = None,
+    highlight: int | None = None,
+) -> ThreadPage:
+    """One page of the thread for ``viewer``: at most five queries."""
+    sort = sort_or_default(sort)
+    size = conf.page_size()
+    page = max(1, page)
+    ordering = SORTS[sort][1]
+    offset = (page - 1) * size
+    top = list(
+        visible(Comment.objects.filter(thread=thread, parent__isnull=True))
+        .select_related("author")
+        .order_by(*ordering)[offset : offset + size]
+    )
+    cap = conf.replies_per_root()
+    replies: list[Comment] = []
+    if top:
+        replies = list(
+            visible(
+                Comment.objects.filter(
+                    root_id__in=[c.pk for c in top], parent__isnull=False
+                )
+            )
+            .select_related("author")
+            .annotate(
+                branch_position=Window(
+                    RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()
+                )
+            )
+            .filter(branch_position__lte=cap)
+            .order_by("root_id", "path")
+        )
+    nodes = _build_nodes(
+        top + replies,
+        viewer=viewer,
+        article_author_user_id=article_author_user_id,
+        highlight=highlight,
+    )
+    shown: dict[int, int] = {}
+    for reply in replies:
+        shown[reply.root_id or 0] = shown.get(reply.root_id or 0, 0) + 1
+    roots = [nodes[c.pk] for c in top]
+    for root in roots:
+        root.more_replies = max(0, root.comment.branch_count - shown.get(root.id, 0))
+    return ThreadPage(thread=thread, sort=sort, page=page, page_size=size, nodes=roots)
+
+
+def branch_replies_for_reader(
+    root: Comment,
+    *,
+    viewer: Viewer,
+    offset: int,
+    article_author_user_id: int | None = None,
+    highlight: int | None = None,
+) -> tuple[list[CommentNode], int]:
+    """Replies of one branch after the first ``offset``, shown flat.
+
+    Returns the nodes and how many replies remain after them.
+    """
+    limit = conf.replies_per_root() * 5
+    rows = list(
+        visible(Comment.objects.filter(root_id=root.pk, parent__isnull=False))
+        .select_related("author", "parent__author")
+        .order_by("path")[offset : offset + limit]
+    )
+    nodes = _build_nodes(
+        rows,
+        viewer=viewer,
+        article_author_user_id=article_author_user_id,
+        highlight=highlight,
+        flat=True,
+    )
+    remaining = max(0, root.branch_count - offset - len(rows))
+    return [nodes[c.pk] for c in rows], remaining
+
+
+def comment_for_reader(
+    comment: Comment, *, viewer: Viewer, article_author_user_id: int | None = None
+) -> CommentNode:
+    """One comment, shown whole (the permalink and "Read more »" target)."""
+    node = _build_nodes(
+        [comment],
+        viewer=viewer,
+        article_author_user_id=article_author_user_id,
+        highlight=comment.pk,
+        flat=True,
+    )[comment.pk]
+    if comment.parent_id and comment.depth > conf.max_depth():
+        parent = Comment.objects.select_related("author").get(pk=comment.parent_id)
+        node.in_reply_to = parent.display_name
+    return node
+
+
+def _roles(
+    comments: list[Comment], article_author_user_id: int | None
+) -> dict[int, str]:
+    user_ids = {c.author_id for c in comments if c.author_id}
+    if not user_ids:
+        return {}
+    memberships = (
+        get_user_model()
+        .groups.through.objects.filter(
+            user_id__in=user_ids, group__name__in=[MODERATOR_GROUP, EDITOR_GROUP]
+        )
+        .values_list("user_id", "group__name")
+    )
+    roles: dict[int, str] = {}
+    for user_id, group in memberships:
+        if group == MODERATOR_GROUP or roles.get(user_id) != "moderator":
+            roles[user_id] = "moderator" if group == MODERATOR_GROUP else "editor"
+    for comment in comments:
+        user = comment.author
+        if user is None:
+            continue
+        if user.pk == article_author_user_id:
+            roles[user.pk] = "author"
+        elif user.pk not in roles and user.is_superuser:
+            roles[user.pk] = "editor"
+    return roles
+
+
+ROLE_LABELS = {
+    "guest": ROLE_GUEST,
+    "member": ROLE_MEMBER,
+    "author": ROLE_AUTHOR,
+    "editor": ROLE_EDITOR,
+    "moderator": ROLE_MODERATOR,
+}
+
+
+def _build_nodes(
+    comments: list[Comment],
+    *,
+    viewer: Viewer,
+    article_author_user_id: int | None,
+    highlight: int | None,
+    flat: bool = False,
+) -> dict[int, CommentNode]:
+    """Nodes for ``comments`` (parents before children), linked into a tree.
+
+    Replies deeper than the display depth hang flat under their ancestor at
+    that depth and name whom they answer.
+    """
+    roles = _roles(comments, article_author_user_id)
+    votes: dict[int, int] = {}
+    member = viewer.member
+    if member is not None and comments:
+        votes = dict(
+            Vote.objects.filter(
+                voter=member, comment_id__in=[c.pk for c in comments]
+            ).values_list("comment_id", "value")
+        )
+    now = timezone.now()
+    max_depth = max(1, conf.max_depth())
+    nodes: dict[int, CommentNode] = {}
+    for comment in comments:
+        role_key = (
+            "guest"
+            if comment.author_id is None
+            else roles.get(comment.author_id, "member")
+        )
+        own = _is_own(comment, viewer)
+        node = CommentNode(
+            comment=comment,
+            role=str(ROLE_LABELS[role_key]),
+            role_key=role_key,
+            my_vote=votes.get(comment.pk, 0),
+            can_edit=own and not comment.is_deleted and _editable(comment, now),
+            can_delete=own and not comment.is_deleted,
+            whole=comment.pk == highlight,
+            highlighted=comment.pk == highlight,
+        )
+        nodes[comment.pk] = node
+        if flat:
+            node.display_depth = min(comment.depth, 1)
+            parent_comment = _loaded_parent(comment)
+            if parent_comment is not None and comment.depth > 1:
+                node.in_reply_to = parent_comment.display_name
+            continue
+        parent = nodes.get(comment.parent_id or 0)
+        if parent is None:
+            continue
+        if comment.depth > max_depth:
+            # Shown flat beside its ancestor at the deepest nested level.
+            node.in_reply_to = parent.comment.display_name
+            holder = parent
+            while holder.comment.depth >= max_depth:
+                up = nodes.get(holder.comment.parent_id or 0)
+                if up is None:
+                    break
+                holder = up
+            node.display_depth = max_depth
+            holder.children.append(node)
+        else:
+            node.display_depth = comment.depth
+            parent.children.append(node)
+    return nodes
+
+
+def _loaded_parent(comment: Comment) -> Comment | None:
+    if comment.parent_id is None:
+        return None
+    # Only use the parent if the query fetched it (select_related).
+    field = Comment._meta.get_field("parent")
+    cached = field.get_cached_value(comment, default=None)
+    return cached if isinstance(cached, Comment) else None
+
+
+def _is_own(comment: Comment, viewer: Viewer) -> bool:
+    member = viewer.member
+    if member is not None:
+        return comment.author_id == member.pk
+    return bool(
+        comment.author_id is None
+        and viewer.guest_key_hash
+        and comment.guest_key_hash == viewer.guest_key_hash
+    )
+
+
+def _editable(comment: Comment, now: dt.datetime) -> bool:
+    return actions.edit_window_open(comment, now)
+
+
+# --- where a comment lives ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommentLocation:
+    """Where a comment is shown: a thread page, or a branch continuation."""
+
+    thread: Thread
+    sort: str
+    page: int
+    branch_root_id: int | None = None
+    branch_offset: int = 0
+
+
+def article_author_user_id(thread: Thread) -> int | None:
+    """The account of the article's author, whose comments are labelled Author."""
+    if thread.article_id is None:
+        return None
+    from dateline.newsroom.models import ArticlePage
+
+    return (
+        ArticlePage.objects.filter(pk=thread.article_id)
+        .values_list("author__user_id", flat=True)
+        .first()
+    )
+
+
+def comment_location(comment: Comment, *, sort: str | None = None) -> CommentLocation:
+    """The page of the thread (in ``sort`` order) that shows ``comment``."""
+    sort = sort_or_default(sort)
+    root = (
+        comment
+        if comment.parent_id is None
+        else Comment.objects.get(pk=comment.root_id or comment.pk)
+    )
+    before = _count_before(root, SORTS[sort][1])
+    page = before // conf.page_size() + 1
+    if comment.parent_id is not None:
+        position = visible(
+            Comment.objects.filter(
+                root_id=root.pk, parent__isnull=False, path__lt=comment.path
+            )
+        ).count()
+        cap = conf.replies_per_root()
+        if position >= cap:
+            chunk = cap * 5
+            offset = cap + ((position - cap) // chunk) * chunk
+            return CommentLocation(
+                thread=comment.thread,
+                sort=sort,
+                page=page,
+                branch_root_id=root.pk,
+                branch_offset=offset,
+            )
+    return CommentLocation(thread=comment.thread, sort=sort, page=page)
+
+
+def _count_before(root: Comment, ordering: tuple[str, ...]) -> int:
+    """How many visible top-level comments come before ``root`` in ``ordering``."""
+    (first, tie) = ordering
+    name = first.lstrip("-")
+    value = getattr(root, name)
+    op = "lt" if not first.startswith("-") else "gt"
+    tie_op = "lt" if not tie.startswith("-") else "gt"
+    before = Q(**{f"{name}__{op}": value}) | Q(
+        **{name: value, f"id__{tie_op}": root.pk}
+    )
+    return (
+        visible(Comment.objects.filter(thread_id=root.thread_id, parent__isnull=True))
+        .filter(before)
+        .count()
+    )

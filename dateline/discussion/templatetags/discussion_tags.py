@@ -1,0 +1,25 @@
+"""Template helpers of the discussion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from dateline.core import timefmt
+
+register = template.Library()
+
+
+@register.simple_tag
+def comment_time(value: dt.datetime) -> SafeString:
+    """The site-formatted time; the script adds "3 hours ago" on hover."""
+    text = timefmt.site_datetime(value)
+    return format_html(
+        '<time class="comment-time" datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        text,
+        text,
+    )

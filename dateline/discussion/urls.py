@@ -1,0 +1,29 @@
+from django.urls import path
+
+from dateline.discussion import views
+
+urlpatterns = [
+    path(
+        "threads/<int:thread_id>/comments/",
+        views.thread_comments,
+        name="thread-comments",
+    ),
+    path(
+        "comments/<int:comment_id>/", views.comment_permalink, name="comment-permalink"
+    ),
+    path("comments/<int:comment_id>/body/", views.comment_body, name="comment-body"),
+    path("comments/<int:comment_id>/reply/", views.comment_reply, name="comment-reply"),
+    path(
+        "comments/<int:comment_id>/replies/",
+        views.comment_branch,
+        name="comment-branch",
+    ),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),
+    path(
+        "comments/<int:comment_id>/delete/", views.comment_delete, name="comment-delete"
+    ),
+    path("comments/<int:comment_id>/vote/", views.comment_vote, name="comment-vote"),
+    path(
+        "comments/<int:comment_id>/report/", views.comment_report, name="comment-report"
+    ),
+]

@@ -1,0 +1,529 @@
+"""HTML pages and htmx fragments of the discussion.
+
+Every form works as a plain POST with a full-page round trip; when htmx sent
+the request (``HX-Request``) the same view answers with a fragment instead.
+Views parse, call one action or selector, and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from dateline.core.errors import DatelineError, NotFound
+from dateline.discussion import access, actions, conf, pagecache, selectors
+from dateline.discussion.models import Comment, Report, Thread
+
+GUEST_COOKIE = "dateline_guest"
+GUEST_COOKIE_SALT = "dateline.discussion.guest"
+GUEST_HEADER = "HTTP_X_DATELINE_GUEST_KEY"
+GUEST_COOKIE_AGE = 365 * 24 * 3600
+
+
+# --- request helpers -----------------------------------------------------
+
+
+def guest_key(request: HttpRequest) -> str | None:
+    """The browser's guest key: signed cookie, or the API header."""
+    key = request.get_signed_cookie(GUEST_COOKIE, default=None, salt=GUEST_COOKIE_SALT)
+    return key or request.META.get(GUEST_HEADER) or None
+
+
+def remember_guest(response: HttpResponseBase, key: str) -> None:
+    response.set_signed_cookie(
+        GUEST_COOKIE,
+        key,
+        salt=GUEST_COOKIE_SALT,
+        max_age=GUEST_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request_is_secure_default(),
+    )
+
+
+def request_is_secure_default() -> bool:
+    from django.conf import settings
+
+    return bool(settings.SESSION_COOKIE_SECURE)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def viewer_for(request: HttpRequest) -> selectors.Viewer:
+    return selectors.Viewer.for_request(request, guest_key(request))
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return default
+
+
+def thread_url(thread: Thread, request: HttpRequest | None = None) -> str:
+    """Where the thread is read: its article page (or the external page)."""
+    if thread.article_id is not None:
+        return thread.article.get_url(request) or "/"  # type: ignore[union-attr]
+    return thread.url or "/"
+
+
+def thread_page_url(
+    thread: Thread,
+    *,
+    sort: str,
+    page: int,
+    highlight: int | None = None,
+    request: HttpRequest | None = None,
+) -> str:
+    query: dict[str, Any] = {}
+    if sort != selectors.sort_or_default(None):
+        query["sort"] = sort
+    if page > 1:
+        query["page"] = page
+    if highlight:
+        query["highlight"] = highlight
+    suffix = f"#comment-{highlight}" if highlight else "#comments"
+    return (
+        thread_url(thread, request) + (f"?{urlencode(query)}" if query else "") + suffix
+    )
+
+
+def comment_url(comment: Comment) -> str:
+    return reverse("comment-permalink", args=[comment.pk])
+
+
+# --- the thread under an article -------------------------------------------
+
+
+def thread_context(request: HttpRequest, article: Any) -> dict[str, Any]:
+    """What the article template needs to show its discussion."""
+    thread = actions.thread_ensure(article=article)
+    author_user_id = article.author.user_id if article.author_id else None
+    thread_page = selectors.thread_page_for_reader(
+        thread,
+        viewer=viewer_for(request),
+        sort=request.GET.get("sort"),
+        page=_int(request.GET.get("page"), 1),
+        article_author_user_id=author_user_id,
+        highlight=_int(request.GET.get("highlight")) or None,
+    )
+    return {"discussion": thread_page, "comment_form": _blank_form(request)}
+
+
+def article_response(
+    request: HttpRequest, article: Any, serve: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    """Serve an article page, from the page cache for anonymous readers."""
+    if not pagecache.cacheable(request, guest_cookie=GUEST_COOKIE):
+        return serve()
+    thread = actions.thread_ensure(article=article)
+    key = pagecache.key(
+        "article",
+        article.pk,
+        article.last_published_at.timestamp() if article.last_published_at else 0,
+        thread.version,
+        request.get_full_path(),
+    )
+    return pagecache.serve_html(request, key, serve)
+
+
+def _blank_form(request: HttpRequest, **values: Any) -> dict[str, Any]:
+    form = {"body": "", "name": "", "email": "", "errors": {}, "message": ""}
+    form.update(values)
+    return form
+
+
+def _form_from_post(request: HttpRequest) -> dict[str, Any]:
+    return _blank_form(
+        request,
+        body=request.POST.get("body", ""),
+        name=request.POST.get("name", ""),
+        email=request.POST.get("email", ""),
+    )
+
+
+def _node_response(
+    request: HttpRequest, node: selectors.CommentNode, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "discussion/includes/comment.html",
+        {"node": node, "thread": node.comment.thread},
+        status=status,
+    )
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """A standalone discussion page (the no-JavaScript round trips)."""
+    context.setdefault("thread_url", thread_url(context["thread"], request))
+    return render(request, template, context, status=status)
+
+
+def _retarget(response: HttpResponse, target: str) -> HttpResponse:
+    """Make htmx put an error answer in place of the form that was sent."""
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _error_status(exc: DatelineError) -> int:
+    return exc.status if exc.status < 500 else 400
+
+
+# --- posting ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
+    """POST: post a comment or reply. GET: a page of the thread (load more)."""
+    try:
+        thread = access.access_thread(request.user, thread_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    if request.method == "GET":
+        return _thread_fragment(request, thread)
+
+    form = _form_from_post(request)
+    parent: Comment | None = None
+    key = guest_key(request)
+    new_key = None
+    try:
+        parent_id = request.POST.get("parent")
+        if parent_id:
+            parent = access.access_comment(request.user, _int(parent_id))
+        guest = None
+        if not request.user.is_authenticated:
+            if not key:
+                key = new_key = actions.guest_key_new()
+            guest = actions.GuestIdentity(
+                name=form["name"], email=form["email"], key=key
+            )
+        comment = actions.comment_post(
+            actor=request.user,
+            thread=thread,
+            body=form["body"],
+            parent=parent,
+            guest=guest,
+        )
+    except DatelineError as exc:
+        form.update(errors=exc.fields, message=exc.message)
+        context = {"thread": thread, "parent": parent, "comment_form": form}
+        if is_htmx(request):
+            return _retarget(
+                render(
+                    request,
+                    "discussion/includes/comment_form.html",
+                    context,
+                    status=_error_status(exc),
+                ),
+                f"#compose-{parent.pk if parent else 'new'}",
+            )
+        return _page(
+            request, "discussion/compose.html", context, status=_error_status(exc)
+        )
+
+    response: HttpResponseBase
+    if is_htmx(request):
+        comment.thread = thread
+        node = selectors.comment_for_reader(
+            comment,
+            viewer=selectors.Viewer.for_request(request, key),
+            article_author_user_id=selectors.article_author_user_id(thread),
+        )
+        node.whole = False
+        response = render(
+            request,
+            "discussion/includes/posted.html",
+            {
+                "node": node,
+                "thread": thread,
+                "parent": parent,
+                "comment_form": _blank_form(request),
+            },
+        )
+    else:
+        response = HttpResponseRedirect(comment_url(comment))
+    if new_key:
+        remember_guest(response, new_key)
+    return response
+
+
+def _thread_fragment(request: HttpRequest, thread: Thread) -> HttpResponseBase:
+    sort = selectors.sort_or_default(request.GET.get("sort"))
+    page = _int(request.GET.get("page"), 1)
+    if not is_htmx(request):
+        return HttpResponseRedirect(
+            thread_page_url(thread, sort=sort, page=page, request=request)
+        )
+    thread_page = selectors.thread_page_for_reader(
+        thread,
+        viewer=viewer_for(request),
+        sort=sort,
+        page=page,
+        article_author_user_id=selectors.article_author_user_id(thread),
+    )
+    return render(
+        request,
+        "discussion/includes/thread_page.html",
+        {"discussion": thread_page, "thread": thread},
+    )
+
+
+@require_GET
+def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    """The reply form: inline for htmx, else a page showing what is answered."""
+    try:
+        parent = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    context = {
+        "thread": parent.thread,
+        "parent": parent,
+        "comment_form": _blank_form(request),
+    }
+    if is_htmx(request):
+        return render(request, "discussion/includes/comment_form.html", context)
+    return _page(request, "discussion/compose.html", context)
+
+
+# --- one comment ------------------------------------------------------------
+
+
+@require_GET
+def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    """Redirect to the page of the thread that shows this comment, highlighted."""
+    try:
+        comment = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    location = selectors.comment_location(comment, sort=request.GET.get("sort"))
+    if location.branch_root_id is not None:
+        url = reverse("comment-branch", args=[location.branch_root_id])
+        query = urlencode({"offset": location.branch_offset, "highlight": comment.pk})
+        return HttpResponseRedirect(f"{url}?{query}#comment-{comment.pk}")
+    return HttpResponseRedirect(
+        thread_page_url(
+            comment.thread,
+            sort=location.sort,
+            page=location.page,
+            highlight=comment.pk,
+            request=request,
+        )
+    )
+
+
+@require_GET
+def comment_body(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    """The whole text of a comment: what "Read more »" swaps in."""
+    try:
+        comment = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    if not is_htmx(request):
+        return HttpResponseRedirect(comment_url(comment))
+    return render(
+        request, "discussion/includes/comment_body.html", {"comment": comment}
+    )
+
+
+@require_GET
+def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    """More replies of one top-level comment, after the ones the thread shows."""
+    try:
+        root = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    if root.parent_id is not None:
+        return HttpResponseRedirect(comment_url(root))
+    offset = max(0, _int(request.GET.get("offset"), conf.replies_per_root()))
+    nodes, remaining = selectors.branch_replies_for_reader(
+        root,
+        viewer=viewer_for(request),
+        offset=offset,
+        article_author_user_id=selectors.article_author_user_id(root.thread),
+        highlight=_int(request.GET.get("highlight")) or None,
+    )
+    context = {
+        "root": root,
+        "thread": root.thread,
+        "nodes": nodes,
+        "remaining": remaining,
+        "next_offset": offset + len(nodes),
+        "thread_url": thread_url(root.thread, request),
+    }
+    if is_htmx(request):
+        return render(request, "discussion/includes/branch_replies.html", context)
+    return _page(request, "discussion/branch.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    try:
+        comment = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    form = _blank_form(request, body=comment.body)
+    status = 200
+    if request.method == "POST":
+        form = _form_from_post(request)
+        try:
+            comment = actions.comment_edit(
+                actor=request.user,
+                comment=comment,
+                body=form["body"],
+                guest_key=guest_key(request),
+            )
+        except DatelineError as exc:
+            form.update(errors=exc.fields, message=exc.message)
+            status = _error_status(exc)
+        else:
+            if is_htmx(request):
+                return _node_response(request, _node_for(request, comment))
+            return HttpResponseRedirect(comment_url(comment))
+    elif not selectors._is_own(comment, viewer_for(request)):
+        form.update(message=_("Only the person who wrote this comment can change it."))
+        status = 403
+    context = {"comment": comment, "thread": comment.thread, "comment_form": form}
+    if is_htmx(request):
+        response = render(
+            request, "discussion/includes/edit_form.html", context, status=status
+        )
+        return _retarget(response, f"#comment-{comment.pk}-body")
+    return _page(request, "discussion/edit.html", context, status=status)
+
+
+def _node_for(request: HttpRequest, comment: Comment) -> selectors.CommentNode:
+    node = selectors.comment_for_reader(
+        comment,
+        viewer=viewer_for(request),
+        article_author_user_id=selectors.article_author_user_id(comment.thread),
+    )
+    node.whole = False
+    node.highlighted = False
+    node.display_depth = min(comment.depth, conf.max_depth())
+    return node
+
+
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    try:
+        comment = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    message = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            comment = actions.comment_delete(
+                actor=request.user, comment=comment, guest_key=guest_key(request)
+            )
+        except DatelineError as exc:
+            message, status = exc.message, _error_status(exc)
+        else:
+            if is_htmx(request):
+                return _node_response(request, _node_for(request, comment))
+            return HttpResponseRedirect(comment_url(comment))
+    return _page(
+        request,
+        "discussion/delete.html",
+        {"comment": comment, "thread": comment.thread, "message": message},
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    try:
+        comment = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    message = ""
+    status = 200
+    try:
+        comment = actions.comment_vote(
+            actor=request.user, comment=comment, value=_int(request.POST.get("value"))
+        )
+    except DatelineError as exc:
+        message, status = exc.message, _error_status(exc)
+    if not is_htmx(request):
+        if message:
+            return _page(
+                request,
+                "discussion/message.html",
+                {"comment": comment, "thread": comment.thread, "message": message},
+                status=status,
+            )
+        return HttpResponseRedirect(comment_url(comment))
+    node = _node_for(request, comment)
+    return render(
+        request,
+        "discussion/includes/votes.html",
+        {"node": node, "vote_message": message},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def comment_report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
+    try:
+        comment = access.access_comment(request.user, comment_id)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    form: dict[str, Any] = {"reason": "", "note": "", "errors": {}, "message": ""}
+    status = 200
+    done = False
+    new_key = None
+    if request.method == "POST":
+        form.update(
+            reason=request.POST.get("reason", ""), note=request.POST.get("note", "")
+        )
+        key = guest_key(request)
+        if not request.user.is_authenticated and not key:
+            key = new_key = actions.guest_key_new()
+        try:
+            actions.comment_report(
+                actor=request.user,
+                comment=comment,
+                reason=form["reason"],
+                note=form["note"],
+                guest_key=key,
+            )
+        except DatelineError as exc:
+            form.update(errors=exc.fields, message=exc.message)
+            status = _error_status(exc)
+        else:
+            done = True
+    context = {
+        "comment": comment,
+        "thread": comment.thread,
+        "report_form": form,
+        "reasons": Report.Reason.choices,
+        "done": done,
+    }
+    if is_htmx(request):
+        response = render(
+            request, "discussion/includes/report_form.html", context, status=status
+        )
+    else:
+        response = _page(request, "discussion/report.html", context, status=status)
+    if done and new_key:
+        remember_guest(response, new_key)
+    return response

@@ -1,0 +1,362 @@
+"""The discussion under an article as a reader gets it: HTML, no JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dateline.discussion import actions
+from dateline.discussion.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/world/bridge-reopens/"
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def post(thread, actor=None, body="A fair point about the bridge.", **kw):
+    if actor is None and "guest" not in kw:
+        kw["guest"] = actions.GuestIdentity(name="Rafi", key="k1")
+    return actions.comment_post(actor=actor, thread=thread, body=body, **kw)
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    "<div onmouseover=alert(1)>hover</div>",
+    "<svg><script>alert(1)</script></svg>",
+    "</p></div><script>alert(1)</script>",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<iframe src=//evil.example></iframe>",
+    "<<b>unclosed <i>broken",
+    '"><style>body{display:none}</style>',
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE)
+def test_hostile_input_never_reaches_a_reader_as_markup(client, thread, body):
+    post(thread, body=f"Look: {body}")
+    html = soup(client.get(ARTICLE))
+    comment = html.select_one(".comment-body")
+    assert comment is not None
+    for tag in comment.find_all(True):
+        assert tag.name in {"p", "a", "em", "strong", "br", "code", "blockquote"}
+        assert not any(name.startswith("on") for name in tag.attrs)
+        if tag.name == "a":
+            assert tag["href"].startswith(("http://", "https://", "mailto:"))
+            assert tag["rel"] == ["nofollow", "ugc", "noopener"]
+    assert "alert(1)" not in str(html.select("script"))
+
+
+def test_article_shows_comments_with_role_labels_and_time(
+    client, thread, a_member, article_author, a_moderator
+):
+    post(thread, a_member, body="Member here.")
+    post(thread, article_author, body="Author replying.")
+    post(thread, a_moderator, body="Keep it civil, please.")
+    post(thread, body="Guest voice.")
+    html = soup(client.get(ARTICLE))
+    labels = {
+        c.select_one(".comment-author").get_text(): c.select_one(".role").get_text()
+        for c in html.select("article.comment")
+    }
+    assert labels == {
+        "Noor Haddad": "Member",
+        "Ida Marlow": "Author",
+        "mod_one": "Moderator",
+        "Rafi": "Guest",
+    }
+    time = html.select_one("time.comment-time")
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", time.get_text())
+    assert time["datetime"].endswith("+00:00")
+    # the place for rank and badges follows the label
+    role = html.select_one("article.comment .role")
+    assert "community" in role.find_next_sibling()["class"]
+
+
+def test_guest_email_is_never_shown(client, thread):
+    post(
+        thread,
+        guest=actions.GuestIdentity(name="Ann", email="ann.secret@example.test"),
+    )
+    assert b"ann.secret" not in client.get(ARTICLE).content
+    assert (
+        b"ann.secret" not in client.get("/api/threads/%d/comments" % thread.pk).content
+    )
+
+
+def test_long_comment_is_cut_with_read_more_linking_to_the_permalink(
+    client, thread, settings
+):
+    settings.DATELINE_COMMENTS_READ_MORE_CHARS = 100
+    comment = post(thread, body="Long " * 60 + "THE-END")
+    html = soup(client.get(ARTICLE))
+    body = html.select_one(f"#comment-{comment.pk}-body")
+    assert "THE-END" not in body.get_text()
+    more = body.select_one("a.read-more")
+    assert more.get_text() == "Read more »"
+    # without JavaScript the link leads to the page showing it whole
+    landing = client.get(more["href"], follow=True)
+    whole = soup(landing).select_one(f"#comment-{comment.pk}-body")
+    assert "THE-END" in whole.get_text()
+    assert soup(landing).select_one(f"#comment-{comment.pk} .is-highlighted")
+
+
+def test_deep_replies_show_flat_with_in_reply_to(client, thread, settings):
+    settings.DATELINE_COMMENTS_MAX_DEPTH = 2
+    parent = None
+    names = ["A", "B", "C", "D", "E"]
+    for name in names:
+        parent = post(
+            thread,
+            body=f"Reply by {name}",
+            parent=parent,
+            guest=actions.GuestIdentity(name=name),
+        )
+    html = soup(client.get(ARTICLE))
+    depth = {
+        li.select_one(".comment-author").get_text(): int(li["data-depth"])
+        for li in html.select("li.comment-item")
+    }
+    assert depth == {"A": 0, "B": 1, "C": 2, "D": 2, "E": 2}
+    replying_to = {
+        header.select_one(".comment-author").get_text(): (
+            header.select_one(".in-reply-to").get_text()
+            if header.select_one(".in-reply-to")
+            else ""
+        )
+        for header in html.select("article.comment .comment-meta")
+    }
+    assert replying_to == {
+        "A": "",
+        "B": "",
+        "C": "",
+        "D": "in reply to C",
+        "E": "in reply to D",
+    }
+
+
+def test_deleted_comment_with_replies_leaves_a_placeholder(client, thread, a_member):
+    top = post(thread, a_member, body="Soon gone words")
+    post(thread, parent=top, body="A reply that stays")
+    lonely = post(thread, a_member, body="Lonely words")
+    actions.comment_delete(actor=a_member, comment=top)
+    actions.comment_delete(actor=a_member, comment=lonely)
+    page = client.get(ARTICLE).content.decode()
+    assert "This comment was deleted." in page
+    assert "A reply that stays" in page
+    assert "Soon gone words" not in page
+    assert "Lonely words" not in page
+
+
+def test_posting_without_javascript_lands_on_the_new_comment(client, thread):
+    response = client.post(
+        f"/threads/{thread.pk}/comments/",
+        {"body": "Posted by a plain form.", "name": "Plain Reader"},
+    )
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/comments/{comment.pk}/"
+    landing = client.get(response["Location"])
+    assert landing.status_code == 302
+    assert landing["Location"].endswith(f"?highlight={comment.pk}#comment-{comment.pk}")
+    # the guest's browser may now edit it
+    page = soup(client.get(landing["Location"].split("#")[0]))
+    assert page.select_one(f"#comment-{comment.pk} a[href$='/edit/']")
+
+
+def test_failed_post_keeps_the_text_and_says_why(client, thread):
+    text = "My carefully written paragraph, but I forgot my name."
+    response = client.post(f"/threads/{thread.pk}/comments/", {"body": text})
+    assert response.status_code == 400
+    html = soup(response)
+    assert html.select_one("textarea[name=body]").get_text() == text
+    assert "name" in html.select_one(".form-error").get_text().lower()
+    assert Comment.objects.count() == 0
+
+
+def test_closed_thread_has_no_form_and_refuses_posts(client, thread, a_moderator):
+    actions.thread_close(actor=a_moderator, thread=thread)
+    html = soup(client.get(ARTICLE))
+    assert html.select_one("form.comment-form") is None
+    assert "closed" in html.select_one(".discussion .notice").get_text()
+    response = client.post(
+        f"/threads/{thread.pk}/comments/", {"body": "Too late?", "name": "Late"}
+    )
+    assert response.status_code == 409
+    assert "closed" in soup(response).select_one(".form-error").get_text()
+    assert soup(response).select_one("textarea").get_text() == "Too late?"
+
+
+def test_htmx_post_answers_with_the_comment_fragment(client, thread):
+    response = client.post(
+        f"/threads/{thread.pk}/comments/",
+        {"body": "Posted with htmx.", "name": "Fast Reader"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = soup(response)
+    assert html.select_one("li.comment-item .comment-body").get_text() == (
+        "Posted with htmx."
+    )
+    assert html.select_one("#discussion-live[hx-swap-oob]").get_text() == (
+        "Your comment was posted."
+    )
+    assert "dateline_guest" in response.cookies
+
+
+def test_htmx_post_error_retargets_the_form_and_keeps_the_text(client, thread):
+    response = client.post(
+        f"/threads/{thread.pk}/comments/",
+        {"body": "x", "name": "Short"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "#compose-new"
+    assert soup(response).select_one("textarea").get_text() == "x"
+
+
+def test_member_votes_without_javascript(client, thread, a_member, another_member):
+    comment = post(thread, a_member)
+    client.force_login(another_member)
+    response = client.post(f"/comments/{comment.pk}/vote/", {"value": "1"})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.score == 1
+    html = soup(client.get(ARTICLE))
+    up = html.select_one(f"#votes-{comment.pk} .vote-up")
+    assert up["aria-pressed"] == "true"
+    assert up["value"] == "0"  # pressing again withdraws
+
+
+def test_guest_vote_links_to_sign_in(client, thread, a_member):
+    comment = post(thread, a_member)
+    html = soup(client.get(ARTICLE))
+    up = html.select_one(f"#votes-{comment.pk} a.vote-up")
+    assert up["href"].startswith("/accounts/login/?next=")
+    response = client.post(f"/comments/{comment.pk}/vote/", {"value": "1"})
+    assert response.status_code == 403
+    assert "Sign in" in soup(response).select_one(".form-error").get_text()
+
+
+def test_report_form_without_javascript(client, thread, a_member):
+    comment = post(thread, a_member)
+    form = soup(client.get(f"/comments/{comment.pk}/report/"))
+    assert len(form.select("input[name=reason]")) >= 5
+    response = client.post(f"/comments/{comment.pk}/report/", {"reason": "abuse"})
+    assert "moderators will look" in soup(response).get_text()
+    assert comment.reports.count() == 1
+
+
+@pytest.mark.parametrize("sort", ["best", "newest", "oldest", "replies"])
+def test_permalink_to_a_reply_opens_the_page_that_holds_it(
+    client, thread, a_member, another_member, settings, sort
+):
+    settings.DATELINE_COMMENTS_PAGE_SIZE = 3
+    tops = [post(thread, a_member, body=f"Top number {n}") for n in range(8)]
+    target_top = tops[1]
+    reply = post(thread, parent=target_top, body="The reply we link to")
+    deep = post(thread, another_member, parent=reply, body="Deeper still")
+    response = client.get(f"/comments/{deep.pk}/?sort={sort}")
+    url = response["Location"]
+    assert url.endswith(f"#comment-{deep.pk}")
+    html = soup(client.get(url.split("#")[0]))
+    assert html.select_one(f"#comment-{deep.pk} .is-highlighted")
+
+
+def test_newest_and_oldest_and_best_orders(client, thread, a_member, another_member):
+    first = post(thread, a_member, body="Oldest one")
+    second = post(thread, a_member, body="Middle one")
+    third = post(thread, a_member, body="Newest one")
+    actions.comment_vote(actor=another_member, comment=second, value=1)
+
+    def order(sort):
+        html = soup(client.get(f"{ARTICLE}?sort={sort}"))
+        return [int(li["id"].split("-")[1]) for li in html.select("li.comment-item")]
+
+    assert order("oldest") == [first.pk, second.pk, third.pk]
+    assert order("newest") == [third.pk, second.pk, first.pk]
+    assert order("best")[0] == second.pk
+
+
+def test_load_more_pages_through_top_level_comments(client, thread, settings):
+    settings.DATELINE_COMMENTS_PAGE_SIZE = 2
+    for n in range(5):
+        post(thread, body=f"Comment {n}")
+    html = soup(client.get(f"{ARTICLE}?sort=oldest"))
+    more = html.select_one(".load-more a")
+    assert more["href"] == "?sort=oldest&page=2#comments"
+    fragment = client.get(more["hx-get"], headers={"HX-Request": "true"})
+    items = soup(fragment).select("li.comment-item .comment-body")
+    assert [i.get_text() for i in items] == ["Comment 2", "Comment 3"]
+
+
+def test_more_replies_beyond_the_cap_load_separately(client, thread, settings):
+    settings.DATELINE_COMMENTS_REPLIES_PER_ROOT = 2
+    top = post(thread, body="Top")
+    replies = [post(thread, parent=top, body=f"Reply {n}") for n in range(5)]
+    html = soup(client.get(ARTICLE))
+    assert "Show 3 more replies" in html.select_one(f"#more-{top.pk}").get_text()
+    rest = soup(client.get(f"/comments/{top.pk}/replies/"))
+    texts = [b.get_text() for b in rest.select(".comment-body")]
+    assert "Reply 2" in texts and "Reply 4" in texts and "Reply 0" not in texts
+    landing = client.get(f"/comments/{replies[4].pk}/")
+    assert f"/comments/{top.pk}/replies/" in landing["Location"]
+
+
+def test_thread_page_query_count_does_not_grow_with_the_thread(
+    client, thread, a_member, another_member, django_assert_max_num_queries, settings
+):
+    settings.DATELINE_PAGE_CACHE_SECONDS = 0  # measure the real work
+    client.force_login(another_member)
+
+    def grow(n):
+        for i in range(n):
+            top = post(thread, a_member, body=f"Top {i}")
+            reply = post(thread, parent=top, body="reply")
+            post(thread, another_member, parent=reply, body="deeper")
+            actions.comment_vote(actor=another_member, comment=top, value=1)
+
+    grow(3)
+    client.get(ARTICLE)
+    with django_assert_max_num_queries(60) as small:
+        client.get(ARTICLE)
+    grow(40)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(ARTICLE)
+    discussion_queries = [
+        q for q in small.captured_queries if "discussion_" in q["sql"]
+    ]
+    assert len(discussion_queries) <= 6
+
+
+def test_anonymous_page_is_cached_until_a_comment_or_vote(
+    client, thread, a_member, another_member
+):
+    post(thread, a_member, body="Before")
+    assert client.get(ARTICLE)["X-Dateline-Cache"] == "miss"
+    cached = client.get(ARTICLE)
+    assert cached["X-Dateline-Cache"] == "hit"
+    assert "__dateline_csrf_placeholder__" not in cached.content.decode()
+    assert cached.cookies["csrftoken"]
+    comment = post(thread, a_member, body="After")
+    fresh = client.get(ARTICLE)
+    assert fresh["X-Dateline-Cache"] == "miss"
+    assert "After" in fresh.content.decode()
+    actions.comment_vote(actor=another_member, comment=comment, value=1)
+    voted = client.get(ARTICLE)
+    assert voted["X-Dateline-Cache"] == "miss"
+    assert soup(voted).select_one(f"#votes-{comment.pk} .score").get_text() == "1"
+
+
+def test_signed_in_readers_are_never_served_the_cache(client, thread, a_member):
+    client.get(ARTICLE)
+    client.force_login(a_member)
+    assert "X-Dateline-Cache" not in client.get(ARTICLE)
