@@ -87,9 +87,7 @@ def test_guest_email_is_never_shown(client, thread):
         guest=actions.GuestIdentity(name="Ann", email="ann.secret@example.test"),
     )
     assert b"ann.secret" not in client.get(ARTICLE).content
-    assert (
-        b"ann.secret" not in client.get("/api/threads/%d/comments" % thread.pk).content
-    )
+    assert b"ann.secret" not in client.get(f"/api/threads/{thread.pk}/comments").content
 
 
 def test_long_comment_is_cut_with_read_more_linking_to_the_permalink(
