@@ -98,6 +98,15 @@ def thread_close(*, actor: Any, thread: Thread, closed: bool = True) -> Thread:
     return thread
 
 
+def _lock_thread(thread_id: int) -> Thread:
+    """Every write locks its thread row first, then comment rows.
+
+    One order for all actions means concurrent posts, votes and edits queue
+    instead of deadlocking.
+    """
+    return Thread.objects.select_for_update().get(pk=thread_id)
+
+
 def _thread_changed(thread_id: int, **counters: Any) -> None:
     Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
 
@@ -185,7 +194,7 @@ def comment_post(
     rendered = _checked_body(body)
     identity = None if member else _checked_guest(guest)
 
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = _lock_thread(thread.pk)
     if thread.is_closed:
         raise Conflict(
             _("This discussion is closed; no new comments are accepted."),
@@ -269,6 +278,7 @@ def comment_edit(
     *, actor: Any, comment: Comment, body: str, guest_key: str | None = None
 ) -> Comment:
     """Replace the text of one's own comment within the edit window."""
+    _lock_thread(comment.thread_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     _check_writer(comment, actor, guest_key)
     if comment.is_deleted:
@@ -308,6 +318,7 @@ def comment_delete(
     *, actor: Any, comment: Comment, guest_key: str | None = None
 ) -> Comment:
     """Soft-delete: the text goes, the place in the tree stays for replies."""
+    _lock_thread(comment.thread_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not can_moderate(actor):
         _check_writer(comment, actor, guest_key)
@@ -364,8 +375,9 @@ def comment_vote(*, actor: Any, comment: Comment, value: int) -> Comment:
     if comment.is_deleted:
         raise Conflict(_("This comment was deleted."), code="deleted")
 
-    # Lock the comment row first: every vote on it queues here, so the
-    # counters and the Wilson score below are computed from exact values.
+    # Votes on a comment queue on these locks, so the counters and the
+    # Wilson score below are computed from exact values.
+    _lock_thread(comment.thread_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     existing = Vote.objects.filter(comment=comment, voter=member).first()
     old = existing.value if existing else 0

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
@@ -281,7 +281,7 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
         article_author_user_id=selectors.article_author_user_id(thread),
     )
     node.display_depth = min(comment.depth, selectors.conf.max_depth())
-    return 201, {"comment": _node_out(node), "guest_key": new_key}
+    return Status(201, {"comment": _node_out(node), "guest_key": new_key})
 
 
 @router.patch(
@@ -342,7 +342,9 @@ def comment_report(request: HttpRequest, comment_id: int, data: ReportIn) -> Any
         note=data.note,
         guest_key=views.guest_key(request),
     )
-    return 201, {"id": report.pk, "comment_id": comment.pk, "reason": report.reason}
+    return Status(
+        201, {"id": report.pk, "comment_id": comment.pk, "reason": report.reason}
+    )
 
 
 # --- the API object ---------------------------------------------------------
@@ -378,8 +380,11 @@ def _dateline_error(request: HttpRequest, exc: DatelineError) -> HttpResponse:
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part != "body"]
-        name = location[-1] if location else "request"
+        # loc is (source, parameter, field...): ("body", "data", "body").
+        location = [str(part) for part in error.get("loc", ())][1:]
+        if len(location) > 1:
+            location = location[1:]
+        name = ".".join(location) or "request"
         fields[name] = str(error.get("msg", "invalid"))
     return _json_error(
         request,
