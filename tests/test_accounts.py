@@ -22,7 +22,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd API name
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, message))
         return "250 Message accepted for delivery"
@@ -58,6 +58,7 @@ def test_sign_up_verify_by_mail_sign_in_and_comment(client, smtp, thread):
     assert response.status_code == 302
     assert len(smtp.messages) == 1
     recipients, message = smtp.messages[0]
+    assert "confirm" in message["Subject"].lower()
     assert recipients == ["new.reader@example.test"]
     link = re.search(r"http://\S+/accounts/confirm-email/\S+/", smtp.text()).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
