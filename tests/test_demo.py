@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from wagtail.images.models import Image
 
+from dateline.discussion.models import Comment, Thread, Vote
 from dateline.newsroom.models import ArticlePage, AuthorPage, HomePage, SectionPage
 
 
@@ -15,6 +16,8 @@ def counts() -> dict[str, int]:
         "authors": AuthorPage.objects.count(),
         "homes": HomePage.objects.count(),
         "images": Image.objects.count(),
+        "comments": Comment.objects.count(),
+        "votes": Vote.objects.count(),
     }
 
 
@@ -27,6 +30,21 @@ def test_demo_has_the_reference_shape(demo):
     kinds = {block.block_type for a in articles for block in a.body}
     assert {"paragraph", "video", "map", "quote", "heading"} <= kinds
     assert all(a.author_id for a in articles)
+
+
+def test_every_demo_article_carries_a_lively_thread(demo):
+    for article in ArticlePage.objects.live():
+        thread = Thread.objects.get(article=article)
+        assert thread.comment_count >= 2
+    beirut = Thread.objects.get(article__slug__startswith="night-of-strikes")
+    comments = Comment.objects.filter(thread=beirut)
+    assert comments.filter(depth__gte=4).exists()  # deeper than shown nested
+    assert comments.filter(author__isnull=True).exists()  # guests
+    assert comments.filter(excerpt_html__gt="").exists()  # a "Read more »"
+    assert comments.filter(upvotes__gte=5).exists()
+    # the article's own author answers in the thread
+    ida = AuthorPage.objects.get(slug="ida-marlow")
+    assert comments.filter(author=ida.user).exists()
 
 
 def test_loading_the_demo_twice_changes_nothing(demo, capsys):

@@ -1,0 +1,159 @@
+"""Readers take part in a discussion in a real browser, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dateline.discussion.models import Comment
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+BEIRUT = "/conflict/night-of-strikes-leaves-southern-suburbs-dark/"
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def sign_in(page, live_server, username="browser_reader"):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.test", password="a-long-Passphrase-42"
+    )
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", "a-long-Passphrase-42")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(live_server.url + "/")
+    return user
+
+
+def test_guest_posts_and_replies_without_a_reload(page, live_server, demo):
+    page.goto(live_server.url + BEIRUT)
+    page.evaluate("window.__stayed = true")
+    form = page.locator("#compose-new")
+    form.locator("textarea[name=body]").fill("Posted from a real browser, *quickly*.")
+    form.locator("input[name=name]").fill("Browser Guest")
+    form.locator("button[type=submit]").click()
+    new = page.locator("#comment-list > li.comment-item").first
+    new.locator("em", has_text="quickly").wait_for()
+    assert new.locator(".comment-author").first.text_content() == "Browser Guest"
+    assert new.locator(".role").first.text_content() == "Guest"
+    assert page.locator("#discussion-live").text_content() == "Your comment was posted."
+    assert page.locator("#compose-new textarea").input_value() == ""
+    assert page.evaluate("window.__stayed") is True  # no navigation happened
+
+    target = Comment.objects.get(body__startswith="We lost power")
+    page.locator(
+        f"#comment-{target.pk} > article > .comment-actions a", has_text="Reply"
+    ).click()
+    reply_form = page.locator(f"#compose-{target.pk}")
+    reply_form.locator("textarea").fill("Replying in place.")
+    reply_form.locator("input[name=name]").fill("Browser Guest")
+    reply_form.locator("button[type=submit]").click()
+    slot = page.locator(f"#comment-{target.pk}-slot")
+    slot.locator(".comment-body", has_text="Replying in place.").wait_for()
+    assert page.locator("#discussion-live").text_content() == (
+        "Your reply to Rafi was posted."
+    )
+    assert page.evaluate("window.__stayed") is True
+    reply = Comment.objects.get(body="Replying in place.")
+    assert reply.parent_id == target.pk
+
+
+def test_failed_post_keeps_the_text_in_the_browser(page, live_server, demo):
+    page.goto(live_server.url + BEIRUT)
+    form = page.locator("#compose-new")
+    form.locator("textarea[name=body]").fill("Words I do not want to lose.")
+    # no name: the browser's own check would stop us, so remove it first
+    page.evaluate(
+        "document.querySelector('#compose-new input[name=name]').required = false"
+    )
+    form.locator("button[type=submit]").click()
+    error = page.locator("#compose-new .form-error")
+    error.wait_for()
+    assert "name" in error.text_content().lower()
+    assert page.locator("#compose-new textarea").input_value() == (
+        "Words I do not want to lose."
+    )
+
+
+def test_read_more_expands_in_place(page, live_server, demo, artifacts_dir):
+    page.goto(live_server.url + BEIRUT)
+    long = Comment.objects.get(body__startswith="A few things from the map")
+    body = page.locator(f"#comment-{long.pk}-body")
+    assert "I would love a follow-up" not in body.text_content()
+    page.locator(f"#comment-{long.pk}-body a.read-more").click()
+    page.locator(
+        f"#comment-{long.pk}-body", has_text="I would love a follow-up"
+    ).wait_for()
+    assert page.locator(f"#comment-{long.pk}-body a.read-more").count() == 0
+    assert page.url == live_server.url + BEIRUT
+    page.locator("#comments").screenshot(path=str(artifacts_dir / "comments.png"))
+
+
+def test_member_votes_and_changes_the_vote(page, live_server, demo):
+    sign_in(page, live_server)
+    page.goto(live_server.url + BEIRUT)
+    target = Comment.objects.get(body__startswith="Both sides blaming")
+    votes = page.locator(f"#votes-{target.pk}")
+    before = int(votes.locator(".score").text_content())
+    votes.locator("button.vote-up").click()
+    page.locator(f"#votes-{target.pk} .vote-up[aria-pressed=true]").wait_for()
+    assert int(page.locator(f"#votes-{target.pk} .score").text_content()) == before + 1
+    page.locator(f"#votes-{target.pk} button.vote-down").click()
+    page.locator(f"#votes-{target.pk} .vote-down[aria-pressed=true]").wait_for()
+    assert int(page.locator(f"#votes-{target.pk} .score").text_content()) == before - 1
+    target.refresh_from_db()
+    assert target.score == before - 1
+
+
+def test_without_javascript_post_reply_and_read_more_work(
+    no_js_page, live_server, demo
+):
+    page = no_js_page
+    page.goto(live_server.url + BEIRUT)
+    form = page.locator("#compose-new")
+    form.locator("textarea[name=body]").fill("Plain HTML still works.")
+    form.locator("input[name=name]").fill("No Script")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"highlight=\d+#comment-\d+$"))
+    posted = Comment.objects.get(body="Plain HTML still works.")
+    assert page.locator(f"#comment-{posted.pk} .is-highlighted").count() == 1
+
+    target = Comment.objects.get(body__startswith="Does anyone know")
+    page.locator(
+        f"#comment-{target.pk} > article > .comment-actions a", has_text="Reply"
+    ).click()
+    page.wait_for_url(re.compile(rf"/comments/{target.pk}/reply/$"))
+    page.fill("textarea[name=body]", "A reply without script.")
+    page.fill("input[name=name]", "No Script")
+    page.locator("form.comment-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    reply = Comment.objects.get(body="A reply without script.")
+    assert reply.parent_id == target.pk
+    assert page.locator(f"#comment-{reply.pk} .is-highlighted").count() == 1
+
+    long = Comment.objects.get(body__startswith="A few things from the map")
+    page.goto(live_server.url + BEIRUT)
+    page.locator(f"#comment-{long.pk}-body a.read-more").click()
+    page.wait_for_url(re.compile(rf"#comment-{long.pk}$"))
+    assert (
+        "I would love a follow-up"
+        in page.locator(f"#comment-{long.pk}-body").text_content()
+    )
