@@ -15,7 +15,10 @@ def test_redis_url_gives_a_working_shared_cache(redis_url, monkeypatch):
         cache = caches["default"]
         cache.set("dateline-test", {"n": 1}, 30)
         assert cache.get("dateline-test") == {"n": 1}
-        assert cache.incr("counter", 1) if cache.add("counter", 0) else True
+        cache.delete("counter")
+        assert cache.add("counter", 0) is True
+        assert cache.add("counter", 5) is False  # add never overwrites
+        assert cache.incr("counter", 2) == 2
         import redis
 
         raw = redis.Redis.from_url(redis_url)
