@@ -358,3 +358,12 @@ def test_signed_in_readers_are_never_served_the_cache(client, thread, a_member):
     client.get(ARTICLE)
     client.force_login(a_member)
     assert "X-Dateline-Cache" not in client.get(ARTICLE)
+
+
+@pytest.mark.parametrize(
+    "path", ["/comments/999999/", "/comments/999999/edit/", "/threads/999999/comments/"]
+)
+def test_unknown_comment_or_thread_is_the_sites_404_page(client, site, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert soup(response).select_one("header.masthead")

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -183,6 +184,18 @@ def _retarget(response: HttpResponse, target: str) -> HttpResponse:
     return response
 
 
+def _found(load: Callable[[Any, int], Any], request: HttpRequest, pk: int) -> Any:
+    """``load`` the object, turning NotFound into the site's 404 page."""
+    try:
+        return load(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
+    return _found(access.access_comment, request, comment_id)
+
+
 def _error_status(exc: DatelineError) -> int:
     return exc.status if exc.status < 500 else 400
 
@@ -194,10 +207,7 @@ def _error_status(exc: DatelineError) -> int:
 @vary_on_headers("HX-Request")
 def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     """POST: post a comment or reply. GET: a page of the thread (load more)."""
-    try:
-        thread = access.access_thread(request.user, thread_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    thread = _found(access.access_thread, request, thread_id)
     if request.method == "GET":
         return _thread_fragment(request, thread)
 
@@ -290,10 +300,7 @@ def _thread_fragment(request: HttpRequest, thread: Thread) -> HttpResponseBase:
 @require_GET
 def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The reply form: inline for htmx, else a page showing what is answered."""
-    try:
-        parent = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    parent = _comment_or_404(request, comment_id)
     context = {
         "thread": parent.thread,
         "parent": parent,
@@ -310,10 +317,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_GET
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Redirect to the page of the thread that shows this comment, highlighted."""
-    try:
-        comment = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    comment = _comment_or_404(request, comment_id)
     location = selectors.comment_location(comment, sort=request.GET.get("sort"))
     if location.branch_root_id is not None:
         url = reverse("comment-branch", args=[location.branch_root_id])
@@ -333,10 +337,7 @@ def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponseBase
 @require_GET
 def comment_body(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The whole text of a comment: what "Read more »" swaps in."""
-    try:
-        comment = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    comment = _comment_or_404(request, comment_id)
     if not is_htmx(request):
         return HttpResponseRedirect(comment_url(comment))
     return render(
@@ -347,10 +348,7 @@ def comment_body(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_GET
 def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """More replies of one top-level comment, after the ones the thread shows."""
-    try:
-        root = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    root = _comment_or_404(request, comment_id)
     if root.parent_id is not None:
         return HttpResponseRedirect(comment_url(root))
     offset = max(0, _int(request.GET.get("offset"), conf.replies_per_root()))
@@ -376,10 +374,7 @@ def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
-    try:
-        comment = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    comment = _comment_or_404(request, comment_id)
     form = _blank_form(request, body=comment.body)
     status = 200
     if request.method == "POST":
@@ -424,10 +419,7 @@ def _node_for(request: HttpRequest, comment: Comment) -> selectors.CommentNode:
 
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
-    try:
-        comment = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    comment = _comment_or_404(request, comment_id)
     message = ""
     status = 200
     if request.method == "POST":
@@ -451,10 +443,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 
 @require_http_methods(["POST"])
 def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
-    try:
-        comment = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    comment = _comment_or_404(request, comment_id)
     message = ""
     status = 200
     try:
@@ -483,10 +472,7 @@ def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 
 @require_http_methods(["GET", "POST"])
 def comment_report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
-    try:
-        comment = access.access_comment(request.user, comment_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    comment = _comment_or_404(request, comment_id)
     form: dict[str, Any] = {"reason": "", "note": "", "errors": {}, "message": ""}
     status = 200
     done = False
