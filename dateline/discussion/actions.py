@@ -80,13 +80,6 @@ def thread_ensure(*, article: Page) -> Thread:
     return thread
 
 
-def thread_for_url_ensure(*, url: str, title: str = "") -> Thread:
-    thread, _created = Thread.objects.get_or_create(
-        url=url, defaults={"title": title[:255]}
-    )
-    return thread
-
-
 @transaction.atomic
 def thread_close(*, actor: Any, thread: Thread, closed: bool = True) -> Thread:
     if actor is not None and not can_moderate(actor):
@@ -269,6 +262,16 @@ def _check_writer(comment: Comment, actor: Any, guest_key: str | None) -> None:
     )
 
 
+def _keep_revision(comment: Comment, now: dt.datetime) -> None:
+    """Keep the text that an edit or a deletion is about to replace."""
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_at=now,
+    )
+
+
 def edit_window_open(comment: Comment, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) < comment.created_at + conf.edit_window()
 
@@ -298,12 +301,7 @@ def comment_edit(
     now = timezone.now()
     if body.strip() == comment.body:
         return comment
-    CommentRevision.objects.create(
-        comment=comment,
-        body=comment.body,
-        written_at=comment.edited_at or comment.created_at,
-        replaced_at=now,
-    )
+    _keep_revision(comment, now)
     comment.body = body.strip()
     comment.body_html = rendered.html
     comment.excerpt_html = rendered.excerpt_html
@@ -325,12 +323,7 @@ def comment_delete(
     if comment.is_deleted:
         return comment
     now = timezone.now()
-    CommentRevision.objects.create(
-        comment=comment,
-        body=comment.body,
-        written_at=comment.edited_at or comment.created_at,
-        replaced_at=now,
-    )
+    _keep_revision(comment, now)
     comment.status = Comment.Status.DELETED
     comment.deleted_at = now
     comment.body = ""
@@ -414,13 +407,6 @@ def comment_vote(*, actor: Any, comment: Comment, value: int) -> Comment:
     Comment.objects.filter(pk=comment.pk).update(best=comment.best)
     _thread_changed(comment.thread_id)
     return comment
-
-
-def vote_of(member: Any, comment: Comment) -> int:
-    if _member(member) is None:
-        return 0
-    vote = Vote.objects.filter(comment=comment, voter=member).first()
-    return vote.value if vote else 0
 
 
 # --- reports -----------------------------------------------------------------

@@ -190,13 +190,9 @@ def _thread_out(thread: Thread, request: HttpRequest) -> dict[str, Any]:
 
 
 def _one(request: HttpRequest, comment: Comment) -> dict[str, Any]:
-    node = selectors.comment_for_reader(
-        comment,
-        viewer=views.viewer_for(request),
-        article_author_user_id=selectors.article_author_user_id(comment.thread),
+    return _node_out(
+        selectors.comment_for_reader(comment, viewer=views.viewer_for(request))
     )
-    node.display_depth = min(comment.depth, selectors.conf.max_depth())
-    return _node_out(node)
 
 
 # --- routes ---------------------------------------------------------------
@@ -276,11 +272,8 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
     )
     comment.thread = thread
     node = selectors.comment_for_reader(
-        comment,
-        viewer=selectors.Viewer.for_request(request, key),
-        article_author_user_id=selectors.article_author_user_id(thread),
+        comment, viewer=selectors.Viewer.for_request(request, key)
     )
-    node.display_depth = min(comment.depth, selectors.conf.max_depth())
     return Status(201, {"comment": _node_out(node), "guest_key": new_key})
 
 

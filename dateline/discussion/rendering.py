@@ -54,11 +54,6 @@ def sanitise(html: str) -> str:
     ).strip()
 
 
-def plain_text(markdown_source: str) -> str:
-    """The words a reader sees, for length checks and excerpts."""
-    return strip_tags(render_markdown(markdown_source))
-
-
 def render_markdown(source: str) -> str:
     return sanitise(_markdown().render(source))
 

@@ -8,7 +8,6 @@ cost of a page does not grow with the size of the thread.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,10 +93,6 @@ class ThreadPage:
     page: int
     page_size: int
     nodes: list[CommentNode]
-
-    @property
-    def total_top_level(self) -> int:
-        return self.thread.top_level_count
 
     @property
     def num_pages(self) -> int:
@@ -204,16 +199,17 @@ def branch_replies_for_reader(
 
 
 def comment_for_reader(
-    comment: Comment, *, viewer: Viewer, article_author_user_id: int | None = None
+    comment: Comment, *, viewer: Viewer, highlighted: bool = False
 ) -> CommentNode:
-    """One comment, shown whole (the permalink and "Read more »" target)."""
+    """One comment as its thread shows it (the answer to posting, editing, voting)."""
     node = _build_nodes(
         [comment],
         viewer=viewer,
-        article_author_user_id=article_author_user_id,
-        highlight=comment.pk,
+        article_author_user_id=article_author_user_id(comment.thread),
+        highlight=comment.pk if highlighted else None,
         flat=True,
     )[comment.pk]
+    node.display_depth = min(comment.depth, conf.max_depth())
     if comment.parent_id and comment.depth > conf.max_depth():
         parent = Comment.objects.select_related("author").get(pk=comment.parent_id)
         node.in_reply_to = parent.display_name
@@ -288,13 +284,15 @@ def _build_nodes(
             if comment.author_id is None
             else roles.get(comment.author_id, "member")
         )
-        own = _is_own(comment, viewer)
+        own = viewer_wrote(comment, viewer)
         node = CommentNode(
             comment=comment,
             role=str(ROLE_LABELS[role_key]),
             role_key=role_key,
             my_vote=votes.get(comment.pk, 0),
-            can_edit=own and not comment.is_deleted and _editable(comment, now),
+            can_edit=own
+            and not comment.is_deleted
+            and actions.edit_window_open(comment, now),
             can_delete=own and not comment.is_deleted,
             whole=comment.pk == highlight,
             highlighted=comment.pk == highlight,
@@ -335,7 +333,7 @@ def _loaded_parent(comment: Comment) -> Comment | None:
     return cached if isinstance(cached, Comment) else None
 
 
-def _is_own(comment: Comment, viewer: Viewer) -> bool:
+def viewer_wrote(comment: Comment, viewer: Viewer) -> bool:
     member = viewer.member
     if member is not None:
         return comment.author_id == member.pk
@@ -344,10 +342,6 @@ def _is_own(comment: Comment, viewer: Viewer) -> bool:
         and viewer.guest_key_hash
         and comment.guest_key_hash == viewer.guest_key_hash
     )
-
-
-def _editable(comment: Comment, now: dt.datetime) -> bool:
-    return actions.edit_window_open(comment, now)
 
 
 # --- where a comment lives ---------------------------------------------------

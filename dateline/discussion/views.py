@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import (
     Http404,
     HttpRequest,
@@ -51,14 +52,8 @@ def remember_guest(response: HttpResponseBase, key: str) -> None:
         max_age=GUEST_COOKIE_AGE,
         httponly=True,
         samesite="Lax",
-        secure=request_is_secure_default(),
+        secure=settings.SESSION_COOKIE_SECURE,
     )
-
-
-def request_is_secure_default() -> bool:
-    from django.conf import settings
-
-    return bool(settings.SESSION_COOKIE_SECURE)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -253,12 +248,12 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     response: HttpResponseBase
     if is_htmx(request):
         comment.thread = thread
+        # The new comment is marked, as it is on the page a permalink opens.
         node = selectors.comment_for_reader(
             comment,
             viewer=selectors.Viewer.for_request(request, key),
-            article_author_user_id=selectors.article_author_user_id(thread),
+            highlighted=True,
         )
-        node.whole = False
         response = render(
             request,
             "discussion/includes/posted.html",
@@ -393,7 +388,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
             if is_htmx(request):
                 return _node_response(request, _node_for(request, comment))
             return HttpResponseRedirect(comment_url(comment))
-    elif not selectors._is_own(comment, viewer_for(request)):
+    elif not selectors.viewer_wrote(comment, viewer_for(request)):
         form.update(message=_("Only the person who wrote this comment can change it."))
         status = 403
     context = {"comment": comment, "thread": comment.thread, "comment_form": form}
@@ -406,15 +401,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 
 
 def _node_for(request: HttpRequest, comment: Comment) -> selectors.CommentNode:
-    node = selectors.comment_for_reader(
-        comment,
-        viewer=viewer_for(request),
-        article_author_user_id=selectors.article_author_user_id(comment.thread),
-    )
-    node.whole = False
-    node.highlighted = False
-    node.display_depth = min(comment.depth, conf.max_depth())
-    return node
+    return selectors.comment_for_reader(comment, viewer=viewer_for(request))
 
 
 @require_http_methods(["GET", "POST"])
