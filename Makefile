@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format install lock clean
+.PHONY: run test check format install lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ run: $(STAMP)
 	$(BIN)/python -m dateline serve --host $(HOST) --port $(PORT)
 
 check: $(STAMP)
-	$(BIN)/ruff check dateline tests
-	$(BIN)/ruff format --check dateline tests
+	$(BIN)/ruff check dateline tests bench
+	$(BIN)/ruff format --check dateline tests bench
 	$(BIN)/mypy dateline
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 
@@ -36,9 +36,14 @@ test: check
 	$(BIN)/pytest
 	$(BIN)/pytest --db=postgres
 
+# Load benchmarks (not tests): prints name=value lines, then the peer's and the
+# ratios. Needs wrk (apt-get install -y wrk). See README, Benchmarks.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 format: $(STAMP)
-	$(BIN)/ruff check --fix dateline tests
-	$(BIN)/ruff format dateline tests
+	$(BIN)/ruff check --fix dateline tests bench
+	$(BIN)/ruff format dateline tests bench
 
 # Re-resolve the pinned dependency files from requirements*.in.
 lock: | $(BIN)/python

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost but one: the middleware above still sees a cached response.
+    "dateline.discussion.middleware.CachedArticleMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

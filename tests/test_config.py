@@ -26,7 +26,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 def test_default_database_is_sqlite_in_wal_mode_with_busy_timeout(clean_env, tmp_path):
     db = config.database(tmp_path)
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["ENGINE"] == "dateline.core.sqlite"
     assert db["NAME"] == str(tmp_path / "dateline.sqlite3")
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] >= 1

@@ -354,6 +354,52 @@ def test_anonymous_page_is_cached_until_a_comment_or_vote(
     assert soup(voted).select_one(f"#votes-{comment.pk} .score").get_text() == "1"
 
 
+def test_a_cached_article_is_answered_with_one_query(
+    client, thread, django_assert_num_queries
+):
+    post(thread, body="Cached before Wagtail routes it")
+    client.get(ARTICLE)
+    with django_assert_num_queries(1):
+        cached = client.get(ARTICLE)
+    assert cached["X-Dateline-Cache"] == "hit"
+    assert "Cached before Wagtail routes it" in cached.content.decode()
+    assert "default-src" in cached["Content-Security-Policy"]
+
+
+def test_an_unpublished_article_is_not_served_from_the_cache(client, thread, article):
+    client.get(ARTICLE)
+    assert client.get(ARTICLE)["X-Dateline-Cache"] == "hit"
+    article.unpublish()
+    assert client.get(ARTICLE).status_code == 404
+
+
+def test_a_restricted_article_is_not_served_from_the_cache(client, thread, article):
+    from wagtail.models import PageViewRestriction
+
+    client.get(ARTICLE)
+    assert client.get(ARTICLE)["X-Dateline-Cache"] == "hit"
+    PageViewRestriction.objects.create(
+        page=article.get_parent(),
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="s3cret-desk",
+    )
+    response = client.get(ARTICLE)
+    assert response.status_code == 200
+    assert "X-Dateline-Cache" not in response
+    assert "Bridge reopens" not in response.content.decode()
+
+
+def test_a_moved_article_is_not_served_at_its_old_address(client, thread, article):
+    client.get(ARTICLE)
+    assert client.get(ARTICLE)["X-Dateline-Cache"] == "hit"
+    article.slug = "bridge-reopens-to-traffic"
+    article.save_revision().publish()
+    assert client.get(ARTICLE).status_code == 404
+    moved = client.get("/world/bridge-reopens-to-traffic/")
+    assert moved.status_code == 200
+    assert moved["X-Dateline-Cache"] == "miss"
+
+
 def test_signed_in_readers_are_never_served_the_cache(client, thread, a_member):
     client.get(ARTICLE)
     client.force_login(a_member)

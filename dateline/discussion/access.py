@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dateline.core.errors import NotFound
@@ -28,7 +29,14 @@ def access_comment(user: Any, comment_id: int, *, for_update: bool = False) -> C
 
 def access_thread(user: Any, thread_id: int) -> Thread:
     """A thread whose article is published (or an external page's thread)."""
-    thread = Thread.objects.select_related("article").filter(pk=thread_id).first()
-    if thread is None or (thread.article is not None and not thread.article.live):
+    # Only the article's ``live`` flag: joining the whole page row costs more
+    # than the rest of loading the thread (posting calls this every time).
+    try:
+        thread = Thread.objects.annotate(article_live=F("article__live")).get(
+            pk=thread_id
+        )
+    except (Thread.DoesNotExist, ValueError, TypeError):
+        thread = None
+    if thread is None or (thread.article_id is not None and not thread.article_live):
         raise NotFound(_("There is no such discussion."), code="thread_not_found")
     return thread

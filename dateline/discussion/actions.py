@@ -167,7 +167,6 @@ def _checked_guest(guest: GuestIdentity | None) -> GuestIdentity:
 # --- posting -------------------------------------------------------------
 
 
-@transaction.atomic
 def comment_post(
     *,
     actor: Any,
@@ -186,64 +185,75 @@ def comment_post(
     member = _member(actor)
     rendered = _checked_body(body)
     identity = None if member else _checked_guest(guest)
-
-    thread = _lock_thread(thread.pk)
-    if thread.is_closed:
-        raise Conflict(
-            _("This discussion is closed; no new comments are accepted."),
-            code="thread_closed",
-        )
-    if parent is not None:
-        parent = Comment.objects.select_for_update().get(pk=parent.pk)
-        if parent.thread_id != thread.pk:
-            raise InvalidInput(
-                _("You can only reply to a comment in the same discussion."),
-                code="wrong_thread",
-            )
-        if parent.is_deleted:
+    # Text is checked and rendered before the transaction, so the write
+    # lock is held only for the writes.
+    with transaction.atomic():
+        thread = _lock_thread(thread.pk)
+        if thread.is_closed:
             raise Conflict(
-                _("That comment was deleted; it can no longer be replied to."),
-                code="parent_deleted",
+                _("This discussion is closed; no new comments are accepted."),
+                code="thread_closed",
             )
+        if parent is not None:
+            parent = Comment.objects.select_for_update().get(pk=parent.pk)
+            if parent.thread_id != thread.pk:
+                raise InvalidInput(
+                    _("You can only reply to a comment in the same discussion."),
+                    code="wrong_thread",
+                )
+            if parent.is_deleted:
+                raise Conflict(
+                    _("That comment was deleted; it can no longer be replied to."),
+                    code="parent_deleted",
+                )
 
-    comment = Comment.objects.create(
-        thread=thread,
-        parent=parent,
-        depth=parent.depth + 1 if parent else 0,
-        author=member,
-        guest_name=identity.name if identity else "",
-        guest_email=identity.email if identity else "",
-        guest_key_hash=guest_key_hash(identity.key) if identity else "",
-        body=body.strip(),
-        body_html=rendered.html,
-        excerpt_html=rendered.excerpt_html,
-        created_at=created_at or timezone.now(),
-    )
-    # Ids only grow, so the path orders a branch chronologically per level.
-    segment = path_segment(comment.pk)
-    if parent is None:
-        comment.root_id = comment.pk
-        comment.path = segment
-    else:
-        comment.root_id = parent.root_id
-        comment.path = f"{parent.path}/{segment}"
-    Comment.objects.filter(pk=comment.pk).update(
-        root_id=comment.root_id, path=comment.path
-    )
+        comment = Comment.objects.create(
+            thread=thread,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            author=member,
+            guest_name=identity.name if identity else "",
+            guest_email=identity.email if identity else "",
+            guest_key_hash=guest_key_hash(identity.key) if identity else "",
+            body=body.strip(),
+            body_html=rendered.html,
+            excerpt_html=rendered.excerpt_html,
+            created_at=created_at or timezone.now(),
+        )
+        # Ids only grow, so the path orders a branch chronologically per level.
+        segment = path_segment(comment.pk)
+        if parent is None:
+            comment.root_id = comment.pk
+            comment.path = segment
+        else:
+            comment.root_id = parent.root_id
+            comment.path = f"{parent.path}/{segment}"
+        Comment.objects.filter(pk=comment.pk).update(
+            root_id=comment.root_id, path=comment.path
+        )
 
-    if parent is None:
-        _thread_changed(
-            thread.pk,
-            comment_count=F("comment_count") + 1,
-            top_level_count=F("top_level_count") + 1,
-        )
-    else:
-        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        Comment.objects.filter(pk=parent.root_id or parent.pk).update(
-            branch_count=F("branch_count") + 1
-        )
-        _thread_changed(thread.pk, comment_count=F("comment_count") + 1)
-    return comment
+        if parent is None:
+            _thread_changed(
+                thread.pk,
+                comment_count=F("comment_count") + 1,
+                top_level_count=F("top_level_count") + 1,
+            )
+        else:
+            root_id = parent.root_id or parent.pk
+            if root_id == parent.pk:  # a reply to a top-level comment
+                Comment.objects.filter(pk=parent.pk).update(
+                    reply_count=F("reply_count") + 1,
+                    branch_count=F("branch_count") + 1,
+                )
+            else:
+                Comment.objects.filter(pk=parent.pk).update(
+                    reply_count=F("reply_count") + 1
+                )
+                Comment.objects.filter(pk=root_id).update(
+                    branch_count=F("branch_count") + 1
+                )
+            _thread_changed(thread.pk, comment_count=F("comment_count") + 1)
+        return comment
 
 
 def _check_writer(comment: Comment, actor: Any, guest_key: str | None) -> None:

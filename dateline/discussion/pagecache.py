@@ -11,12 +11,14 @@ article page within ``DATELINE_PAGE_CACHE_SECONDS``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
@@ -48,24 +50,28 @@ def key(*parts: Any) -> str:
     return PREFIX + digest
 
 
-def serve_html(
-    request: HttpRequest, cache_key: str, render: Callable[[], HttpResponseBase]
-) -> HttpResponseBase:
-    cached = cache.get(cache_key)
-    if cached is None:
-        response = render()
-        if response.status_code != 200 or not isinstance(response, TemplateResponse):
-            return response
-        response.context_data = {
-            **(response.context_data or {}),
-            "csrf_token": CSRF_PLACEHOLDER,
-        }
-        response.render()
-        cached = (response.content, response["Content-Type"])
-        cache.set(cache_key, cached, seconds())
-        source = "miss"
-    else:
-        source = "hit"
+def article_key(
+    article_id: int,
+    last_published_at: dt.datetime | None,
+    thread_version: int,
+    full_path: str,
+) -> str:
+    return key(
+        "article",
+        article_id,
+        last_published_at.timestamp() if last_published_at else 0,
+        thread_version,
+        full_path,
+    )
+
+
+def _route_key(request: HttpRequest) -> str:
+    return key("route", request.get_host(), request.get_full_path())
+
+
+def _html_response(
+    request: HttpRequest, cached: tuple[bytes, str], source: str
+) -> HttpResponse:
     content, content_type = cached
     out = HttpResponse(
         content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()),
@@ -74,6 +80,95 @@ def serve_html(
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
     return out
+
+
+def serve_html(
+    request: HttpRequest, cache_key: str, render: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return _html_response(request, cached, "hit")
+    response = render()
+    if response.status_code != 200 or not isinstance(response, TemplateResponse):
+        return response
+    response.context_data = {
+        **(response.context_data or {}),
+        "csrf_token": CSRF_PLACEHOLDER,
+    }
+    response.render()
+    cached = (response.content, response["Content-Type"])
+    cache.set(cache_key, cached, seconds())
+    return _html_response(request, cached, "miss")
+
+
+def serve_article(
+    request: HttpRequest,
+    article: Any,
+    thread: Any,
+    render: Callable[[], HttpResponseBase],
+) -> HttpResponseBase:
+    """An article page for an anonymous reader, rendered at most once per change.
+
+    Also remembers which article and thread the URL showed, so the next
+    request for it can be answered by ``serve_known_article`` before Wagtail
+    routes it through the page tree.
+    """
+    full_path = request.get_full_path()
+    response = serve_html(
+        request,
+        article_key(article.pk, article.last_published_at, thread.version, full_path),
+        render,
+    )
+    if response.status_code == 200:
+        route = {
+            "article": article.pk,
+            "thread": thread.pk,
+            "url_path": article.url_path,
+            "tree_path": article.path,
+        }
+        cache.set(_route_key(request), route, seconds())
+    return response
+
+
+def serve_known_article(request: HttpRequest) -> HttpResponse | None:
+    """The cached page for a URL that showed an article, if still current.
+
+    One query checks what Wagtail's routing would: the page is still live at
+    the same URL and neither it nor an ancestor has gained a view
+    restriction. It also reads the thread's version and the publication
+    time, which are part of the page's key.
+    """
+    from wagtail.models import PageViewRestriction
+
+    from dateline.discussion.models import Thread
+
+    route = cache.get(_route_key(request))
+    if route is None:
+        return None
+    tree_path = route["tree_path"]
+    ancestors = [tree_path[:end] for end in range(4, len(tree_path) + 1, 4)]
+    current = (
+        Thread.objects.filter(
+            pk=route["thread"],
+            article_id=route["article"],
+            article__live=True,
+            article__url_path=route["url_path"],
+        )
+        .exclude(Exists(PageViewRestriction.objects.filter(page__path__in=ancestors)))
+        .values_list("version", "article__last_published_at")
+        .first()
+    )
+    if current is None:
+        return None
+    version, last_published_at = current
+    cached = cache.get(
+        article_key(
+            route["article"], last_published_at, version, request.get_full_path()
+        )
+    )
+    if cached is None:
+        return None
+    return _html_response(request, cached, "hit")
 
 
 def serve_bytes(

@@ -205,7 +205,10 @@ def comment_for_reader(
     node = _build_nodes(
         [comment],
         viewer=viewer,
-        article_author_user_id=article_author_user_id(comment.thread),
+        # Only a member can be the article's author.
+        article_author_user_id=(
+            article_author_user_id(comment.thread) if comment.author_id else None
+        ),
         highlight=comment.pk if highlighted else None,
         flat=True,
     )[comment.pk]

@@ -128,14 +128,7 @@ def article_response(
     if not pagecache.cacheable(request, guest_cookie=GUEST_COOKIE):
         return serve()
     thread = actions.thread_ensure(article=article)
-    key = pagecache.key(
-        "article",
-        article.pk,
-        article.last_published_at.timestamp() if article.last_published_at else 0,
-        thread.version,
-        request.get_full_path(),
-    )
-    return pagecache.serve_html(request, key, serve)
+    return pagecache.serve_article(request, article, thread, serve)
 
 
 def _blank_form(request: HttpRequest, **values: Any) -> dict[str, Any]:

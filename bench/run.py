@@ -1,0 +1,298 @@
+"""``make bench``: load-test Dateline as in production, then the peer Isso.
+
+1. Bootstraps a site in ``var/bench`` (SQLite in WAL mode; PostgreSQL when
+   DATABASE_URL is set, which should then name a scratch database) and seeds
+   a 200-comment and a 50,000-comment thread through the actions
+   (``bench/seed.py``; kept between runs, so only the first run pays for it).
+2. Serves it with ``python -m dateline serve`` (uvicorn, 2 workers) and drives
+   it with wrk at concurrency 16: the anonymous article page and the thread's
+   JSON first page of both threads, and guest comment POSTs. Then again with
+   the page cache off, which is what the first page costs to build.
+3. Runs ``../shared/bench/peer_isso.sh`` right after (same machine, same
+   concurrency for POSTs) and prints the ratios the discussion issue targets.
+
+Every line of output that matters is ``name=value``. Knobs (environment):
+BENCH_N, BENCH_BIG_N, BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
+BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dateline.testing.processes import dateline_env  # noqa: E402
+from dateline.testing.servers import free_port  # noqa: E402
+
+N = int(os.environ.get("BENCH_N", "200"))
+BIG_N = int(os.environ.get("BENCH_BIG_N", "50000"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONCURRENCY = int(os.environ.get("BENCH_C", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "var" / "bench"))
+PEER = os.environ.get("BENCH_PEER", str(ROOT.parent / "shared/bench/peer_isso.sh"))
+LUA = ROOT / "bench" / "wrk" / "dateline.lua"
+WRK_LINE = re.compile(r"^WRK (.*)$", re.M)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def emit(name: str, value: object) -> None:
+    print(f"{name}={value}", flush=True)
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def get(url: str, timeout: float = 60) -> tuple[int, bytes, float]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http on loopback
+            body = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    return status, body, time.perf_counter() - started
+
+
+@contextmanager
+def server(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    port = free_port()
+    with log_path.open("w") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "dateline", "serve", "--port", str(port)),
+                *("--workers", str(WORKERS), "--no-access-log"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                get(base + "/api/openapi.json", timeout=5)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    sys.exit(f"bench: the server did not start; see {log_path}")
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def single(url: str) -> tuple[float, int]:
+    """Median time of 5 sequential requests (after one warm-up), body bytes."""
+    get(url)
+    times, size = [], 0
+    for _ in range(5):
+        status, body, seconds = get(url)
+        if status != 200:
+            sys.exit(f"bench: GET {url} answered {status}")
+        times.append(seconds)
+        size = len(body)
+    return 1000 * statistics.median(times), size
+
+
+def wrk(name: str, url: str, **env: str) -> dict[str, str]:
+    """Run wrk against ``url``; emit and return its report fields."""
+    done = subprocess.run(
+        [
+            *("wrk", "-t1", f"-c{CONCURRENCY}", f"-d{DURATION}s", "--timeout", "30s"),
+            *("-s", str(LUA), url),
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    found = WRK_LINE.search(done.stdout)
+    if not found:
+        sys.exit(f"bench: wrk gave no report for {name}:\n{done.stdout}{done.stderr}")
+    fields = dict(part.split("=", 1) for part in found.group(1).split())
+    log(f"{name}: {found.group(1)}")
+    sockerr = sum(
+        int(fields[k]) for k in ("err_connect", "err_read", "err_write", "err_timeout")
+    )
+    for key in ("rps", "p50_ms", "p99_ms", "requests", "non2xx", "statuses"):
+        emit(f"dateline_{name}_{key}", fields[key])
+    emit(f"dateline_{name}_sockerr", sockerr)
+    fields["bad"] = str(int(fields["non2xx"]) + sockerr)
+    return fields
+
+
+def check_thread(base: str, thread: int, count: int) -> None:
+    status, body, _ = get(f"{base}/api/threads/{thread}/comments")
+    payload = json.loads(body)
+    if status != 200 or payload["thread"]["comment_count"] < count:
+        sys.exit(f"bench: thread {thread} answered {status}: {body[:300]!r}")
+    replies = sum(len(c["replies"]) for c in payload["comments"])
+    log(
+        f"thread {thread}: {payload['thread']['comment_count']} comments, first page "
+        f"{len(payload['comments'])} top-level + {replies} replies of "
+        f"{payload['num_pages']} pages"
+    )
+
+
+def server_errors(log_path: Path) -> int:
+    text = log_path.read_text(errors="replace")
+    return len(re.findall(r"Traceback|database is locked|\bERROR\b", text))
+
+
+def dateline() -> dict[str, float]:
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    env = dateline_env(DATA_DIR, DATELINE_SITE_URL="http://127.0.0.1")
+    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    database = "postgresql" if env.get("DATABASE_URL") else "sqlite-wal"
+    log(f"bootstrapping {DATA_DIR} ({database})")
+    run(["manage.py", "bootstrap"], env)
+    log(f"seeding {N} and {BIG_N} comments through the actions (first run only)")
+    seeded = json.loads(run(["bench/seed.py", str(N), str(BIG_N)], env))
+    small, big, post = seeded["small"], seeded["big"], seeded["post"]
+    emit("dateline_database", database)
+    emit("dateline_workers", WORKERS)
+    emit("dateline_c", CONCURRENCY)
+    emit("dateline_duration_s", DURATION)
+    emit("dateline_n", N)
+    emit("dateline_big_n", BIG_N)
+    emit("dateline_seed_s", small["seed_s"])
+    emit("dateline_seed_big_s", big["seed_s"])
+
+    rps: dict[str, float] = {}
+    bad = 0
+    errors = 0
+    for phase, cache_seconds in (("", "300"), ("_nocache", "0")):
+        log_path = DATA_DIR / f"server{phase or '_cached'}.log"
+        phase_env = {**env, "DATELINE_PAGE_CACHE_SECONDS": cache_seconds}
+        with server(phase_env, log_path) as base:
+            check_thread(base, small["thread"], N)
+            check_thread(base, big["thread"], BIG_N)
+            targets = {
+                "article_small": base + small["path"],
+                "json_small": f"{base}/api/threads/{small['thread']}/comments",
+                "article_big": base + big["path"],
+                "json_big": f"{base}/api/threads/{big['thread']}/comments",
+            }
+            for name, url in targets.items():
+                ms, size = single(url)
+                emit(f"dateline_{name}{phase}_single_ms", f"{ms:.1f}")
+                emit(f"dateline_{name}{phase}_resp_bytes", size)
+            for name, url in targets.items():
+                fields = wrk(name + phase, url)
+                rps[name + phase] = float(fields["rps"])
+                bad += int(fields["bad"])
+            if not phase:
+                parents = ",".join(str(i) for i in post["ids"])
+                fields = wrk(
+                    "post",
+                    f"{base}/api/threads/{post['thread']}/comments",
+                    BENCH_POST_PATH=f"/api/threads/{post['thread']}/comments",
+                    BENCH_PARENTS=parents,
+                )
+                rps["post"] = float(fields["rps"])
+                bad += int(fields["bad"])
+        errors += server_errors(log_path)
+    emit("dateline_server_errors", errors)
+    emit("dateline_clean", int(bad + errors == 0))
+    return rps
+
+
+def peer() -> dict[str, float]:
+    if PEER == "skip":
+        return {}
+    if not Path(PEER).exists():
+        log(f"peer benchmark {PEER} not found; set BENCH_PEER or BENCH_PEER=skip")
+        return {}
+    log(f"running the peer: {PEER} (POST_C={CONCURRENCY})")
+    done = subprocess.run(
+        ["bash", PEER],
+        env={**os.environ, "POST_C": str(CONCURRENCY), "GET_C": str(CONCURRENCY)},
+        capture_output=True,
+        text=True,
+    )
+    sys.stderr.write(done.stderr[-2000:])
+    if done.returncode != 0:
+        log("the peer benchmark failed; no ratios")
+        return {}
+    values = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("isso_") and "=" in line:
+            print(line, flush=True)
+            key, value = line.split("=", 1)
+            with suppress(ValueError):
+                values[key] = float(value)
+    return values
+
+
+def ratio(name: str, top: float | None, bottom: float | None, target: str) -> None:
+    if not top or not bottom:
+        return
+    value = top / bottom
+    emit(name, f"{value:.2f}")
+    bound = float(target[2:])
+    met = value >= bound if target.startswith(">=") else value <= bound
+    emit(f"{name}_target", target)
+    emit(f"{name}_met", int(met))
+
+
+def main() -> None:
+    rps = dateline()
+    isso = peer()
+    get_rps, post_rps = isso.get("isso_get_rps"), isso.get("isso_post_rps")
+    ratio("ratio_json_first_view_vs_isso", rps["json_small"], get_rps, ">=10")
+    ratio(
+        "ratio_json_first_view_nocache_vs_isso",
+        rps["json_small_nocache"],
+        get_rps,
+        ">=10",
+    )
+    ratio("ratio_post_vs_isso", rps["post"], post_rps, ">=2")
+    # Cost is time per request, so cost(big) / cost(small) = rps(small) / rps(big).
+    ratio(
+        "ratio_big_vs_small_json_cost",
+        rps["json_small_nocache"],
+        rps["json_big_nocache"],
+        "<=1.2",
+    )
+    ratio(
+        "ratio_big_vs_small_article_cost",
+        rps["article_small_nocache"],
+        rps["article_big_nocache"],
+        "<=1.2",
+    )
+
+
+if __name__ == "__main__":
+    main()

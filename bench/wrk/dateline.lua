@@ -1,0 +1,93 @@
+-- wrk script for `make bench`: GET the URL given on the command line, or,
+-- when env BENCH_POST_PATH is set, POST guest comments there as JSON
+-- (bodies of 50-800 characters, about 20% replies to the ids in env
+-- BENCH_PARENTS). Counts every response status and prints one line
+-- "WRK requests=... rps=... p50_ms=... p99_ms=... non2xx=... err_*=..."
+-- in the same format as ../shared/bench/wrk/report.lua, so the numbers of
+-- Dateline and of the peer are read the same way.
+local threads = {}
+local thread_no = 0
+
+function setup(thread)
+  thread_no = thread_no + 1
+  thread:set("thread_no", thread_no)
+  table.insert(threads, thread)
+end
+
+local words = {}
+for w in string.gmatch("the council vote bridge river ferry crossing water price report budget reader source figure map district harbour road closure engineer inspector minister statement week evening morning question answer evidence claim numbers survey hospital school tram line station border market fuel shortage winter power cable repair crew agree disagree doubt think seems clear fair point however because although still already", "%S+") do
+  table.insert(words, w)
+end
+
+local function make_text()
+  local target = math.random(50, 800)
+  local t, len = {}, 0
+  while len < target do
+    local w = words[math.random(#words)]
+    table.insert(t, w)
+    len = len + #w + 1
+  end
+  return string.sub(table.concat(t, " "), 1, target)
+end
+
+function init(args)
+  statuses = {}
+  local post_path = os.getenv("BENCH_POST_PATH")
+  if not post_path then
+    pool = {wrk.format()}
+    return
+  end
+  math.randomseed(1000 + (thread_no or 0))
+  local parents = {}
+  for id in string.gmatch(os.getenv("BENCH_PARENTS") or "", "%d+") do
+    table.insert(parents, id)
+  end
+  -- a pool of ready requests, so the client spends little CPU per request
+  pool = {}
+  for i = 1, 256 do
+    local user = math.random(0, 99)
+    local parent = "null"
+    if #parents > 0 and math.random() < 0.2 then parent = parents[math.random(#parents)] end
+    local body = string.format(
+      '{"body": "%s", "name": "Reader %02d", "email": "reader%02d@example.invalid", "parent_id": %s}',
+      make_text(), user, user, parent)
+    pool[i] = wrk.format("POST", post_path, {["Content-Type"] = "application/json"}, body)
+  end
+end
+
+n = 0
+
+function request()
+  n = n + 1
+  return pool[(n % #pool) + 1]
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local agg = {}
+  for _, t in ipairs(threads) do
+    local s = t:get("statuses")
+    for code, c in pairs(s) do agg[code] = (agg[code] or 0) + c end
+  end
+  local ok, bad, parts = 0, 0, {}
+  for code, c in pairs(agg) do
+    if code >= 200 and code < 300 then ok = ok + c else bad = bad + c end
+    table.insert(parts, code .. ":" .. c)
+  end
+  table.sort(parts)
+  local dur = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    "WRK requests=%d duration_s=%.3f rps=%.2f ok2xx=%d non2xx=%d statuses=%s " ..
+    "err_connect=%d err_read=%d err_write=%d err_timeout=%d err_status=%d " ..
+    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f bytes_per_req=%.0f\n",
+    summary.requests, dur, summary.requests / dur, ok, bad,
+    (#parts > 0 and table.concat(parts, ",") or "none"),
+    e.connect, e.read, e.write, e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000,
+    (summary.requests > 0 and summary.bytes / summary.requests or 0)))
+end
