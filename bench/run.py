@@ -13,7 +13,12 @@
 
 Every line of output that matters is ``name=value``. Knobs (environment):
 BENCH_N, BENCH_BIG_N, BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
-BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out).
+BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out),
+BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000).
+
+4. Rebuilds every member's ledger, rank and badges from a generated history
+   of BENCH_COMMUNITY_EVENTS comments and votes (``rebuild_community``) and
+   prints the time.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_C", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "var" / "bench"))
+COMMUNITY_EVENTS = int(os.environ.get("BENCH_COMMUNITY_EVENTS", "100000"))
 PEER = os.environ.get("BENCH_PEER", str(ROOT.parent / "shared/bench/peer_isso.sh"))
 LUA = ROOT / "bench" / "wrk" / "dateline.lua"
 WRK_LINE = re.compile(r"^WRK (.*)$", re.M)
@@ -178,8 +184,13 @@ def dateline() -> dict[str, float]:
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite-wal"
     log(f"bootstrapping {DATA_DIR} ({database})")
     run(["manage.py", "bootstrap"], env)
-    log(f"seeding {N} and {BIG_N} comments through the actions (first run only)")
-    seeded = json.loads(run(["bench/seed.py", str(N), str(BIG_N)], env))
+    log(
+        f"seeding {N} and {BIG_N} comments and a community history of "
+        f"{COMMUNITY_EVENTS} events through the actions (first run only)"
+    )
+    seeded = json.loads(
+        run(["bench/seed.py", str(N), str(BIG_N), str(COMMUNITY_EVENTS)], env)
+    )
     small, big, post = seeded["small"], seeded["big"], seeded["post"]
     emit("dateline_database", database)
     emit("dateline_workers", WORKERS)
@@ -209,6 +220,13 @@ def dateline() -> dict[str, float]:
                 ms, size = single(url)
                 emit(f"dateline_{name}{phase}_single_ms", f"{ms:.1f}")
                 emit(f"dateline_{name}{phase}_resp_bytes", size)
+            log("warm-up (2 s per target, not counted)")
+            for url in targets.values():
+                subprocess.run(
+                    ["wrk", "-t1", f"-c{CONCURRENCY}", "-d2s", url],
+                    capture_output=True,
+                    check=False,
+                )
             for name, url in targets.items():
                 fields = wrk(name + phase, url)
                 rps[name + phase] = float(fields["rps"])
@@ -226,7 +244,27 @@ def dateline() -> dict[str, float]:
         errors += server_errors(log_path)
     emit("dateline_server_errors", errors)
     emit("dateline_clean", int(bad + errors == 0))
+    if COMMUNITY_EVENTS:
+        rebuild(env)
     return rps
+
+
+def rebuild(env: dict[str, str]) -> None:
+    """Time ``rebuild_community`` over the whole database's history."""
+    log("rebuilding reputation from the history")
+    out = run(["manage.py", "rebuild_community"], env)
+    found = re.search(
+        r"Rebuilt (\d+) members from (\d+) events: (\d+) ledger.* in ([\d.]+) s", out
+    )
+    if not found:
+        sys.exit(f"bench: unexpected rebuild output: {out}")
+    members, events, entries = (int(g) for g in found.groups()[:3])
+    seconds = float(found.group(4))
+    emit("community_rebuild_members", members)
+    emit("community_rebuild_events", events)
+    emit("community_rebuild_ledger_entries", entries)
+    emit("community_rebuild_s", f"{seconds:.1f}")
+    emit("community_rebuild_events_per_s", f"{events / seconds:.0f}")
 
 
 def peer() -> dict[str, float]:

@@ -35,6 +35,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from dateline.community import tasks as community_tasks  # noqa: E402
 from dateline.discussion import actions  # noqa: E402
 from dateline.discussion.models import Comment, Thread  # noqa: E402
 from dateline.newsroom import actions as newsroom_actions  # noqa: E402
@@ -163,7 +164,9 @@ def seeded(
     thread = actions.thread_ensure(article=page)
     started = time.perf_counter()
     if thread.comment_count == 0:
-        ids = fill(thread, count, seed, voters, vote_share)
+        # Reputation is brought up to date once per member at the end.
+        with community_tasks.batched():
+            ids = fill(thread, count, seed, voters, vote_share)
     elif thread.comment_count < count or (
         thread.comment_count != count and slug != "bench-post"
     ):
@@ -186,8 +189,57 @@ def seeded(
     }
 
 
+def community_history(events: int, seed: int) -> dict[str, Any]:
+    """A thread where 200 members write and vote: ``events`` comments and votes.
+
+    Four in ten events are comments (three in ten of them replies), six in ten
+    are votes on earlier comments. Reputation is not computed here: the
+    rebuild benchmark does that from this history.
+    """
+    page = article("bench-community", "Benchmark: a community's history")
+    thread = actions.thread_ensure(article=page)
+    started = time.perf_counter()
+    if thread.comment_count == 0:
+        rng = random.Random(seed)  # noqa: S311 - reproducible, not secret
+        people = members(200)
+        ids: list[tuple[int, int]] = []  # (comment id, author id)
+        start = timezone.now() - dt.timedelta(days=400)
+        done = 0
+        with community_tasks.batched() as pending:
+            while done < events:
+                with transaction.atomic():
+                    for i in range(done, min(events, done + BATCH)):
+                        if not ids or rng.random() < 0.4:
+                            parent = None
+                            if ids and rng.random() < 0.3:
+                                parent = Comment.objects.get(pk=rng.choice(ids)[0])
+                            who = rng.choice(people)
+                            comment = actions.comment_post(
+                                actor=who,
+                                thread=thread,
+                                body=text(rng),
+                                parent=parent,
+                                created_at=start + dt.timedelta(minutes=10 * i),
+                            )
+                            ids.append((comment.pk, who.pk))
+                        else:
+                            pk, author_id = rng.choice(ids)
+                            voter = rng.choice(people)
+                            if voter.pk == author_id:
+                                continue
+                            actions.comment_vote(
+                                actor=voter,
+                                comment=Comment.objects.get(pk=pk),
+                                value=1 if rng.random() < 0.8 else -1,
+                            )
+                done = min(events, done + BATCH)
+            pending.clear()  # left to the rebuild
+    return {"thread": thread.pk, "seed_s": round(time.perf_counter() - started, 1)}
+
+
 def main() -> None:
     n, big_n = (int(arg) for arg in sys.argv[1:3])
+    community_events = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     voters = members(40)
     out = {
         "small": seeded("bench-200", f"Benchmark: {n} comments", n, 42, voters, 0.33),
@@ -196,6 +248,8 @@ def main() -> None:
         ),
         "post": seeded("bench-post", "Benchmark: posting", 10, 7, voters, 0),
     }
+    if community_events:
+        out["community"] = community_history(community_events, 44)
     print(json.dumps(out))
 
 

@@ -240,8 +240,10 @@ def email(folder: Path) -> dict[str, Any]:
 
 def tasks() -> dict[str, Any]:
     """Background tasks: in-process unless TASKS_BACKEND names another backend."""
-    backend = env_str("TASKS_BACKEND", "immediate")
+    backend = env_str("TASKS_BACKEND", "thread")
     known = {
+        "thread": "dateline.core.tasks.ThreadBackend",
+        "database": "django_tasks_db.DatabaseBackend",
         "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         "dummy": "django_tasks.backends.dummy.DummyBackend",
     }

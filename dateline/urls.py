@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("dateline.discussion.urls")),
+    path("", include("dateline.community.urls")),
     path("search/", newsroom_views.search, name="search"),
     path("tags/<slug:slug>/", newsroom_views.tag, name="tag"),
     path("feeds/rss.xml", SiteFeed(), name="feed-rss"),

@@ -153,6 +153,30 @@ def artifacts_dir() -> Path:
 # --- discussion personas -----------------------------------------------------
 
 
+@pytest.fixture
+def postgres_only() -> None:
+    """Concurrency is checked on PostgreSQL; SQLite serialises its writers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is checked on PostgreSQL (make test runs it)")
+
+
+@pytest.fixture
+def live(django_capture_on_commit_callbacks: Any) -> Any:
+    """Call an action and run what it schedules after commit, as a commit would.
+
+    Tests run inside a transaction that never commits, so without this the
+    community refresh an action schedules would never run.
+    """
+
+    def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
 def _user(username: str, **extra: Any) -> Any:
     from django.contrib.auth import get_user_model
 

@@ -107,6 +107,8 @@ def test_email_url_switches_to_smtp(clean_env, tmp_path):
 
 
 def test_tasks_run_in_process_by_default(clean_env):
+    assert config.tasks()["default"]["BACKEND"] == "dateline.core.tasks.ThreadBackend"
+    clean_env.setenv("TASKS_BACKEND", "immediate")
     assert config.tasks()["default"]["BACKEND"].endswith("ImmediateBackend")
     clean_env.setenv("TASKS_BACKEND", "celery please")
     with pytest.raises(config.ConfigError, match="TASKS_BACKEND"):

@@ -49,6 +49,8 @@ def test_thread_page_nests_replies_and_pages_top_level(client, thread, settings)
         "name": "Rafi",
         "role": "Guest",
         "role_key": "guest",
+        "rank": None,
+        "badges": [],
     }
     second = client.get(f"/api/threads/{thread.pk}/comments?sort=oldest&page=2")
     assert [c["id"] for c in second.json()["comments"]] == [tops[2].pk]

@@ -7,35 +7,14 @@ serialised by the database file anyway.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
 
 from dateline.discussion import actions
 from dateline.discussion.models import Comment, Thread, Vote
+from tests.concurrency import in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WORKERS = 8
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is checked on PostgreSQL (make test runs it)")
-
-
-def in_parallel(jobs):
-    def run(job):
-        try:
-            return job()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(run, jobs))
 
 
 def test_concurrent_posts_and_votes_keep_exact_counters(postgres_only, thread):

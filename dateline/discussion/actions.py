@@ -104,6 +104,13 @@ def _thread_changed(thread_id: int, **counters: Any) -> None:
     Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
 
 
+def _members_changed(*member_ids: int | None) -> None:
+    """Points, ranks and badges follow after commit, in the background."""
+    from dateline.community import tasks
+
+    tasks.members_changed(member_ids)
+
+
 # --- validation --------------------------------------------------------------
 
 
@@ -253,6 +260,7 @@ def comment_post(
                     branch_count=F("branch_count") + 1
                 )
             _thread_changed(thread.pk, comment_count=F("comment_count") + 1)
+        _members_changed(comment.author_id, parent.author_id if parent else None)
         return comment
 
 
@@ -318,6 +326,7 @@ def comment_edit(
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "excerpt_html", "edited_at"])
     _thread_changed(comment.thread_id)
+    _members_changed(comment.author_id)  # a link added or removed counts
     return comment
 
 
@@ -325,16 +334,25 @@ def comment_edit(
 def comment_delete(
     *, actor: Any, comment: Comment, guest_key: str | None = None
 ) -> Comment:
-    """Soft-delete: the text goes, the place in the tree stays for replies."""
+    """Soft-delete: the text goes, the place in the tree stays for replies.
+
+    The writer deletes; a moderator deleting someone else's comment removes
+    it, which the community ledger counts against the writer.
+    """
     _lock_thread(comment.thread_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if not can_moderate(actor):
+    try:
         _check_writer(comment, actor, guest_key)
+        removed = False
+    except PermissionDenied:
+        if not can_moderate(actor):
+            raise
+        removed = True
     if comment.is_deleted:
         return comment
     now = timezone.now()
     _keep_revision(comment, now)
-    comment.status = Comment.Status.DELETED
+    comment.status = Comment.Status.REMOVED if removed else Comment.Status.DELETED
     comment.deleted_at = now
     comment.body = ""
     comment.body_html = ""
@@ -352,6 +370,18 @@ def comment_delete(
             branch_count=F("branch_count") - 1
         )
     _thread_changed(comment.thread_id, **counters)
+    if removed:
+        # The writer loses points and maybe badges; so may whoever they
+        # replied to or who replied to them (replies, first comments).
+        parent_author = (
+            Comment.objects.filter(pk=comment.parent_id or 0)
+            .values_list("author_id", flat=True)
+            .first()
+        )
+        repliers = Comment.objects.filter(parent_id=comment.pk).values_list(
+            "author_id", flat=True
+        )
+        _members_changed(comment.author_id, parent_author, *repliers)
     return comment
 
 
@@ -416,6 +446,7 @@ def comment_vote(*, actor: Any, comment: Comment, value: int) -> Comment:
     comment.best = wilson_lower_bound(comment.upvotes, comment.downvotes)
     Comment.objects.filter(pk=comment.pk).update(best=comment.best)
     _thread_changed(comment.thread_id)
+    _members_changed(comment.author_id)
     return comment
 
 

@@ -29,10 +29,22 @@ from dateline.discussion.models import Comment, Report, Thread
 router = Router(tags=["discussion"])
 
 
+class BadgeOut(Schema):
+    slug: str
+    name: str
+    level: Literal["bronze", "silver", "gold"]
+    description: str
+    granted_at: dt.datetime
+
+
 class Author(Schema):
     name: str
     role: str = Field(description="Label shown next to the name, e.g. Member")
     role_key: Literal["guest", "member", "author", "editor", "moderator"]
+    rank: str | None = Field(None, description="The member's rank, e.g. Master")
+    badges: list[BadgeOut] = Field(
+        [], description="The member's top badges, best first"
+    )
 
 
 class CommentOut(Schema):
@@ -159,6 +171,17 @@ def _node_out(node: selectors.CommentNode) -> dict[str, Any]:
             "name": c.display_name,
             "role": node.role,
             "role_key": node.role_key,
+            "rank": node.marks.rank if node.marks else None,
+            "badges": [
+                {
+                    "slug": b.slug,
+                    "name": b.name,
+                    "level": b.level_name.lower(),
+                    "description": b.description,
+                    "granted_at": b.granted_at,
+                }
+                for b in (node.marks.badges if node.marks else [])
+            ],
         },
         "deleted": c.is_deleted,
         "body_html": c.body_html,

@@ -395,7 +395,18 @@ def _members() -> dict[str, Any]:
 
 
 def load_demo_threads(articles: dict[str, Any], authors: dict[str, Any]) -> int:
-    """Post the demo discussions; returns how many comments were created."""
+    """Post the demo discussions; returns how many comments were created.
+
+    Ranks and badges come from this history, computed once per member at
+    the end rather than after every comment.
+    """
+    from dateline.community import tasks as community_tasks
+
+    with community_tasks.batched():
+        return _post_demo_threads(articles, authors)
+
+
+def _post_demo_threads(articles: dict[str, Any], authors: dict[str, Any]) -> int:
     users = _members()
     for slug, username in AUTHOR_ACCOUNTS.items():
         author = authors.get(slug)

@@ -78,7 +78,8 @@ class Thread(models.Model):
 class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
-        DELETED = "deleted", _("Deleted")
+        DELETED = "deleted", _("Deleted by the writer")
+        REMOVED = "removed", _("Removed by a moderator")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
     parent = models.ForeignKey(
@@ -150,7 +151,12 @@ class Comment(models.Model):
 
     @property
     def is_deleted(self) -> bool:
-        return self.status == self.Status.DELETED
+        """Gone from view: deleted by the writer or removed by a moderator."""
+        return self.status != self.Status.PUBLISHED
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == self.Status.REMOVED
 
     @property
     def is_guest(self) -> bool:

@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dateline.community.selectors import Marks, marks_for
 from dateline.discussion import actions, conf
 from dateline.discussion.models import Comment, Thread, Vote
 
@@ -76,6 +77,8 @@ class CommentNode:
     more_replies: int = 0  # replies of this branch the page does not show
     whole: bool = False  # show the whole text even if long (highlighted)
     highlighted: bool = False
+    # The writer's rank and top badges (members only).
+    marks: Marks | None = None
 
     @property
     def id(self) -> int:
@@ -270,6 +273,7 @@ def _build_nodes(
     that depth and name whom they answer.
     """
     roles = _roles(comments, article_author_user_id)
+    marks = marks_for(c.author_id for c in comments if c.author_id)
     votes: dict[int, int] = {}
     member = viewer.member
     if member is not None and comments:
@@ -299,6 +303,7 @@ def _build_nodes(
             can_delete=own and not comment.is_deleted,
             whole=comment.pk == highlight,
             highlighted=comment.pk == highlight,
+            marks=marks.get(comment.author_id or 0),
         )
         nodes[comment.pk] = node
         if flat:

@@ -33,6 +33,8 @@ def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]
 ) -> Iterator[None]:
     global _server, _unavailable
+    # Background work runs at once in tests, so they can check its outcome.
+    os.environ.setdefault("TASKS_BACKEND", "immediate")
     if getattr(early_config.known_args_namespace, "db", "sqlite") == "postgres":
         try:
             _server = ThrowawayPostgres()

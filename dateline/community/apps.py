@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "dateline.community"
+    label = "community"
+    verbose_name = "Community"
+    default_auto_field = "django.db.models.BigAutoField"

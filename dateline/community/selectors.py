@@ -1,0 +1,206 @@
+"""Reads for pages: a commenter's rank and top badges, profiles, the leaderboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Sum
+from django.utils import timezone
+
+from dateline.community import badges
+from dateline.community.models import (
+    BadgeGrant,
+    BadgeSetting,
+    LedgerEntry,
+    Rank,
+    Standing,
+)
+
+TOP_BADGES = 3
+
+
+@dataclass(frozen=True)
+class BadgeShown:
+    slug: str
+    name: str
+    level: int
+    level_name: str
+    description: str
+    granted_at: dt.datetime
+    comment_id: int | None
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What follows the role label on a member's comment."""
+
+    rank: str | None
+    badges: list[BadgeShown] = field(default_factory=list)
+
+
+def _thresholds() -> dict[str, dict[int, int]]:
+    return {s.badge: s.thresholds() for s in BadgeSetting.objects.all()}
+
+
+def _shown(grant: BadgeGrant, thresholds: dict[str, dict[int, int]]) -> BadgeShown:
+    badge = badges.REGISTRY.get(grant.badge)
+    level = BadgeGrant.Level(grant.level)
+    n = thresholds.get(grant.badge, {}).get(grant.level)
+    if badge is None:
+        name, description = grant.badge, ""
+    else:
+        name = badge.name
+        description = badge.description(n) if n else badge.name
+    return BadgeShown(
+        slug=grant.badge,
+        name=name,
+        level=grant.level,
+        level_name=str(level.label),
+        description=description,
+        granted_at=grant.granted_at,
+        comment_id=grant.comment_id,
+    )
+
+
+def _best_per_badge(grants: Iterable[BadgeGrant]) -> list[BadgeGrant]:
+    best: dict[str, BadgeGrant] = {}
+    for grant in grants:
+        held = best.get(grant.badge)
+        if held is None or grant.level > held.level:
+            best[grant.badge] = grant
+    return sorted(best.values(), key=lambda g: (-g.level, g.granted_at, g.badge))
+
+
+def marks_for(member_ids: Iterable[int]) -> dict[int, Marks]:
+    """Rank and top badges of each member: three queries for any number."""
+    ids = {pk for pk in member_ids if pk}
+    if not ids:
+        return {}
+    standings = Standing.objects.filter(member_id__in=ids).select_related(
+        "rank", "locked_rank"
+    )
+    ranks = {s.member_id: s.shown_rank for s in standings}
+    by_member: dict[int, list[BadgeGrant]] = {}
+    for grant in BadgeGrant.objects.filter(member_id__in=ids, revoked_at=None):
+        by_member.setdefault(grant.member_id, []).append(grant)
+    thresholds = _thresholds() if by_member else {}
+    marks = {}
+    for pk in ids:
+        rank = ranks.get(pk)
+        top = _best_per_badge(by_member.get(pk, []))[:TOP_BADGES]
+        marks[pk] = Marks(
+            rank=rank.name if rank else None,
+            badges=[_shown(g, thresholds) for g in top],
+        )
+    return marks
+
+
+# --- profile ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    member: Any
+    points: int
+    rank: Rank | None
+    next_rank: Rank | None
+    progress_percent: int
+    badges: list[BadgeShown]
+    recent_comments: list[Any]
+
+
+def profile_for_reader(member: Any, *, comments: int = 10) -> Profile:
+    from dateline.discussion.models import Comment
+
+    standing = (
+        Standing.objects.select_related("rank", "locked_rank")
+        .filter(member=member)
+        .first()
+    )
+    points = standing.points if standing else 0
+    rank = standing.shown_rank if standing else None
+    ladder = list(Rank.objects.order_by("min_points"))
+    next_rank = next((r for r in ladder if r.min_points > points), None)
+    floor = rank.min_points if rank else 0
+    if next_rank is None:
+        progress = 100
+    else:
+        span = max(1, next_rank.min_points - floor)
+        progress = max(0, min(100, round(100 * (points - floor) / span)))
+    thresholds = _thresholds()
+    grants = _best_per_badge(BadgeGrant.objects.filter(member=member, revoked_at=None))
+    recent = list(
+        Comment.objects.filter(author=member, status=Comment.Status.PUBLISHED)
+        .select_related("thread")
+        .order_by("-created_at", "-id")[:comments]
+    )
+    return Profile(
+        member=member,
+        points=points,
+        rank=rank,
+        next_rank=next_rank,
+        progress_percent=progress,
+        badges=[_shown(g, thresholds) for g in grants],
+        recent_comments=recent,
+    )
+
+
+# --- leaderboard -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    position: int
+    member: Any
+    points: int
+    rank: str | None
+
+
+def month_bounds(month: str | None) -> tuple[dt.datetime, dt.datetime]:
+    """The month ``YYYY-MM`` (this month if None or malformed), in UTC."""
+    today = timezone.now().astimezone(dt.UTC)
+    year, number = today.year, today.month
+    if month:
+        try:
+            year, number = (int(part) for part in month.split("-", 1))
+            dt.date(year, number, 1)
+        except ValueError:
+            year, number = today.year, today.month
+    start = dt.datetime(year, number, 1, tzinfo=dt.UTC)
+    end = dt.datetime(year + (number == 12), number % 12 + 1, 1, tzinfo=dt.UTC)
+    return start, end
+
+
+def leaderboard(
+    start: dt.datetime, end: dt.datetime, *, size: int = 25
+) -> list[LeaderRow]:
+    """Members by points earned in [start, end): three queries."""
+    rows = list(
+        LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .values("member_id")
+        .annotate(total=Sum("points"))
+        .filter(total__gt=0)
+        .order_by("-total", "member_id")[:size]
+    )
+    members = get_user_model().objects.in_bulk([r["member_id"] for r in rows])
+    ranks = {
+        s.member_id: s.shown_rank.name
+        for s in Standing.objects.filter(
+            member_id__in=[r["member_id"] for r in rows]
+        ).select_related("rank", "locked_rank")
+        if s.shown_rank is not None
+    }
+    return [
+        LeaderRow(
+            position=i + 1,
+            member=members[r["member_id"]],
+            points=r["total"],
+            rank=ranks.get(r["member_id"]),
+        )
+        for i, r in enumerate(rows)
+        if r["member_id"] in members
+    ]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from dateline.community import views
+
+urlpatterns = [
+    path("members/<str:username>/", views.profile, name="member-profile"),
+    path("community/leaderboard/", views.leaderboard, name="leaderboard"),
+]

@@ -1,0 +1,43 @@
+"""Public community pages: a member's profile and the monthly leaderboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dateline.community import selectors
+from dateline.discussion.models import user_display_name
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_user_model().objects.filter(username=username, is_active=True).first()
+    if member is None:
+        raise Http404("There is no such member.")
+    data = selectors.profile_for_reader(member)
+    return render(
+        request,
+        "community/profile.html",
+        {"profile": data, "display_name": user_display_name(member)},
+    )
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    start, end = selectors.month_bounds(request.GET.get("month"))
+    previous = (start - dt.timedelta(days=1)).strftime("%Y-%m")
+    following = (
+        end.strftime("%Y-%m") if end <= selectors.month_bounds(None)[0] else None
+    )
+    rows = selectors.leaderboard(start, end)
+    return render(
+        request,
+        "community/leaderboard.html",
+        {
+            "rows": [(row, user_display_name(row.member)) for row in rows],
+            "month_start": start,
+            "previous": previous,
+            "following": following,
+        },
+    )

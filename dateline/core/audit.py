@@ -1,0 +1,31 @@
+"""Write to the audit log; called by the actions, inside their transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from dateline.core.models import AuditEntry
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    member = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=member,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        before=before or {},
+        after=after or {},
+        reason=reason,
+    )
