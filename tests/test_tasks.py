@@ -36,3 +36,42 @@ def test_tasks_run_after_enqueue_returns_in_order_off_the_request_thread():
     while results[-1].status != "SUCCESSFUL" and time.monotonic() < deadline:
         time.sleep(0.01)
     assert all(r.status == "SUCCESSFUL" for r in results)
+
+
+def test_refreshes_queued_in_this_process_are_not_queued_twice(monkeypatch):
+    from dateline.community import actions as community
+    from dateline.community import tasks
+
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks, "_runs_here", lambda: True)
+    monkeypatch.setattr(tasks, "_send", sent.append)
+    monkeypatch.setattr(community, "standings_refresh", lambda member_ids: None)
+    monkeypatch.setattr(tasks, "_queued", set())
+
+    tasks._enqueue([1, 2])
+    tasks._enqueue([2, 3])
+    tasks._enqueue([1])
+    assert sent == [[1, 2], [3]]
+    tasks.refresh_standings.func([1, 2])  # the refresh starts: 1 and 2 may queue again
+    tasks._enqueue([1, 3])
+    assert sent == [[1, 2], [3], [1]]
+
+
+def test_with_a_worker_elsewhere_every_refresh_is_queued(monkeypatch, settings):
+    from dateline.community import tasks
+
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks, "_runs_here", lambda: False)
+    monkeypatch.setattr(tasks, "_send", sent.append)
+    tasks._enqueue([1])
+    tasks._enqueue([1])
+    assert sent == [[1], [1]]
+
+
+def test_the_embedded_default_counts_as_running_here(settings):
+    from dateline.community import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "dateline.core.tasks.ThreadBackend"}}
+    assert tasks._runs_here()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert not tasks._runs_here()
