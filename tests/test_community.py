@@ -411,3 +411,27 @@ def test_rebuild_gives_the_same_state_as_the_incremental_path(
     assert incremental["badges"]
     community.community_rebuild()
     assert state() == incremental
+
+
+def test_deleted_accounts_and_articles_take_their_points_back_cleanly(
+    live, thread, article, a_member, another_member
+):
+    BadgeSetting.objects.all().delete()
+    community.badge_settings()
+    BadgeSetting.objects.update(enabled=False)
+    comment = post(live, thread, a_member, 0)
+    vote(live, another_member, comment, 1)
+    assert points(a_member) == 3
+    voter_id = another_member.pk
+    another_member.delete()  # the vote goes with the account
+    community.standings_refresh(member_ids=[a_member.pk])
+    withdrawn = LedgerEntry.objects.get(member=a_member, kind="upvote_withdrawn")
+    assert withdrawn.actor is None and withdrawn.comment == comment
+    assert withdrawn.source == f"vote:{comment.pk}:{voter_id}"
+    article.delete()  # the thread and its comments go with the article
+    community.standings_refresh(member_ids=[a_member.pk])
+    assert points(a_member) == 0
+    taken_back = LedgerEntry.objects.filter(
+        member=a_member, points__lt=0, kind="comment_removed"
+    )
+    assert taken_back.get().comment is None

@@ -192,6 +192,35 @@ def _entries_for_change(
     return [entry(kind, delta, added_at if wanted else now)]
 
 
+def _still_linked(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Drop links to comments or accounts deleted since (the source keeps the ids).
+
+    An article deleted with its thread, or a voter's account deleted, takes
+    the facts with it; the entries that take their points back cannot point
+    at rows that are gone.
+    """
+    from dateline.discussion.models import Comment
+
+    comment_ids = {e.comment_id for e in entries if e.comment_id}
+    actor_ids = {e.actor_id for e in entries if e.actor_id}
+    if comment_ids:
+        comment_ids = set(
+            Comment.objects.filter(pk__in=comment_ids).values_list("pk", flat=True)
+        )
+    if actor_ids:
+        actor_ids = set(
+            get_user_model()
+            .objects.filter(pk__in=actor_ids)
+            .values_list("pk", flat=True)
+        )
+    for e in entries:
+        if e.comment_id and e.comment_id not in comment_ids:
+            e.comment_id = None
+        if e.actor_id and e.actor_id not in actor_ids:
+            e.actor_id = None
+    return entries
+
+
 def _comment_of(source: str) -> int | None:
     family, _, rest = source.partition(":")
     if family in {"comment", "removed", "vote"}:
@@ -244,7 +273,7 @@ def _refresh_one(
         entries += _entries_for_change(
             member_id, source, recorded.get(source, 0), facts.get(source), now
         )
-    LedgerEntry.objects.bulk_create(entries)
+    LedgerEntry.objects.bulk_create(_still_linked(entries))
 
     standing.points = sum(f.points for f in facts.values())
     standing.rank = rank_for(standing.points, ladder)
