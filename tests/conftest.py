@@ -163,6 +163,16 @@ def postgres_only() -> None:
 
 
 @pytest.fixture
+def no_badges(db: None) -> None:
+    """Badges switched off: a test sees only the points of its own events."""
+    from dateline.community.actions import badge_settings
+    from dateline.community.models import BadgeSetting
+
+    badge_settings()
+    BadgeSetting.objects.update(enabled=False)
+
+
+@pytest.fixture
 def live(django_capture_on_commit_callbacks: Any) -> Any:
     """Call an action and run what it schedules after commit, as a commit would.
 

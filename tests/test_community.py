@@ -72,11 +72,8 @@ def points(member) -> int:
 
 
 def test_each_event_is_a_ledger_entry_and_points_are_their_sum(
-    live, thread, a_member, another_member
+    no_badges, live, thread, a_member, another_member
 ):
-    BadgeSetting.objects.all().delete()
-    community.badge_settings()
-    BadgeSetting.objects.update(enabled=False)
     comment = post(live, thread, a_member, 0)
     vote(live, another_member, comment, 1)
     vote(live, another_member, comment, 0)
@@ -114,11 +111,8 @@ def test_a_reply_to_oneself_and_a_guests_reply_earn_nothing(live, thread, a_memb
 
 
 def test_a_comment_removed_by_a_moderator_costs_points(
-    live, thread, a_member, another_member, a_moderator
+    no_badges, live, thread, a_member, another_member, a_moderator
 ):
-    BadgeSetting.objects.all().delete()
-    community.badge_settings()
-    BadgeSetting.objects.update(enabled=False)
     comment = post(live, thread, a_member, 0)
     vote(live, another_member, comment, 1)
     assert points(a_member) == 3
@@ -149,13 +143,12 @@ def test_the_default_ladder_ends_in_master():
     assert names[0] == "Newcomer" and names[-1] == "Master"
 
 
-def test_rank_follows_points_and_a_lock_wins(live, thread, a_member, a_moderator):
+def test_rank_follows_points_and_a_lock_wins(
+    no_badges, live, thread, a_member, a_moderator
+):
     Rank.objects.all().delete()
     low = Rank.objects.create(name="Low", min_points=0)
     high = Rank.objects.create(name="High", min_points=4)
-    BadgeSetting.objects.all().delete()
-    community.badge_settings()
-    BadgeSetting.objects.update(enabled=False)
     post(live, thread, a_member, 0)
     assert Standing.objects.get(member=a_member).shown_rank == low
     post(live, thread, a_member, 1)
@@ -414,11 +407,8 @@ def test_rebuild_gives_the_same_state_as_the_incremental_path(
 
 
 def test_deleted_accounts_and_articles_take_their_points_back_cleanly(
-    live, thread, article, a_member, another_member
+    no_badges, live, thread, article, a_member, another_member
 ):
-    BadgeSetting.objects.all().delete()
-    community.badge_settings()
-    BadgeSetting.objects.update(enabled=False)
     comment = post(live, thread, a_member, 0)
     vote(live, another_member, comment, 1)
     assert points(a_member) == 3

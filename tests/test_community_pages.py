@@ -11,8 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dateline.community import actions as community
-from dateline.community.models import BadgeSetting
 from dateline.discussion import actions
 
 pytestmark = pytest.mark.django_db
@@ -104,11 +102,8 @@ def test_unknown_member_is_the_sites_404(client, site):
 
 
 def test_leaderboard_ranks_members_by_points_earned_in_the_month(
-    live, client, thread, a_member, another_member
+    no_badges, live, client, thread, a_member, another_member
 ):
-    BadgeSetting.objects.all().delete()
-    community.badge_settings()
-    BadgeSetting.objects.update(enabled=False)
     now = timezone.now()
     last_month = (now.replace(day=1) - dt.timedelta(days=3)).replace(hour=12)
     for _ in range(3):
