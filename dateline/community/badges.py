@@ -168,8 +168,8 @@ REGISTRY: dict[str, Badge] = {
         Badge(
             "rookie-mentor",
             "Rookie Mentor",
-            "Replied to {n} newcomer{s}' first comment, and the reply was "
-            "upvoted or answered",
+            "Answered the first comment of {n} newcomer{s}, and the answer "
+            "was upvoted or replied to",
             (1, 5, 25),
             "follows the votes and answers",
             rookie_mentor,
