@@ -4,7 +4,7 @@
    DATABASE_URL is set, which should then name a scratch database) and seeds
    a 200-comment and a 50,000-comment thread through the actions
    (``bench/seed.py``; kept between runs, so only the first run pays for it).
-2. Serves it with ``python -m dateline serve`` (uvicorn, 2 workers) and drives
+2. Serves it with ``python -m dateline serve`` (Granian, 2 workers) and drives
    it with wrk at concurrency 16: the anonymous article page and the thread's
    JSON first page of both threads, and guest comment POSTs. Then again with
    the page cache off, which is what the first page costs to build.

@@ -1,15 +1,9 @@
-"""ASGI entry point, served by uvicorn (see ``python -m dateline serve``).
+"""ASGI entry point, for servers that speak only ASGI.
 
-The whole Django stack runs as one synchronous call in a thread pool
-(a2wsgi), not through Django's own ASGI handler. Every view and middleware
-here is synchronous, and Django's ASGI path hops between the event loop and
-a thread twice per middleware and opens a new database connection for every
-request, because each request gets its own thread. Measured on a cached
-thread page: about 9 ms per request that way, about 1.2 ms this way. Pool
-threads keep their database connections (``CONN_MAX_AGE``).
-
-A future streaming endpoint (live updates) can be routed to
-``django.core.asgi.get_asgi_application()`` by path, next to this.
+``python -m dateline serve`` does not use it: Granian serves the synchronous
+Django stack through its WSGI interface (``dateline/wsgi.py``), which costs
+less per request than Django's ASGI handler, whose thread hand-offs and
+per-request database connections a synchronous app gains nothing from.
 """
 
 import os
@@ -17,15 +11,11 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
 
-from dateline.config import ConfigError, env_int
+from dateline.config import ConfigError
 
 try:
-    from a2wsgi import WSGIMiddleware
-    from django.core.wsgi import get_wsgi_application
+    from django.core.asgi import get_asgi_application
 
-    application = WSGIMiddleware(
-        get_wsgi_application(),  # type: ignore[arg-type]
-        workers=env_int("DATELINE_THREADS", 2, minimum=1),
-    )
+    application = get_asgi_application()
 except ConfigError as exc:
     sys.exit(f"dateline: {exc}")

@@ -9,6 +9,7 @@ exit instead of showing a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -85,6 +86,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(name: str, default: list[str]) -> tuple[IPNetwork, ...]:
+    """A comma-separated list of IP addresses or networks (``10.0.0.0/8``)."""
+    found = []
+    for item in env_list(name, default):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, "
+                f"separated by commas (got {item!r})"
+            ) from None
+    return tuple(found)
 
 
 def data_dir() -> Path:

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's address and scheme.
+    "dateline.core.middleware.ForwardedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +175,10 @@ DATELINE_DATETIME_FORMAT = config.env_str("DATELINE_DATETIME_FORMAT", "d/m/Y H:i
 DATELINE_DISPLAY_TIME_ZONE = config.time_zone("DATELINE_DISPLAY_TIME_ZONE", "UTC")
 DATELINE_SITE_NAME = config.env_str("DATELINE_SITE_NAME", "Dateline")
 DATELINE_SERVE_MEDIA = config.env_bool("DATELINE_SERVE_MEDIA", True)
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
+DATELINE_TRUSTED_PROXIES = config.networks(
+    "DATELINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"]
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -1,4 +1,4 @@
-"""The production server path: bootstrap, then uvicorn with two workers.
+"""The production server path: bootstrap, then Granian with two workers.
 
 Runs on SQLite, and with ``--db=postgres`` on a fresh database of the
 throwaway PostgreSQL server.
@@ -83,4 +83,4 @@ def test_production_server_serves_the_demo(server_env):
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
-    assert "uvicorn" in output.lower() or "Started" in output
+    assert "granian" in output.lower()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from dateline.core.errors import Conflict, InvalidInput, PermissionDenied
+from dateline.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dateline.discussion import conf, rendering
 from dateline.discussion.models import (
     Comment,
@@ -195,8 +195,18 @@ def comment_post(
     # Text is checked and rendered before the transaction, so the write
     # lock is held only for the writes.
     with transaction.atomic():
-        thread = _lock_thread(thread.pk)
-        if thread.is_closed:
+        # Counting the comment in is also what locks the thread row, first as
+        # in every action; a closed thread matches nothing and is not touched.
+        counted = Thread.objects.filter(pk=thread.pk, is_closed=False).update(
+            version=F("version") + 1,
+            comment_count=F("comment_count") + 1,
+            top_level_count=F("top_level_count") + (0 if parent else 1),
+        )
+        if not counted:
+            if not Thread.objects.filter(pk=thread.pk).exists():
+                raise NotFound(
+                    _("There is no such discussion."), code="thread_not_found"
+                )
             raise Conflict(
                 _("This discussion is closed; no new comments are accepted."),
                 code="thread_closed",
@@ -239,13 +249,7 @@ def comment_post(
             root_id=comment.root_id, path=comment.path
         )
 
-        if parent is None:
-            _thread_changed(
-                thread.pk,
-                comment_count=F("comment_count") + 1,
-                top_level_count=F("top_level_count") + 1,
-            )
-        else:
+        if parent is not None:
             root_id = parent.root_id or parent.pk
             if root_id == parent.pk:  # a reply to a top-level comment
                 Comment.objects.filter(pk=parent.pk).update(
@@ -259,7 +263,6 @@ def comment_post(
                 Comment.objects.filter(pk=root_id).update(
                     branch_count=F("branch_count") + 1
                 )
-            _thread_changed(thread.pk, comment_count=F("comment_count") + 1)
         _members_changed(comment.author_id, parent.author_id if parent else None)
         return comment
 
