@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from django_tasks import task
 
 from dateline.core.tasks import ThreadBackend
@@ -22,6 +23,7 @@ def remember(label: str) -> None:
         done.set()
 
 
+@pytest.mark.django_db(transaction=True)  # outside a transaction: start at once
 def test_tasks_run_after_enqueue_returns_in_order_off_the_request_thread():
     backend = ThreadBackend("test", {"OPTIONS": {}})
     results = [backend.enqueue(remember, [label], {}) for label in "abc"]
@@ -36,6 +38,30 @@ def test_tasks_run_after_enqueue_returns_in_order_off_the_request_thread():
     while results[-1].status != "SUCCESSFUL" and time.monotonic() < deadline:
         time.sleep(0.01)
     assert all(r.status == "SUCCESSFUL" for r in results)
+
+
+noted: list[str] = []
+noted_event = threading.Event()
+
+
+@task()
+def note(label: str) -> None:
+    noted.append(label)
+    noted_event.set()
+
+
+@pytest.mark.django_db
+def test_a_task_enqueued_in_a_transaction_starts_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    backend = ThreadBackend("test", {"OPTIONS": {}})
+    with django_capture_on_commit_callbacks(execute=False) as commit:
+        backend.enqueue(note, ["after commit"], {})
+    # Not even handed to the thread yet: a rollback would drop it.
+    assert len(commit) == 1 and not noted_event.is_set()
+    commit[0]()
+    assert noted_event.wait(5)
+    assert noted == ["after commit"]
 
 
 def test_refreshes_queued_in_this_process_are_not_queued_twice(monkeypatch):

@@ -2,8 +2,11 @@
 
 Tasks run in the web process, in the order they were enqueued, after the
 request that enqueued them has been answered, so a comment post does not
-wait for badge checks. A production site runs a worker instead
-(``TASKS_BACKEND=database`` and ``manage.py db_worker``).
+wait for badge checks. A task enqueued inside a transaction starts when it
+commits (and is dropped if it rolls back), as with the database backend:
+Wagtail enqueues index updates from ``post_save``, and a thread started
+earlier would look for a page that is not committed yet. A production site
+runs a worker instead (``TASKS_BACKEND=database`` and ``manage.py db_worker``).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
@@ -55,5 +58,5 @@ class ThreadBackend(ImmediateBackend):
             errors=[],
             worker_ids=[],
         )
-        self._executor.submit(self._run, task_result)
+        transaction.on_commit(lambda: self._executor.submit(self._run, task_result))
         return task_result
