@@ -94,11 +94,15 @@ def site(db: None, settings: Any, tmp_path: Path) -> Any:
 
 @pytest.fixture
 def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    """The demo newsroom, as ``make run`` loads it."""
+    """The demo newsroom, as ``make run`` loads it, without the back catalogue.
+
+    The archive's two years of discussion take most of the loading time;
+    tests/test_demo_archive.py loads it whole.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     from dateline.newsroom.demo.loader import load_demo
 
-    return load_demo()
+    return load_demo(archive=False)
 
 
 # --- browser ---------------------------------------------------------------

@@ -37,7 +37,7 @@ def server_env(request, tmp_path) -> dict[str, str]:
 
 
 def test_production_server_serves_the_demo(server_env):
-    bootstrap = run_dateline(["manage.py", "bootstrap"], server_env)
+    bootstrap = run_dateline(["manage.py", "bootstrap", "--no-archive"], server_env)
     assert bootstrap.returncode == 0, bootstrap.stderr
     assert "password:" in bootstrap.stdout
     port = free_port()

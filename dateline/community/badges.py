@@ -138,17 +138,13 @@ def anniversary(h: MemberHistory, thresholds: dict[int, int]) -> Earned:
     return earned
 
 
+# In the order a member's badges are shown, the most telling first: a comment
+# shows the first three a member holds (at their best level), so a veteran's
+# reads "Commenter, Upvoted, Rookie Mentor" rather than the First Comment
+# everyone has.
 REGISTRY: dict[str, Badge] = {
     badge.slug: badge
     for badge in [
-        Badge(
-            "first-comment",
-            "First Comment",
-            "Published a first comment",
-            (1, None, None),
-            "kept unless a moderator removes it",
-            first_comment,
-        ),
         Badge(
             "commenter",
             "Commenter",
@@ -213,6 +209,14 @@ REGISTRY: dict[str, Badge] = {
             (1, 2, 5),
             "kept unless a moderator removes the comments",
             anniversary,
+        ),
+        Badge(
+            "first-comment",
+            "First Comment",
+            "Published a first comment",
+            (1, None, None),
+            "kept unless a moderator removes it",
+            first_comment,
         ),
     ]
 }

@@ -72,7 +72,8 @@ def _best_per_badge(grants: Iterable[BadgeGrant]) -> list[BadgeGrant]:
         held = best.get(grant.badge)
         if held is None or grant.level > held.level:
             best[grant.badge] = grant
-    return sorted(best.values(), key=lambda g: (-g.level, g.granted_at, g.badge))
+    order = {slug: i for i, slug in enumerate(badges.REGISTRY)}
+    return sorted(best.values(), key=lambda g: order.get(g.badge, len(order)))
 
 
 def marks_for(member_ids: Iterable[int]) -> dict[int, Marks]:

@@ -392,10 +392,13 @@ def comment_delete(
 
 
 @transaction.atomic
-def comment_vote(*, actor: Any, comment: Comment, value: int) -> Comment:
+def comment_vote(
+    *, actor: Any, comment: Comment, value: int, at: dt.datetime | None = None
+) -> Comment:
     """Set the member's vote on a comment: 1 up, -1 down, 0 withdraws it.
 
-    Guests cannot vote: one vote per person needs an account.
+    Guests cannot vote: one vote per person needs an account. ``at`` is for
+    importers and the demo; voting uses now.
     """
     member = _member(actor)
     if member is None:
@@ -426,7 +429,7 @@ def comment_vote(*, actor: Any, comment: Comment, value: int) -> Comment:
                     comment=comment,
                     voter=member,
                     value=value,
-                    created_at=timezone.now(),
+                    created_at=at or timezone.now(),
                 )
         except IntegrityError:
             raise Conflict(

@@ -15,6 +15,7 @@ from wagtail.rich_text import RichText
 from dateline.core import timefmt
 from dateline.discussion.demo import load_demo_threads
 from dateline.newsroom import actions
+from dateline.newsroom.demo import archive as content_archive
 from dateline.newsroom.demo import content, images
 from dateline.newsroom.models import (
     ArticlePage,
@@ -73,9 +74,52 @@ def _body(blocks: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return body
 
 
+def _article_ensure(
+    section: SectionPage,
+    spec: dict[str, Any],
+    authors: dict[str, AuthorPage],
+    body: list[tuple[str, Any]],
+    now: dt.datetime,
+    lead: dt.timedelta,
+) -> tuple[ArticlePage, bool]:
+    """The demo article ``spec``, published ``lead`` before ``now`` if missing.
+
+    Returns the article and whether it was created now.
+    """
+    article = ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).first()
+    if article is not None:
+        return article, False
+    filed_at = last_filed_time(now, spec["time_zone"], spec["filed_local"], lead)
+    published_at = filed_at + dt.timedelta(minutes=spec["published_after_minutes"])
+    lead_image = spec.get("lead_image")
+    article = ArticlePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        standfirst=spec["standfirst"],
+        author=authors[spec["author"]],
+        dateline_place=spec["place"],
+        dateline_time_zone=spec["time_zone"],
+        filed_at=filed_at,
+        lead_image=_picture(lead_image) if lead_image else None,
+        lead_image_caption=spec.get("lead_image_caption", ""),
+        body=_body(body),
+        first_published_at=published_at,
+    )
+    article.tags.add(*spec["tags"])
+    section.add_child(instance=article)
+    actions.page_publish(page=article, published_at=published_at)
+    return article, True
+
+
 @transaction.atomic
-def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
-    """Create the demo site; returns how many articles were created this time."""
+def load_demo(
+    now: dt.datetime | None = None, *, archive: bool = True
+) -> dict[str, int]:
+    """Create the demo site; returns how many articles were created this time.
+
+    ``archive=False`` leaves out the back catalogue (``demo/archive.py``) and
+    its two years of discussion, which take most of the loading time.
+    """
     now = now or timezone.now()
     home = actions.home_page_ensure(
         title=content.SITE["title"], tagline=content.SITE["tagline"]
@@ -126,38 +170,26 @@ def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
     by_slug: dict[str, ArticlePage] = {}
     top: list[tuple[int, ArticlePage]] = []
     for position, spec in enumerate(content.ARTICLES):
-        section = sections[spec["section"]]
-        article = (
-            ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).first()
+        lead = dt.timedelta(minutes=spec["published_after_minutes"] + 90 * position)
+        article, new = _article_ensure(
+            sections[spec["section"]], spec, authors, spec["body"], now, lead
         )
-        if article is None:
-            lead = dt.timedelta(minutes=spec["published_after_minutes"] + 90 * position)
-            filed_at = last_filed_time(
-                now, spec["time_zone"], spec["filed_local"], lead
-            )
-            published_at = filed_at + dt.timedelta(
-                minutes=spec["published_after_minutes"]
-            )
-            article = ArticlePage(
-                title=spec["title"],
-                slug=spec["slug"],
-                standfirst=spec["standfirst"],
-                author=authors[spec["author"]],
-                dateline_place=spec["place"],
-                dateline_time_zone=spec["time_zone"],
-                filed_at=filed_at,
-                lead_image=_picture(spec["lead_image"]) if spec["lead_image"] else None,
-                lead_image_caption=spec["lead_image_caption"],
-                body=_body(spec["body"]),
-                first_published_at=published_at,
-            )
-            article.tags.add(*spec["tags"])
-            section.add_child(instance=article)
-            actions.page_publish(page=article, published_at=published_at)
-            created += 1
+        created += new
         by_slug[spec["slug"]] = article
         if spec["top"]:
             top.append((spec["top"], article))
+
+    archived: list[tuple[ArticlePage, dict[str, Any]]] = []
+    specs = content_archive.ARCHIVE if archive else []
+    for spec in sorted(specs, key=lambda s: -s["days_ago"]):
+        body = [("paragraph", html) for html in spec["body"]]
+        body.append(("paragraph", content_archive.ARCHIVE_NOTE))
+        lead = dt.timedelta(days=spec["days_ago"])
+        article, new = _article_ensure(
+            sections[spec["section"]], spec, authors, body, now, lead
+        )
+        created += new
+        archived.append((article, spec))
 
     home = HomePage.objects.get(pk=home.pk)
     if not home.top_stories.exists() and top:
@@ -166,9 +198,9 @@ def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
             for rank, article in sorted(top, key=lambda t: t[0])
         ]
         actions.page_publish(page=home)
-    comments = load_demo_threads(by_slug, authors)
+    comments = load_demo_threads(by_slug, authors, archived)
     return {
         "articles_created": created,
-        "articles": len(content.ARTICLES),
+        "articles": len(content.ARTICLES) + len(specs),
         "comments_created": comments,
     }

@@ -22,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-demo", action="store_true", help="Start with an empty site instead."
         )
+        parser.add_argument(
+            "--no-archive",
+            action="store_true",
+            help="Load the demo without its back catalogue of older discussion.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         from dateline.newsroom import actions
@@ -32,7 +37,13 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         first_run = not HomePage.objects.exists()
         if first_run and not options["no_demo"]:
-            result = load_demo()
+            if not options["no_archive"]:
+                self.stdout.write(
+                    "Loading the demo: articles and two years of reader "
+                    "discussion (about half a minute)..."
+                )
+                self.stdout.flush()
+            result = load_demo(archive=not options["no_archive"])
             self.stdout.write(
                 f"Loaded demo content: {result['articles_created']} articles."
             )
