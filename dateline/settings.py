@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "dateline.newsroom",
     "dateline.discussion",
     "dateline.community",
+    "dateline.moderation",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
