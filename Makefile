@@ -46,6 +46,7 @@ bench: $(STAMP)
 # ROC-AUC, precision, recall, false positives on heated comments, time.
 eval-moderation: $(STAMP)
 	$(PIP) install -r requirements-eval.txt
+	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py eval_moderation
 
 # Retrain the toxicity heads from dateline/moderation/data/train.jsonl.

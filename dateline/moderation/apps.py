@@ -6,3 +6,6 @@ class ModerationConfig(AppConfig):
     name = "dateline.moderation"
     label = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from dateline.moderation import rules  # noqa: F401 - connects its signals

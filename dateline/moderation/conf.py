@@ -1,0 +1,28 @@
+"""Moderation settings, read lazily with their defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Toxicity (0-1): hold for review from HOLD_AT, reject from REJECT_AT.
+    "HOLD_AT": 0.5,
+    "REJECT_AT": 0.95,
+    # More links than this (not counting allowed domains) are held.
+    "MAX_LINKS": 2,
+    # A form sent sooner than this after it was shown is held (bots are fast).
+    "MIN_SECONDS": 3,
+    # At most this many comments per writer per minute; more are rejected.
+    "PER_MINUTE": 5,
+    # The same text again from the same writer within this many hours.
+    "DUPLICATE_HOURS": 24,
+    # Members with at least these points and no recent removal are trusted.
+    "TRUSTED_POINTS": 100,
+    "REMOVALS_DAYS": 90,
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, f"DATELINE_MODERATION_{name}", DEFAULTS[name])

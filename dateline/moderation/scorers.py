@@ -1,0 +1,299 @@
+"""The default scorers (``DATELINE_MODERATION_SCORERS``).
+
+Each answers in plain words a writer can act on. Cheap checks come first in
+the default order; the toxicity model runs last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from linkify_it import LinkifyIt
+
+from dateline.moderation import conf, rules, toxicity, words
+from dateline.moderation.scoring import HOLD, REJECT, Draft, Reason, Score
+
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
+
+
+def _now(draft: Draft) -> dt.datetime:
+    return draft.now or timezone.now()
+
+
+class HoneypotScorer:
+    """A form field hidden from people; software that fills every field fills it."""
+
+    name = "honeypot"
+
+    def score(self, draft: Draft) -> Score:
+        if not draft.honeypot.strip():
+            return Score(self.name, 0.0)
+        reason = Reason(
+            "honeypot",
+            _("This was sent by software, not typed by a person."),
+        )
+        return Score(self.name, 1.0, (reason,), insists=REJECT)
+
+
+class SpeedScorer:
+    """Sent sooner after the form appeared than a person can type."""
+
+    name = "speed"
+
+    def score(self, draft: Draft) -> Score:
+        limit = conf.get("MIN_SECONDS")
+        if draft.seconds_to_submit is None or draft.seconds_to_submit >= limit:
+            return Score(self.name, 0.0)
+        reason = Reason(
+            "too_fast",
+            ngettext(
+                "Sent less than %(n)d second after the form opened; "
+                "a moderator will check it was a person.",
+                "Sent less than %(n)d seconds after the form opened; "
+                "a moderator will check it was a person.",
+                limit,
+            )
+            % {"n": limit},
+        )
+        return Score(self.name, 0.6, (reason,), insists=HOLD)
+
+
+class BannedPhraseScorer:
+    """The moderators' list of banned words and phrases (admin-editable)."""
+
+    name = "banned_phrases"
+
+    def score(self, draft: Draft) -> Score:
+        current = rules.current()
+        found = words.find(draft.text, [p for p, _action in current.phrases])
+        if not found:
+            return Score(self.name, 0.0)
+        actions = {current.action_for(m.phrase) for m in found}
+        reason = Reason(
+            "banned_phrase",
+            ngettext(
+                "It uses a word this site does not allow: %(words)s.",
+                "It uses words this site does not allow: %(words)s.",
+                len({m.phrase for m in found}),
+            )
+            % {"words": ", ".join(sorted({f"“{m.phrase}”" for m in found}))},
+            tuple((m.start, m.end) for m in found),
+        )
+        return Score(
+            self.name,
+            1.0,
+            (reason,),
+            insists=REJECT if REJECT in actions else HOLD,
+        )
+
+
+@cache
+def _linkify() -> LinkifyIt:
+    return LinkifyIt()
+
+
+class LinkScorer:
+    """Links: denied domains are rejected, many links are held."""
+
+    name = "links"
+
+    def score(self, draft: Draft) -> Score:
+        matches = _linkify().match(draft.text) or []
+        current = rules.current()
+        denied, counted = [], []
+        for match in matches:
+            if match.schema == "mailto:":
+                continue
+            host = urlsplit(match.url).hostname or ""
+            rule = current.link_rule(host)
+            if rule == "deny":
+                denied.append((match, host))
+            elif rule != "allow":
+                counted.append(match)
+        if denied:
+            hosts = ", ".join(sorted({h for _m, h in denied}))
+            reason = Reason(
+                "link_denied",
+                _("Links to %(hosts)s are not allowed here.") % {"hosts": hosts},
+                tuple((m.index, m.last_index) for m, _h in denied),
+            )
+            return Score(self.name, 1.0, (reason,), insists=REJECT)
+        limit = conf.get("MAX_LINKS")
+        if len(counted) > limit:
+            reason = Reason(
+                "too_many_links",
+                ngettext(
+                    "It has more than %(n)d link; a moderator will look at it.",
+                    "It has more than %(n)d links; a moderator will look at it.",
+                    limit,
+                )
+                % {"n": limit},
+                tuple((m.index, m.last_index) for m in counted),
+            )
+            return Score(self.name, 0.7, (reason,), insists=HOLD)
+        return Score(self.name, 0.0)
+
+
+def _writers_comments(draft: Draft) -> Q | None:
+    """The same writer's comments: the member, or the guest's browser."""
+    if draft.author_id:
+        return Q(author_id=draft.author_id)
+    if draft.guest_key_hash:
+        return Q(author__isnull=True, guest_key_hash=draft.guest_key_hash)
+    return None
+
+
+def _itself(draft: Draft) -> Q:
+    """The comment being edited, which is no evidence against its own edit."""
+    return Q(pk=draft.comment_id) if draft.comment_id else Q(pk__in=[])
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class DuplicateScorer:
+    """The same text again from the same writer (copy-paste floods)."""
+
+    name = "duplicate"
+
+    def score(self, draft: Draft) -> Score:
+        from dateline.discussion.models import Comment
+
+        same_writer = _writers_comments(draft)
+        if same_writer is None:
+            return Score(self.name, 0.0)
+        since = _now(draft) - dt.timedelta(hours=conf.get("DUPLICATE_HOURS"))
+        recent = (
+            Comment.objects.filter(same_writer, created_at__gte=since)
+            .exclude(_itself(draft))
+            .order_by("-created_at")
+            .values_list("body", flat=True)[:50]
+        )
+        text = _normal(draft.text)
+        if not any(_normal(body) == text for body in recent):
+            return Score(self.name, 0.0)
+        reason = Reason(
+            "duplicate",
+            _("You have already posted this text recently."),
+        )
+        return Score(self.name, 1.0, (reason,), insists=REJECT)
+
+
+class RateScorer:
+    """Too many comments from one writer in a minute."""
+
+    name = "rate"
+
+    def score(self, draft: Draft) -> Score:
+        from dateline.discussion.models import Comment
+
+        same_writer = _writers_comments(draft)
+        if same_writer is None or draft.comment_id:
+            return Score(self.name, 0.0)
+        limit = conf.get("PER_MINUTE")
+        since = _now(draft) - dt.timedelta(minutes=1)
+        count = Comment.objects.filter(same_writer, created_at__gte=since).count()
+        if count < limit:
+            return Score(self.name, 0.0)
+        reason = Reason(
+            "rate",
+            ngettext(
+                "You can post %(n)d comment a minute; please wait a moment.",
+                "You can post %(n)d comments a minute; please wait a moment.",
+                limit,
+            )
+            % {"n": limit},
+        )
+        return Score(self.name, 1.0, (reason,), insists=REJECT)
+
+
+class HistoryScorer:
+    """The writer's record, from the community ledger: trust, or recent removals.
+
+    ``trust`` is 1 for a member with enough points and no removal lately,
+    0.5 for anyone with published comments, 0 for a newcomer or a guest.
+    """
+
+    name = "history"
+
+    def score(self, draft: Draft) -> Score:
+        from dateline.community.models import LedgerEntry, Standing
+        from dateline.discussion.models import Comment
+
+        if not draft.author_id:
+            return Score(self.name, 0.0)
+        since = _now(draft) - dt.timedelta(days=conf.get("REMOVALS_DAYS"))
+        removals = LedgerEntry.objects.filter(
+            member_id=draft.author_id,
+            kind=LedgerEntry.Kind.COMMENT_REMOVED,
+            occurred_at__gte=since,
+        ).count()
+        if removals >= 2:
+            reason = Reason(
+                "recent_removals",
+                ngettext(
+                    "A moderator removed %(n)d of your comments lately; "
+                    "a moderator will look at this one first.",
+                    "A moderator removed %(n)d of your comments lately; "
+                    "a moderator will look at this one first.",
+                    removals,
+                )
+                % {"n": removals},
+            )
+            return Score(self.name, 0.6, (reason,), insists=HOLD)
+        points = (
+            Standing.objects.filter(member_id=draft.author_id)
+            .values_list("points", flat=True)
+            .first()
+        ) or 0
+        if points >= conf.get("TRUSTED_POINTS") and not removals:
+            return Score(self.name, 0.0, trust=1.0)
+        published = (
+            Comment.objects.filter(
+                author_id=draft.author_id, status=Comment.Status.PUBLISHED
+            )
+            .exclude(_itself(draft))
+            .exists()
+        )
+        return Score(self.name, 0.0, trust=0.5 if published else 0.0)
+
+
+class ToxicityScorer:
+    """The offline model (``toxicity.py``); flagged sentences are highlighted."""
+
+    name = "toxicity"
+
+    def score(self, draft: Draft) -> Score:
+        value = toxicity.cascade_score(draft.text)
+        hold_at, reject_at = conf.get("HOLD_AT"), conf.get("REJECT_AT")
+        if value < hold_at:
+            return Score(self.name, value)
+        spans = tuple(
+            (m.start(), m.end())
+            for m in SENTENCE.finditer(draft.text)
+            if m.group().strip() and toxicity.cascade_score(m.group()) >= hold_at
+        )
+        if value >= reject_at:
+            message = _(
+                "This reads as abusive: insults, threats or attacks on a group "
+                "of people are not published here. Please reword it."
+            )
+        else:
+            message = _(
+                "This may read as abusive (insults, threats or attacks on a "
+                "group of people), so a moderator will read it first."
+            )
+        return Score(
+            self.name,
+            value,
+            (Reason("toxicity", message, spans),),
+            insists=REJECT if value >= reject_at else HOLD,
+        )

@@ -1,0 +1,143 @@
+"""The scoring pipeline: every new or edited comment passes through the scorers.
+
+A scorer reads a :class:`Draft` (the text and what is known about who wrote
+it and how) and returns a :class:`Score`: a number from 0 (nothing wrong) to
+1 (certainly wrong), the reasons in plain words, the spans of the text they
+are about, and optionally what it insists on (``hold`` or ``reject``). The
+scorers are listed in ``DATELINE_MODERATION_SCORERS`` (dotted paths), so a
+site can drop one or add its own; ``policies.judge`` turns the scores into
+a decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+APPROVE, HOLD, REJECT = "approve", "hold", "reject"
+
+DEFAULT_SCORERS = [
+    "dateline.moderation.scorers.HoneypotScorer",
+    "dateline.moderation.scorers.SpeedScorer",
+    "dateline.moderation.scorers.BannedPhraseScorer",
+    "dateline.moderation.scorers.LinkScorer",
+    "dateline.moderation.scorers.DuplicateScorer",
+    "dateline.moderation.scorers.RateScorer",
+    "dateline.moderation.scorers.HistoryScorer",
+    "dateline.moderation.scorers.ToxicityScorer",
+]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A comment about to be published (or an edit about to replace one)."""
+
+    text: str
+    author_id: int | None = None  # None for a guest
+    guest_key_hash: str = ""  # a guest's browser, as stored on comments
+    thread_id: int | None = None
+    comment_id: int | None = None  # set when editing
+    client: str = ""  # the client's address, as ForwardedMiddleware found it
+    honeypot: str = ""  # the hidden form field people leave empty
+    seconds_to_submit: float | None = None  # from the form being shown
+    now: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str  # stable, for the API and the queue's filters
+    message: str  # plain words, shown to the writer and the moderator
+    spans: tuple[tuple[int, int], ...] = ()  # of the text, to highlight
+
+
+@dataclass(frozen=True)
+class Score:
+    scorer: str
+    score: float
+    reasons: tuple[Reason, ...] = ()
+    insists: str | None = None  # HOLD or REJECT whatever the policy says
+    trust: float = 0.0  # > 0: the writer's record speaks for them
+    ms: float = 0.0
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.reasons)
+
+
+class Scorer(Protocol):
+    name: str
+
+    def score(self, draft: Draft) -> Score: ...
+
+
+@dataclass(frozen=True)
+class Scores:
+    """All scorers' answers for one draft."""
+
+    scores: tuple[Score, ...] = field(default_factory=tuple)
+
+    def reasons(self) -> list[Reason]:
+        return [r for s in self.scores for r in s.reasons]
+
+    def get(self, scorer: str) -> Score | None:
+        return next((s for s in self.scores if s.scorer == scorer), None)
+
+    def insisted(self, decision: str) -> bool:
+        return any(s.insists == decision for s in self.scores)
+
+    @property
+    def trust(self) -> float:
+        return max((s.trust for s in self.scores), default=0.0)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "scorer": s.scorer,
+                "score": round(s.score, 4),
+                "insists": s.insists,
+                "trust": s.trust,
+                "ms": round(s.ms, 2),
+                "reasons": [
+                    {"code": r.code, "message": r.message, "spans": list(r.spans)}
+                    for r in s.reasons
+                ],
+            }
+            for s in self.scores
+        ]
+
+
+@cache
+def _pipeline(paths: tuple[str, ...]) -> tuple[Scorer, ...]:
+    return tuple(import_string(path)() for path in paths)
+
+
+def pipeline() -> Sequence[Scorer]:
+    paths = getattr(settings, "DATELINE_MODERATION_SCORERS", None) or DEFAULT_SCORERS
+    return _pipeline(tuple(paths))
+
+
+def score(draft: Draft, scorers: Sequence[Scorer] | None = None) -> Scores:
+    """Run every scorer on ``draft``; each answer records its time."""
+    answers = []
+    for scorer in pipeline() if scorers is None else scorers:
+        started = time.perf_counter()
+        answer = scorer.score(draft)
+        elapsed = (time.perf_counter() - started) * 1000
+        answers.append(
+            Score(
+                answer.scorer,
+                answer.score,
+                answer.reasons,
+                answer.insists,
+                answer.trust,
+                elapsed,
+            )
+        )
+    return Scores(tuple(answers))
