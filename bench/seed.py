@@ -139,6 +139,7 @@ def fill(
                     parent=parent,
                     guest=guest,
                     created_at=start + dt.timedelta(minutes=i),
+                    moderate=False,  # history, posted as an importer would
                 )
                 ids.append(comment.pk)
                 if rng.random() < vote_share:
@@ -220,6 +221,7 @@ def community_history(events: int, seed: int) -> dict[str, Any]:
                                 body=text(rng),
                                 parent=parent,
                                 created_at=start + dt.timedelta(minutes=10 * i),
+                                moderate=False,  # history, posted as an importer would
                             )
                             ids.append((comment.pk, who.pk))
                         else:

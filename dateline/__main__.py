@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> None:
         f"Dateline: serving {settings.SITE_URL}/ on http://{args.host}:{args.port}/",
         flush=True,
     )
+    # The toxicity model's matrix products are small: one thread each is
+    # faster than a pool per worker competing for the same cores.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     granian_args = [
         sys.executable,
         "-m",

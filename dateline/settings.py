@@ -176,6 +176,11 @@ DATELINE_DATETIME_FORMAT = config.env_str("DATELINE_DATETIME_FORMAT", "d/m/Y H:i
 DATELINE_DISPLAY_TIME_ZONE = config.time_zone("DATELINE_DISPLAY_TIME_ZONE", "UTC")
 DATELINE_SITE_NAME = config.env_str("DATELINE_SITE_NAME", "Dateline")
 DATELINE_SERVE_MEDIA = config.env_bool("DATELINE_SERVE_MEDIA", True)
+# Moderation (dateline/moderation/policies.py): the site's policy, slow mode.
+DATELINE_MODERATION_MODE = config.env_choice(
+    "DATELINE_MODERATION_MODE", "post", ["post", "pre_all", "pre_new", "trust"]
+)
+DATELINE_MODERATION_SLOW_SECONDS = config.env_int("DATELINE_MODERATION_SLOW_SECONDS", 0)
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
 DATELINE_TRUSTED_PROXIES = config.networks(
     "DATELINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"]

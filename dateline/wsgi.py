@@ -11,5 +11,9 @@ try:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+
+    from dateline.moderation.toxicity import warm_up
+
+    warm_up()
 except ConfigError as exc:
     sys.exit(f"dateline: {exc}")

@@ -75,6 +75,18 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _moderation(request: pytest.FixtureRequest) -> None:
+    """Posting in tests skips the scorers unless a test is marked ``moderation``.
+
+    Most tests post the same short text many times from one account, which
+    the duplicate and rate scorers would rightly turn down.
+    """
+    if request.node.get_closest_marker("moderation") is None:
+        settings = request.getfixturevalue("settings")
+        settings.DATELINE_MODERATION_SCORERS = []
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, settings: Any) -> Path:
     """A private data folder (media, outbox) for one test."""

@@ -13,6 +13,8 @@ from dateline.moderation import policies, rules, scorers, scoring, words
 from dateline.moderation.models import BannedPhrase, LinkRule
 from dateline.moderation.scoring import APPROVE, HOLD, REJECT, Draft, Score, Scores
 
+pytestmark = pytest.mark.moderation
+
 # --- banned words through disguises ---------------------------------------------
 
 PHRASES = [words.Phrase.of(p) for p in ("idiot", "ass", "kill yourself", "stupid")]

@@ -17,6 +17,7 @@ from django.db.models import Case, F, Min, Q, Value, When
 from dateline.discussion.models import Comment, Vote
 
 REMOVED = "removed"
+PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class MemberHistory:
 
 
 def _removed(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status": REMOVED})
+    """Comments that earn nothing for anyone: removed, or held for review."""
+    return Q(**{f"{prefix}status__in": (REMOVED, PENDING)})
 
 
 def load(member_ids: Iterable[int] | None = None) -> dict[int, MemberHistory]:
@@ -74,7 +76,8 @@ def load(member_ids: Iterable[int] | None = None) -> dict[int, MemberHistory]:
             histories[member_id] = MemberHistory(member_id)
         return histories[member_id]
 
-    own = Comment.objects.filter(author__isnull=False)
+    # Held comments count once a moderator publishes them.
+    own = Comment.objects.filter(author__isnull=False).exclude(status=PENDING)
     if ids is not None:
         own = own.filter(author_id__in=ids)
     rows = own.annotate(

@@ -40,6 +40,25 @@ class InvalidInput(DatelineError):
     status = 400
 
 
+class Rejected(InvalidInput):
+    """Moderation turned the text down; the writer may edit and resubmit.
+
+    ``reasons`` are the moderation reasons (``code`` and ``message``).
+    """
+
+    code = "rejected"
+    status = 422
+
+    def __init__(
+        self, message: str, *, reasons: list[dict[str, Any]], field: str = "body"
+    ) -> None:
+        super().__init__(message, fields={field: message})
+        self.reasons = reasons
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "reasons": self.reasons}
+
+
 class NotFound(DatelineError):
     code = "not_found"
     status = 404

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from dateline.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from dateline.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Rejected,
+)
 from dateline.discussion import conf, rendering
 from dateline.discussion.models import (
     Comment,
@@ -35,6 +41,8 @@ from dateline.discussion.models import (
     path_segment,
     wilson_lower_bound,
 )
+from dateline.moderation import screening
+from dateline.moderation.screening import Signals
 
 # --- identities ------------------------------------------------------------
 
@@ -182,47 +190,47 @@ def comment_post(
     parent: Comment | None = None,
     guest: GuestIdentity | None = None,
     created_at: dt.datetime | None = None,
+    signals: Signals | None = None,
+    moderate: bool = True,
 ) -> Comment:
-    """Publish a comment (a reply when ``parent`` is given).
+    """Publish a comment (a reply when ``parent`` is given), or hold it.
 
     ``actor`` is the signed-in member; without one, ``guest`` names the
     writer and carries the browser key that may later edit or delete it.
-    ``created_at`` is for importers and the demo; posting uses now.
+    Moderation screens the text first (``moderation/screening.py``): a
+    rejection raises :class:`Rejected` with the reasons and nothing is
+    written; a hold creates the comment as pending, seen only by its writer
+    until a moderator decides. ``signals`` are what the request tells about
+    the writing (honeypot, time to submit). ``created_at`` and
+    ``moderate=False`` are for importers and the demo.
     """
     member = _member(actor)
     rendered = _checked_body(body)
     identity = None if member else _checked_guest(guest)
-    # Text is checked and rendered before the transaction, so the write
-    # lock is held only for the writes.
-    with transaction.atomic():
-        # Counting the comment in is also what locks the thread row, first as
-        # in every action; a closed thread matches nothing and is not touched.
-        counted = Thread.objects.filter(pk=thread.pk, is_closed=False).update(
-            version=F("version") + 1,
-            comment_count=F("comment_count") + 1,
-            top_level_count=F("top_level_count") + (0 if parent else 1),
+    key_hash = guest_key_hash(identity.key) if identity else ""
+    _open_thread(thread)  # checked again under the lock below
+    verdict = None
+    if moderate:
+        verdict = screening.screen(
+            text=body.strip(),
+            thread=thread,
+            author_id=member.pk if member else None,
+            guest_key_hash=key_hash,
+            signals=signals,
         )
-        if not counted:
-            if not Thread.objects.filter(pk=thread.pk).exists():
-                raise NotFound(
-                    _("There is no such discussion."), code="thread_not_found"
-                )
-            raise Conflict(
-                _("This discussion is closed; no new comments are accepted."),
-                code="thread_closed",
-            )
+    held = verdict is not None and verdict.decision == screening.scoring.HOLD
+    # Text is checked, rendered and screened before the transaction, so the
+    # write lock is held only for the writes.
+    with transaction.atomic():
+        if held:
+            _open_thread(_lock_thread(thread.pk))
+        else:
+            # Counting the comment in is also what locks the thread row,
+            # first as in every action; a closed thread matches nothing.
+            _count_in(thread.pk, parent)
         if parent is not None:
             parent = Comment.objects.select_for_update().get(pk=parent.pk)
-            if parent.thread_id != thread.pk:
-                raise InvalidInput(
-                    _("You can only reply to a comment in the same discussion."),
-                    code="wrong_thread",
-                )
-            if parent.is_deleted:
-                raise Conflict(
-                    _("That comment was deleted; it can no longer be replied to."),
-                    code="parent_deleted",
-                )
+            _check_parent(parent, thread)
 
         comment = Comment.objects.create(
             thread=thread,
@@ -231,10 +239,12 @@ def comment_post(
             author=member,
             guest_name=identity.name if identity else "",
             guest_email=identity.email if identity else "",
-            guest_key_hash=guest_key_hash(identity.key) if identity else "",
+            guest_key_hash=key_hash,
             body=body.strip(),
             body_html=rendered.html,
             excerpt_html=rendered.excerpt_html,
+            status=Comment.Status.PENDING if held else Comment.Status.PUBLISHED,
+            held_because=verdict.message if held and verdict else "",
             created_at=created_at or timezone.now(),
         )
         # Ids only grow, so the path orders a branch chronologically per level.
@@ -248,23 +258,90 @@ def comment_post(
         Comment.objects.filter(pk=comment.pk).update(
             root_id=comment.root_id, path=comment.path
         )
-
+        if held and verdict is not None:
+            screening.hold(comment, verdict)
+            return comment
         if parent is not None:
-            root_id = parent.root_id or parent.pk
-            if root_id == parent.pk:  # a reply to a top-level comment
-                Comment.objects.filter(pk=parent.pk).update(
-                    reply_count=F("reply_count") + 1,
-                    branch_count=F("branch_count") + 1,
-                )
-            else:
-                Comment.objects.filter(pk=parent.pk).update(
-                    reply_count=F("reply_count") + 1
-                )
-                Comment.objects.filter(pk=root_id).update(
-                    branch_count=F("branch_count") + 1
-                )
+            _count_reply(parent)
         _members_changed(comment.author_id, parent.author_id if parent else None)
         return comment
+
+
+def _open_thread(thread: Thread) -> Thread:
+    if thread.is_closed:
+        raise Conflict(
+            _("This discussion is closed; no new comments are accepted."),
+            code="thread_closed",
+        )
+    return thread
+
+
+def _check_parent(parent: Comment, thread: Thread) -> None:
+    if parent.thread_id != thread.pk:
+        raise InvalidInput(
+            _("You can only reply to a comment in the same discussion."),
+            code="wrong_thread",
+        )
+    if parent.is_deleted:
+        raise Conflict(
+            _("That comment was deleted; it can no longer be replied to."),
+            code="parent_deleted",
+        )
+    if parent.is_pending:
+        raise Conflict(
+            _(
+                "That comment is waiting for review; replies can follow once it is "
+                "published."
+            ),
+            code="parent_pending",
+        )
+
+
+def _count_in(thread_id: int, parent: Comment | None) -> None:
+    """Count a newly published comment into its thread (locking the row)."""
+    counted = Thread.objects.filter(pk=thread_id, is_closed=False).update(
+        version=F("version") + 1,
+        comment_count=F("comment_count") + 1,
+        top_level_count=F("top_level_count") + (0 if parent else 1),
+    )
+    if not counted:
+        if not Thread.objects.filter(pk=thread_id).exists():
+            raise NotFound(_("There is no such discussion."), code="thread_not_found")
+        _open_thread(Thread(is_closed=True))
+
+
+def _count_reply(parent: Comment) -> None:
+    """The parent gains a reply, and its branch's top-level comment one more."""
+    root_id = parent.root_id or parent.pk
+    if root_id == parent.pk:  # a reply to a top-level comment
+        Comment.objects.filter(pk=parent.pk).update(
+            reply_count=F("reply_count") + 1,
+            branch_count=F("branch_count") + 1,
+        )
+    else:
+        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        Comment.objects.filter(pk=root_id).update(branch_count=F("branch_count") + 1)
+
+
+def comment_publish(comment: Comment) -> Comment:
+    """A held comment goes public: counted in, as posting would have.
+
+    Called inside a transaction that holds the thread's lock (an approving
+    edit, or a moderator's approval).
+    """
+    parent = (
+        Comment.objects.select_for_update().get(pk=comment.parent_id)
+        if comment.parent_id
+        else None
+    )
+    comment.status = Comment.Status.PUBLISHED
+    comment.held_because = ""
+    comment.save(update_fields=["status", "held_because"])
+    _count_in(comment.thread_id, parent)
+    if parent is not None:
+        _count_reply(parent)
+    _members_changed(comment.author_id, parent.author_id if parent else None)
+    return comment
 
 
 def _check_writer(comment: Comment, actor: Any, guest_key: str | None) -> None:
@@ -299,9 +376,20 @@ def edit_window_open(comment: Comment, now: dt.datetime | None = None) -> bool:
 
 @transaction.atomic
 def comment_edit(
-    *, actor: Any, comment: Comment, body: str, guest_key: str | None = None
+    *,
+    actor: Any,
+    comment: Comment,
+    body: str,
+    guest_key: str | None = None,
+    signals: Signals | None = None,
 ) -> Comment:
-    """Replace the text of one's own comment within the edit window."""
+    """Replace the text of one's own comment within the edit window.
+
+    The new text is screened like a new comment. On a published comment an
+    edit that would be held or rejected is refused, with the reasons, and
+    the published text stays. On a held comment the edit is screened again:
+    it may now be published, stay held (with the new reasons) or be refused.
+    """
     _lock_thread(comment.thread_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     _check_writer(comment, actor, guest_key)
@@ -322,12 +410,34 @@ def comment_edit(
     now = timezone.now()
     if body.strip() == comment.body:
         return comment
+    verdict = screening.screen(
+        text=body.strip(),
+        thread=Thread.objects.get(pk=comment.thread_id),
+        author_id=comment.author_id,
+        guest_key_hash=comment.guest_key_hash,
+        comment_id=comment.pk,
+        signals=signals,
+    )
+    approved = verdict.decision == screening.scoring.APPROVE
+    if comment.is_published and not approved:
+        raise Rejected(
+            verdict.message,
+            reasons=[{"code": r.code, "message": r.message} for r in verdict.reasons],
+        )
     _keep_revision(comment, now)
     comment.body = body.strip()
     comment.body_html = rendered.html
     comment.excerpt_html = rendered.excerpt_html
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "excerpt_html", "edited_at"])
+    if comment.is_pending:
+        if approved:
+            screening.close_reviews(comment, "approved")
+            return comment_publish(comment)
+        comment.held_because = verdict.message
+        comment.save(update_fields=["held_because"])
+        screening.hold(comment, verdict)
+        return comment
     _thread_changed(comment.thread_id)
     _members_changed(comment.author_id)  # a link added or removed counts
     return comment
@@ -353,6 +463,7 @@ def comment_delete(
         removed = True
     if comment.is_deleted:
         return comment
+    was_pending = comment.is_pending
     now = timezone.now()
     _keep_revision(comment, now)
     comment.status = Comment.Status.REMOVED if removed else Comment.Status.DELETED
@@ -363,6 +474,9 @@ def comment_delete(
     comment.save(
         update_fields=["status", "deleted_at", "body", "body_html", "excerpt_html"]
     )
+    if was_pending:  # never counted in, nothing to count out
+        screening.close_reviews(comment, "rejected" if removed else "withdrawn")
+        return comment
     counters: dict[str, Any] = {"comment_count": F("comment_count") - 1}
     if comment.parent_id is None:
         if comment.reply_count == 0:
@@ -413,6 +527,8 @@ def comment_vote(
         )
     if comment.is_deleted:
         raise Conflict(_("This comment was deleted."), code="deleted")
+    if comment.is_pending:
+        raise Conflict(_("This comment is waiting for review."), code="pending")
 
     # Votes on a comment queue on these locks, so the counters and the
     # Wilson score below are computed from exact values.
@@ -477,6 +593,8 @@ def comment_report(
         raise InvalidInput(message, code="too_long", fields={"note": message})
     if comment.is_deleted:
         raise Conflict(_("This comment was deleted."), code="deleted")
+    if comment.is_pending:
+        raise Conflict(_("This comment is waiting for review."), code="pending")
     member = _member(actor)
     key_hash = "" if member else guest_key_hash(guest_key)
     if member is None and not key_hash:

@@ -25,6 +25,7 @@ from pydantic import Field
 from dateline.core.errors import DatelineError, PermissionDenied
 from dateline.discussion import access, actions, pagecache, selectors, views
 from dateline.discussion.models import Comment, Report, Thread
+from dateline.moderation.screening import Signals
 
 router = Router(tags=["discussion"])
 
@@ -56,6 +57,12 @@ class CommentOut(Schema):
     in_reply_to: str = Field("", description="Set on replies shown flat")
     author: Author
     deleted: bool
+    status: Literal["published", "pending", "deleted", "removed"] = Field(
+        description="pending: held for review, shown only to its writer"
+    )
+    held_because: str = Field(
+        "", description="Why moderation holds it (only to its writer)"
+    )
     body_html: str = Field(description="Sanitised HTML of the whole text")
     excerpt_html: str = Field(
         description="The cut version when the text is long, else empty"
@@ -125,10 +132,18 @@ class ReportOut(Schema):
     reason: str
 
 
+class ModerationReason(Schema):
+    code: str
+    message: str
+    spans: list[list[int]] = []
+
+
 class Error(Schema):
     code: str
     message: str
     fields: dict[str, str] = {}
+    # Only with code "rejected": what moderation found, in plain words.
+    reasons: list[ModerationReason] = []
 
 
 ERRORS: dict[int | str, Any] = {
@@ -136,6 +151,7 @@ ERRORS: dict[int | str, Any] = {
     403: Error,
     404: Error,
     409: Error,
+    422: Error,
 }
 
 
@@ -184,6 +200,8 @@ def _node_out(node: selectors.CommentNode) -> dict[str, Any]:
             ],
         },
         "deleted": c.is_deleted,
+        "status": c.status,
+        "held_because": c.held_because if c.is_pending else "",
         "body_html": c.body_html,
         "excerpt_html": c.excerpt_html,
         "created_at": c.created_at,
@@ -291,7 +309,12 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
             key = new_key = actions.guest_key_new()
         guest = actions.GuestIdentity(name=data.name, email=data.email, key=key)
     comment = actions.comment_post(
-        actor=request.user, thread=thread, body=data.body, parent=parent, guest=guest
+        actor=request.user,
+        thread=thread,
+        body=data.body,
+        parent=parent,
+        guest=guest,
+        signals=Signals(client=request.META.get("REMOTE_ADDR", "")),
     )
     comment.thread = thread
     node = selectors.comment_for_reader(
@@ -389,7 +412,9 @@ def _json_error(
 
 @api.exception_handler(DatelineError)
 def _dateline_error(request: HttpRequest, exc: DatelineError) -> HttpResponse:
-    return _json_error(request, exc.status, exc.code, exc.message, exc.fields)
+    return HttpResponse(
+        json.dumps(exc.as_dict()), status=exc.status, content_type="application/json"
+    )
 
 
 @api.exception_handler(ValidationError)

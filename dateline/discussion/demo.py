@@ -466,6 +466,7 @@ def _post_demo_threads(
                 parent=posted[parent_key] if parent_key else None,
                 guest=guest,
                 created_at=when,
+                moderate=False,  # history, posted as an importer would
             )
             posted[key] = comment
             created += 1

@@ -300,6 +300,7 @@ def _post_thread(
             body=body,
             parent=parent,
             created_at=when(hours),
+            moderate=False,  # history, posted as an importer would
         )
         have_written.add(writer)
         if out_of_line:
@@ -333,6 +334,7 @@ def _welcome(
         body=_fill(rng.choice(WELCOMES), topic, name=first.display_name),
         parent=first,
         created_at=when(hours),
+        moderate=False,  # history, posted as an importer would
     )
     if rng.random() < 0.6:
         actions.comment_vote(
@@ -346,5 +348,6 @@ def _welcome(
             body=rng.choice(THANKS),
             parent=reply,
             created_at=when(hours),
+            moderate=False,  # history, posted as an importer would
         )
     return hours

@@ -78,6 +78,7 @@ class Thread(models.Model):
 class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Held for review")
         DELETED = "deleted", _("Deleted by the writer")
         REMOVED = "removed", _("Removed by a moderator")
 
@@ -113,6 +114,8 @@ class Comment(models.Model):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PUBLISHED
     )
+    # Why moderation holds it, in plain words for the writer (when pending).
+    held_because = models.TextField(blank=True)
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -144,6 +147,13 @@ class Comment(models.Model):
                 name="comment_top_by_replies",
             ),
             models.Index(fields=["root", "path"], name="comment_branch"),
+            # A writer's recent comments (moderation: rate, duplicates).
+            models.Index(fields=["author", "created_at"], name="comment_by_member"),
+            models.Index(
+                fields=["guest_key_hash", "created_at"],
+                condition=Q(author__isnull=True),
+                name="comment_by_guest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,7 +162,16 @@ class Comment(models.Model):
     @property
     def is_deleted(self) -> bool:
         """Gone from view: deleted by the writer or removed by a moderator."""
-        return self.status != self.Status.PUBLISHED
+        return self.status in (self.Status.DELETED, self.Status.REMOVED)
+
+    @property
+    def is_pending(self) -> bool:
+        """Held for review: only its writer (and moderators) can see it."""
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @property
     def is_removed(self) -> bool:

@@ -114,9 +114,22 @@ class ThreadPage:
         return [(key, label) for key, (label, _order) in SORTS.items()]
 
 
-def visible(rows: QuerySet[Comment]) -> QuerySet[Comment]:
-    """Published comments, and deleted ones that still hold replies."""
-    return rows.filter(Q(status=Comment.Status.PUBLISHED) | Q(reply_count__gt=0))
+def visible(rows: QuerySet[Comment], viewer: Viewer | None = None) -> QuerySet[Comment]:
+    """Published comments, deleted ones that still hold replies, and the
+    viewer's own comments held for review (nobody else sees those)."""
+    shown = Q(status=Comment.Status.PUBLISHED) | Q(
+        reply_count__gt=0, status__in=[Comment.Status.DELETED, Comment.Status.REMOVED]
+    )
+    member = viewer.member if viewer else None
+    if member is not None:
+        shown |= Q(status=Comment.Status.PENDING, author_id=member.pk)
+    elif viewer is not None and viewer.guest_key_hash:
+        shown |= Q(
+            status=Comment.Status.PENDING,
+            author__isnull=True,
+            guest_key_hash=viewer.guest_key_hash,
+        )
+    return rows.filter(shown)
 
 
 def thread_page_for_reader(
@@ -135,7 +148,7 @@ def thread_page_for_reader(
     ordering = SORTS[sort][1]
     offset = (page - 1) * size
     top = list(
-        visible(Comment.objects.filter(thread=thread, parent__isnull=True))
+        visible(Comment.objects.filter(thread=thread, parent__isnull=True), viewer)
         .select_related("author")
         .order_by(*ordering)[offset : offset + size]
     )
@@ -146,7 +159,8 @@ def thread_page_for_reader(
             visible(
                 Comment.objects.filter(
                     root_id__in=[c.pk for c in top], parent__isnull=False
-                )
+                ),
+                viewer,
             )
             .select_related("author")
             .annotate(
@@ -186,7 +200,7 @@ def branch_replies_for_reader(
     """
     limit = conf.replies_per_root() * 5
     rows = list(
-        visible(Comment.objects.filter(root_id=root.pk, parent__isnull=False))
+        visible(Comment.objects.filter(root_id=root.pk, parent__isnull=False), viewer)
         .select_related("author", "parent__author")
         .order_by("path")[offset : offset + limit]
     )

@@ -7,11 +7,13 @@ Views parse, call one action or selector, and render.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.http import (
     Http404,
     HttpRequest,
@@ -28,6 +30,7 @@ from django.views.decorators.vary import vary_on_headers
 from dateline.core.errors import DatelineError, NotFound
 from dateline.discussion import access, actions, conf, pagecache, selectors
 from dateline.discussion.models import Comment, Report, Thread
+from dateline.moderation.screening import Signals
 
 GUEST_COOKIE = "dateline_guest"
 GUEST_COOKIE_SALT = "dateline.discussion.guest"
@@ -137,6 +140,30 @@ def _blank_form(request: HttpRequest, **values: Any) -> dict[str, Any]:
     return form
 
 
+FORM_SALT = "dateline.discussion.form-started"
+HONEYPOT = "website"  # a field people never see, so never fill
+
+
+def form_started_token() -> str:
+    return signing.dumps(time.time(), salt=FORM_SALT)
+
+
+def signals_for(request: HttpRequest) -> Signals:
+    """What the request tells moderation about how the comment was written."""
+    seconds = None
+    token = request.POST.get("started", "")
+    if token:
+        try:
+            seconds = time.time() - float(signing.loads(token, salt=FORM_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            seconds = None  # a forged or broken token says nothing
+    return Signals(
+        client=request.META.get("REMOTE_ADDR", ""),
+        honeypot=request.POST.get(HONEYPOT, ""),
+        seconds_to_submit=seconds,
+    )
+
+
 def _form_from_post(request: HttpRequest) -> dict[str, Any]:
     return _blank_form(
         request,
@@ -220,6 +247,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
             body=form["body"],
             parent=parent,
             guest=guest,
+            signals=signals_for(request),
         )
     except DatelineError as exc:
         form.update(errors=exc.fields, message=exc.message)
@@ -373,6 +401,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
                 comment=comment,
                 body=form["body"],
                 guest_key=guest_key(request),
+                signals=Signals(client=request.META.get("REMOTE_ADDR", "")),
             )
         except DatelineError as exc:
             form.update(errors=exc.fields, message=exc.message)

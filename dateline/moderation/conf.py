@@ -10,6 +10,8 @@ DEFAULTS: dict[str, Any] = {
     # Toxicity (0-1): hold for review from HOLD_AT, reject from REJECT_AT.
     "HOLD_AT": 0.5,
     "REJECT_AT": 0.95,
+    # For three words or fewer the model must be surer before holding.
+    "SHORT_HOLD_AT": 0.8,
     # More links than this (not counting allowed domains) are held.
     "MAX_LINKS": 2,
     # A form sent sooner than this after it was shown is held (bots are fast).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +50,42 @@ class LinkRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.domain}"
+
+
+class Review(models.Model):
+    """A comment waiting for (or given) a moderator's decision.
+
+    One per time a comment is held; ``version`` goes up with every change so
+    two moderators acting on the same item cannot both win.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the writer")
+
+    comment = models.ForeignKey(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    # [{"code", "message", "spans"}]: why it was held.
+    reasons = models.JSONField(default=list)
+    # Every scorer's answer (``Scores.as_json``).
+    scores = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"], name="review_queue")]
+
+    def __str__(self) -> str:
+        return f"Review of comment {self.comment_id} ({self.state})"

@@ -20,6 +20,7 @@ from linkify_it import LinkifyIt
 from dateline.moderation import conf, rules, toxicity, words
 from dateline.moderation.scoring import HOLD, REJECT, Draft, Reason, Score
 
+SHORT_WORDS = 3
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
@@ -274,6 +275,10 @@ class ToxicityScorer:
     def score(self, draft: Draft) -> Score:
         value = toxicity.cascade_score(draft.text)
         hold_at, reject_at = conf.get("HOLD_AT"), conf.get("REJECT_AT")
+        if len(draft.text.split()) <= SHORT_WORDS:
+            # A few words are little evidence: "Hello there." must not be
+            # held on a guess, "Idiot." still is.
+            hold_at = max(hold_at, conf.get("SHORT_HOLD_AT"))
         if value < hold_at:
             return Score(self.name, value)
         spans = tuple(

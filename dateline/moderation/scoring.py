@@ -118,9 +118,14 @@ def _pipeline(paths: tuple[str, ...]) -> tuple[Scorer, ...]:
     return tuple(import_string(path)() for path in paths)
 
 
+def scorer_paths() -> tuple[str, ...]:
+    """``DATELINE_MODERATION_SCORERS``, or the defaults when it is unset."""
+    paths = getattr(settings, "DATELINE_MODERATION_SCORERS", None)
+    return tuple(DEFAULT_SCORERS if paths is None else paths)
+
+
 def pipeline() -> Sequence[Scorer]:
-    paths = getattr(settings, "DATELINE_MODERATION_SCORERS", None) or DEFAULT_SCORERS
-    return _pipeline(tuple(paths))
+    return _pipeline(scorer_paths())
 
 
 def score(draft: Draft, scorers: Sequence[Scorer] | None = None) -> Scores:

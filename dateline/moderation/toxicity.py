@@ -65,3 +65,22 @@ def cascade_score(text: str) -> float:
     if fast < GATE:
         return fast
     return heads()[FULL].score(text)
+
+
+def warm_up() -> None:
+    """Load the model in the background, so the first post does not wait.
+
+    A web process calls this at start when the toxicity scorer is in use.
+    """
+    import threading
+
+    from dateline.moderation import scoring
+
+    if "dateline.moderation.scorers.ToxicityScorer" not in scoring.scorer_paths():
+        return
+
+    def load() -> None:
+        heads()
+        minilm.encoder().embed("warm up")
+
+    threading.Thread(target=load, name="toxicity-warm-up", daemon=True).start()

@@ -23,3 +23,11 @@ def comment_time(value: dt.datetime) -> SafeString:
         text,
         text,
     )
+
+
+@register.simple_tag
+def form_started() -> str:
+    """A signed timestamp: the post view learns how long the form was open."""
+    from dateline.discussion.views import form_started_token
+
+    return form_started_token()

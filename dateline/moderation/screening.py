@@ -1,0 +1,118 @@
+"""What posting asks moderation: screen a text, record a hold.
+
+``discussion.actions`` calls these for every new comment and every edit, so
+the HTML views, the API and importers all go through the same decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from dateline.core.errors import Rejected
+from dateline.moderation import policies, scoring
+from dateline.moderation.models import Review
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the request tells about how a comment was written."""
+
+    client: str = ""
+    honeypot: str = ""
+    seconds_to_submit: float | None = None
+
+
+def policy_for(thread: Any) -> policies.Policy:
+    """The site's policy (a closed thread is refused by posting itself)."""
+    return policies.Policy(
+        getattr(settings, "DATELINE_MODERATION_MODE", policies.POST),
+        getattr(settings, "DATELINE_MODERATION_SLOW_SECONDS", 0),
+    )
+
+
+def _last_post(thread: Any, author_id: int | None, key_hash: str) -> dt.datetime | None:
+    from dateline.discussion.models import Comment
+
+    mine = Comment.objects.filter(thread_id=thread.pk)
+    if author_id:
+        mine = mine.filter(author_id=author_id)
+    elif key_hash:
+        mine = mine.filter(author__isnull=True, guest_key_hash=key_hash)
+    else:
+        return None
+    return mine.order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def screen(
+    *,
+    text: str,
+    thread: Any,
+    author_id: int | None,
+    guest_key_hash: str = "",
+    comment_id: int | None = None,
+    signals: Signals | None = None,
+) -> policies.Verdict:
+    """The decision for a new comment (or an edit, with ``comment_id``).
+
+    Raises :class:`Rejected`, with the reasons, when the answer is no.
+    """
+    signals = signals or Signals()
+    now = timezone.now()
+    draft = scoring.Draft(
+        text=text,
+        author_id=author_id,
+        guest_key_hash=guest_key_hash,
+        thread_id=thread.pk,
+        comment_id=comment_id,
+        client=signals.client,
+        honeypot=signals.honeypot,
+        seconds_to_submit=signals.seconds_to_submit,
+        now=now,
+    )
+    policy = policy_for(thread)
+    last = None
+    if policy.slow_seconds and comment_id is None:
+        last = _last_post(thread, author_id, guest_key_hash)
+    verdict = policies.judge(scoring.score(draft), policy, last_post=last, now=now)
+    if verdict.decision == scoring.REJECT:
+        raise Rejected(
+            verdict.message,
+            reasons=[
+                {"code": r.code, "message": r.message, "spans": list(r.spans)}
+                for r in verdict.reasons
+            ],
+        )
+    return verdict
+
+
+def hold(comment: Any, verdict: policies.Verdict) -> Review:
+    """Queue ``comment`` for review (or update its open review after an edit)."""
+    reasons = [
+        {"code": r.code, "message": r.message, "spans": list(r.spans)}
+        for r in verdict.reasons
+    ]
+    review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
+    if review is None:
+        return Review.objects.create(
+            comment=comment,
+            reasons=reasons,
+            scores=verdict.scores.as_json(),
+            created_at=timezone.now(),
+        )
+    review.reasons = reasons
+    review.scores = verdict.scores.as_json()
+    review.version += 1
+    review.save(update_fields=["reasons", "scores", "version"])
+    return review
+
+
+def close_reviews(comment: Any, state: str) -> None:
+    """The writer's edit was approved, or they deleted the comment."""
+    Review.objects.filter(comment=comment, state=Review.State.PENDING).update(
+        state=state, decided_at=timezone.now()
+    )
