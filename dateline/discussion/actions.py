@@ -29,7 +29,6 @@ from dateline.core.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    Rejected,
 )
 from dateline.discussion import conf, rendering
 from dateline.discussion.models import (
@@ -42,6 +41,7 @@ from dateline.discussion.models import (
     wilson_lower_bound,
 )
 from dateline.moderation import screening
+from dateline.moderation.scoring import APPROVE, HOLD
 from dateline.moderation.screening import Signals
 
 # --- identities ------------------------------------------------------------
@@ -218,7 +218,7 @@ def comment_post(
             guest_key_hash=key_hash,
             signals=signals,
         )
-    held = verdict is not None and verdict.decision == screening.scoring.HOLD
+    held = verdict is not None and verdict.decision == HOLD
     # Text is checked, rendered and screened before the transaction, so the
     # write lock is held only for the writes.
     with transaction.atomic():
@@ -418,12 +418,9 @@ def comment_edit(
         comment_id=comment.pk,
         signals=signals,
     )
-    approved = verdict.decision == screening.scoring.APPROVE
+    approved = verdict.decision == APPROVE
     if comment.is_published and not approved:
-        raise Rejected(
-            verdict.message,
-            reasons=[{"code": r.code, "message": r.message} for r in verdict.reasons],
-        )
+        raise screening.rejection(verdict)
     _keep_revision(comment, now)
     comment.body = body.strip()
     comment.body_html = rendered.html

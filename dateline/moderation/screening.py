@@ -80,22 +80,25 @@ def screen(
         last = _last_post(thread, author_id, guest_key_hash)
     verdict = policies.judge(scoring.score(draft), policy, last_post=last, now=now)
     if verdict.decision == scoring.REJECT:
-        raise Rejected(
-            verdict.message,
-            reasons=[
-                {"code": r.code, "message": r.message, "spans": list(r.spans)}
-                for r in verdict.reasons
-            ],
-        )
+        raise rejection(verdict)
     return verdict
+
+
+def reasons_json(verdict: policies.Verdict) -> list[dict[str, Any]]:
+    return [
+        {"code": r.code, "message": r.message, "spans": list(r.spans)}
+        for r in verdict.reasons
+    ]
+
+
+def rejection(verdict: policies.Verdict) -> Rejected:
+    """The error a writer gets: the reasons in plain words, their text kept."""
+    return Rejected(verdict.message, reasons=reasons_json(verdict))
 
 
 def hold(comment: Any, verdict: policies.Verdict) -> Review:
     """Queue ``comment`` for review (or update its open review after an edit)."""
-    reasons = [
-        {"code": r.code, "message": r.message, "spans": list(r.spans)}
-        for r in verdict.reasons
-    ]
+    reasons = reasons_json(verdict)
     review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
     if review is None:
         return Review.objects.create(
