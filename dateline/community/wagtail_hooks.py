@@ -13,62 +13,20 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from dateline.community import actions, badges
 from dateline.community.models import BadgeGrant, BadgeSetting, Rank
-from dateline.core import audit
+from dateline.core.admin_views import (
+    AuditedCreateView,
+    AuditedDeleteView,
+    AuditedEditView,
+)
 from dateline.core.errors import DatelineError
 from dateline.core.models import AuditEntry
-
-
-class _Audited:
-    """Admin create/edit/delete views that also write the audit log."""
-
-    audit_fields: tuple[str, ...] = ()
-
-    def _snapshot(self, instance: Any) -> dict[str, Any]:
-        return {f: getattr(instance, f) for f in self.audit_fields}
-
-
-class AuditedCreateView(_Audited, CreateView):
-    def save_instance(self) -> Any:
-        instance = super().save_instance()
-        audit.record(
-            actor=self.request.user,
-            action=f"{instance._meta.model_name}.create",
-            target=instance,
-            after=self._snapshot(instance),
-        )
-        return instance
-
-
-class AuditedEditView(_Audited, EditView):
-    def save_instance(self) -> Any:
-        before = self._snapshot(type(self.object).objects.get(pk=self.object.pk))
-        instance = super().save_instance()
-        audit.record(
-            actor=self.request.user,
-            action=f"{instance._meta.model_name}.edit",
-            target=instance,
-            before=before,
-            after=self._snapshot(instance),
-        )
-        return instance
-
-
-class AuditedDeleteView(_Audited, DeleteView):
-    def delete_action(self) -> None:
-        audit.record(
-            actor=self.request.user,
-            action=f"{self.object._meta.model_name}.delete",
-            target=self.object,
-            before=self._snapshot(self.object),
-        )
-        super().delete_action()
 
 
 class RankCreateView(AuditedCreateView):

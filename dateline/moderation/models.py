@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +32,15 @@ class BannedPhrase(models.Model):
     def __str__(self) -> str:
         return self.phrase
 
+    def clean(self) -> None:
+        from dateline.moderation.words import Phrase
+
+        self.phrase = " ".join(self.phrase.split()).lower()
+        if not Phrase.of(self.phrase).words:
+            raise ValidationError(
+                {"phrase": _("Write at least one word (letters or digits).")}
+            )
+
 
 class LinkRule(models.Model):
     """Links to a domain (and its subdomains) are always fine, or never allowed."""
@@ -50,6 +62,17 @@ class LinkRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.domain}"
+
+    def clean(self) -> None:
+        # People paste links: keep only the host, "https://www.x.org/a" -> "x.org".
+        text = self.domain.strip().lower()
+        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+        host = host.removeprefix("www.").rstrip(".")
+        if "." not in host or not all(
+            part and part.replace("-", "").isalnum() for part in host.split(".")
+        ):
+            raise ValidationError({"domain": _("Enter a domain such as example.org.")})
+        self.domain = host
 
 
 class Review(models.Model):

@@ -1,0 +1,55 @@
+"""Admin views shared by the apps: create, edit and delete with an audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+
+from dateline.core import audit
+
+
+class _Audited:
+    """Admin create/edit/delete views that also write the audit log."""
+
+    audit_fields: tuple[str, ...] = ()
+
+    def _snapshot(self, instance: Any) -> dict[str, Any]:
+        return {f: getattr(instance, f) for f in self.audit_fields}
+
+
+class AuditedCreateView(_Audited, CreateView):
+    def save_instance(self) -> Any:
+        instance = super().save_instance()
+        audit.record(
+            actor=self.request.user,
+            action=f"{instance._meta.model_name}.create",
+            target=instance,
+            after=self._snapshot(instance),
+        )
+        return instance
+
+
+class AuditedEditView(_Audited, EditView):
+    def save_instance(self) -> Any:
+        before = self._snapshot(type(self.object).objects.get(pk=self.object.pk))
+        instance = super().save_instance()
+        audit.record(
+            actor=self.request.user,
+            action=f"{instance._meta.model_name}.edit",
+            target=instance,
+            before=before,
+            after=self._snapshot(instance),
+        )
+        return instance
+
+
+class AuditedDeleteView(_Audited, DeleteView):
+    def delete_action(self) -> None:
+        audit.record(
+            actor=self.request.user,
+            action=f"{self.object._meta.model_name}.delete",
+            target=self.object,
+            before=self._snapshot(self.object),
+        )
+        super().delete_action()
