@@ -198,3 +198,17 @@ def test_slow_mode_asks_to_wait(settings, thread, a_member, another_member):
     assert waiting.value.reasons[0]["code"] == "slow_mode"
     # Another writer is not slowed by the first one.
     actions.comment_post(actor=another_member, thread=thread, body="My own view.")
+
+
+def test_an_api_guest_sees_their_held_comment_in_the_thread(client, thread, numpty):
+    created = api_post(client, thread, "A numpty idea, this toll.")
+    assert created.status_code == 201
+    held = created.json()
+    assert held["comment"]["status"] == "pending"
+    assert "numpty" in held["comment"]["held_because"]
+    client.cookies.clear()
+    url = f"/api/threads/{thread.pk}/comments"
+    assert client.get(url).json()["comments"] == []  # everyone else
+    mine = client.get(url, headers={"X-Dateline-Guest-Key": held["guest_key"]}).json()
+    assert [c["id"] for c in mine["comments"]] == [held["comment"]["id"]]
+    assert client.get(url).json()["comments"] == []  # and the cache is not mixed

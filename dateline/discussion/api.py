@@ -275,7 +275,10 @@ def thread_page(
         )
         return payload.model_dump_json().encode()
 
-    if pagecache.cacheable(request, guest_cookie=views.GUEST_COOKIE):
+    # A guest known by the header sees their own controls and held comments.
+    if pagecache.cacheable(
+        request, guest_cookie=views.GUEST_COOKIE
+    ) and not request.META.get(views.GUEST_HEADER):
         key = pagecache.key("api-thread", thread.pk, thread.version, order, page)
         return pagecache.serve_bytes(key, build, content_type="application/json")
     return HttpResponse(build(), content_type="application/json")
