@@ -21,6 +21,8 @@ from dateline.moderation import conf, rules, toxicity, words
 from dateline.moderation.scoring import HOLD, REJECT, Draft, Reason, Score
 
 SHORT_WORDS = 3
+# Text without any of these holds no link (linkify is slow to say so).
+LINK_HINT = re.compile(r"://|www\.|@|[^\W_]\.[^\W\d_]{2,}", re.UNICODE)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
@@ -73,6 +75,8 @@ class BannedPhraseScorer:
 
     def score(self, draft: Draft) -> Score:
         current = rules.current()
+        if not current.phrases:
+            return Score(self.name, 0.0)
         found = words.find(draft.text, [p for p, _action in current.phrases])
         if not found:
             return Score(self.name, 0.0)
@@ -106,6 +110,8 @@ class LinkScorer:
     name = "links"
 
     def score(self, draft: Draft) -> Score:
+        if not LINK_HINT.search(draft.text):
+            return Score(self.name, 0.0)  # nothing a link could be made of
         matches = _linkify().match(draft.text) or []
         current = rules.current()
         denied, counted = [], []
