@@ -20,29 +20,9 @@ from wagtail.permissions import register_permission_policy
 
 from dateline.community import actions, badges
 from dateline.community.models import BadgeGrant, BadgeSetting, Rank
-from dateline.core.admin_views import (
-    AuditedCreateView,
-    AuditedDeleteView,
-    AuditedEditView,
-)
+from dateline.core.admin_views import AuditedModelViewSet
 from dateline.core.errors import DatelineError
 from dateline.core.models import AuditEntry
-
-
-class RankCreateView(AuditedCreateView):
-    audit_fields = ("name", "min_points")
-
-
-class RankEditView(AuditedEditView):
-    audit_fields = ("name", "min_points")
-
-
-class RankDeleteView(AuditedDeleteView):
-    audit_fields = ("name", "min_points")
-
-
-class BadgeSettingEditView(AuditedEditView):
-    audit_fields = ("enabled", "bronze", "silver", "gold")
 
 
 class BadgeSettingIndexView(IndexView):
@@ -51,19 +31,16 @@ class BadgeSettingIndexView(IndexView):
         return super().get_base_queryset()
 
 
-class RankViewSet(ModelViewSet):
+class RankViewSet(AuditedModelViewSet):
     model = Rank
     icon = "pick"
     menu_label = _("Rank ladder")
     form_fields = ["name", "min_points"]
     list_display = ["name", "min_points"]
     copy_view_enabled = False
-    add_view_class = RankCreateView
-    edit_view_class = RankEditView
-    delete_view_class = RankDeleteView
 
 
-class BadgeSettingViewSet(ModelViewSet):
+class BadgeSettingViewSet(AuditedModelViewSet):
     """Thresholds per level; the badges themselves are defined in code."""
 
     model = BadgeSetting
@@ -72,7 +49,6 @@ class BadgeSettingViewSet(ModelViewSet):
     form_fields = ["enabled", "bronze", "silver", "gold"]
     list_display = ["badge", "enabled", "bronze", "silver", "gold"]
     copy_view_enabled = False
-    edit_view_class = BadgeSettingEditView
     index_view_class = BadgeSettingIndexView
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from dateline.core import audit
 
@@ -53,3 +54,26 @@ class AuditedDeleteView(_Audited, DeleteView):
             before=self._snapshot(self.object),
         )
         super().delete_action()
+
+
+class AuditedModelViewSet(ModelViewSet):
+    """A model's admin whose add, edit and delete are audited.
+
+    The audit entry records the form's fields before and after the change.
+    """
+
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
+    delete_view_class = AuditedDeleteView
+
+    def _audited(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {"audit_fields": tuple(self.form_fields or ()), **kwargs}
+
+    def get_add_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_add_view_kwargs(**self._audited(kwargs))
+
+    def get_edit_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_edit_view_kwargs(**self._audited(kwargs))
+
+    def get_delete_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_delete_view_kwargs(**self._audited(kwargs))

@@ -267,12 +267,16 @@ def comment_post(
         return comment
 
 
+def _closed() -> Conflict:
+    return Conflict(
+        _("This discussion is closed; no new comments are accepted."),
+        code="thread_closed",
+    )
+
+
 def _open_thread(thread: Thread) -> Thread:
     if thread.is_closed:
-        raise Conflict(
-            _("This discussion is closed; no new comments are accepted."),
-            code="thread_closed",
-        )
+        raise _closed()
     return thread
 
 
@@ -307,7 +311,7 @@ def _count_in(thread_id: int, parent: Comment | None) -> None:
     if not counted:
         if not Thread.objects.filter(pk=thread_id).exists():
             raise NotFound(_("There is no such discussion."), code="thread_not_found")
-        _open_thread(Thread(is_closed=True))
+        raise _closed()
 
 
 def _count_reply(parent: Comment) -> None:

@@ -14,7 +14,6 @@ import math
 import threading
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -121,14 +120,3 @@ def encoder() -> Encoder:
     """One encoder per process (its weights take about 90 MB), loaded on first use."""
     with _lock:
         return _shared()
-
-
-def available() -> bool:
-    try:
-        model_dir()
-    except ImportError:
-        return False
-    return True
-
-
-__all__: list[Any] = ["Encoder", "available", "encoder", "model_dir"]

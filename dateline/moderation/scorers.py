@@ -148,12 +148,12 @@ class LinkScorer:
         return Score(self.name, 0.0)
 
 
-def _writers_comments(draft: Draft) -> Q | None:
-    """The same writer's comments: the member, or the guest's browser."""
-    if draft.author_id:
-        return Q(author_id=draft.author_id)
-    if draft.guest_key_hash:
-        return Q(author__isnull=True, guest_key_hash=draft.guest_key_hash)
+def writers_comments(author_id: int | None, guest_key_hash: str) -> Q | None:
+    """One writer's comments: the member's, or those of the guest's browser."""
+    if author_id:
+        return Q(author_id=author_id)
+    if guest_key_hash:
+        return Q(author__isnull=True, guest_key_hash=guest_key_hash)
     return None
 
 
@@ -174,7 +174,7 @@ class DuplicateScorer:
     def score(self, draft: Draft) -> Score:
         from dateline.discussion.models import Comment
 
-        same_writer = _writers_comments(draft)
+        same_writer = writers_comments(draft.author_id, draft.guest_key_hash)
         if same_writer is None:
             return Score(self.name, 0.0)
         since = _now(draft) - dt.timedelta(hours=conf.get("DUPLICATE_HOURS"))
@@ -202,7 +202,7 @@ class RateScorer:
     def score(self, draft: Draft) -> Score:
         from dateline.discussion.models import Comment
 
-        same_writer = _writers_comments(draft)
+        same_writer = writers_comments(draft.author_id, draft.guest_key_hash)
         if same_writer is None or draft.comment_id:
             return Score(self.name, 0.0)
         limit = conf.get("PER_MINUTE")

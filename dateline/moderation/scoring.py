@@ -86,12 +86,6 @@ class Scores:
     def reasons(self) -> list[Reason]:
         return [r for s in self.scores for r in s.reasons]
 
-    def get(self, scorer: str) -> Score | None:
-        return next((s for s in self.scores if s.scorer == scorer), None)
-
-    def insisted(self, decision: str) -> bool:
-        return any(s.insists == decision for s in self.scores)
-
     @property
     def trust(self) -> float:
         return max((s.trust for s in self.scores), default=0.0)

@@ -37,15 +37,17 @@ def policy_for(thread: Any) -> policies.Policy:
 
 def _last_post(thread: Any, author_id: int | None, key_hash: str) -> dt.datetime | None:
     from dateline.discussion.models import Comment
+    from dateline.moderation.scorers import writers_comments
 
-    mine = Comment.objects.filter(thread_id=thread.pk)
-    if author_id:
-        mine = mine.filter(author_id=author_id)
-    elif key_hash:
-        mine = mine.filter(author__isnull=True, guest_key_hash=key_hash)
-    else:
+    same_writer = writers_comments(author_id, key_hash)
+    if same_writer is None:
         return None
-    return mine.order_by("-created_at").values_list("created_at", flat=True).first()
+    return (
+        Comment.objects.filter(same_writer, thread_id=thread.pk)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def screen(

@@ -1,0 +1,41 @@
+"""Data migrations that give a group some of an app's model permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.contrib.auth.management import create_permissions
+
+Step = Callable[[Any, Any], None]
+
+
+def grant_to_group(
+    group_name: str, app_label: str, codenames: Sequence[str]
+) -> tuple[Step, Step]:
+    """``RunPython`` forwards and backwards steps for these permissions.
+
+    Forwards creates the group if needed, and the permissions, which Django
+    otherwise only creates after all migrations have run.
+    """
+
+    def permissions(apps: Any) -> Any:
+        return apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        config = apps.get_app_config(app_label)
+        config.models_module = True
+        create_permissions(config, apps=apps, verbosity=0)
+        config.models_module = None
+        Group = apps.get_model("auth", "Group")
+        group, _created = Group.objects.get_or_create(name=group_name)
+        group.permissions.add(*permissions(apps))
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        Group = apps.get_model("auth", "Group")
+        for group in Group.objects.filter(name=group_name):
+            group.permissions.remove(*permissions(apps))
+
+    return forwards, backwards
