@@ -18,6 +18,7 @@ from dateline.discussion.models import Comment, Vote
 
 REMOVED = "removed"
 PENDING = "pending"
+SHADOWED = "shadowed"
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ class MemberHistory:
 
 
 def _removed(prefix: str = "") -> Q:
-    """Comments that earn nothing for anyone: removed, or held for review."""
-    return Q(**{f"{prefix}status__in": (REMOVED, PENDING)})
+    """Comments that earn nothing for anyone: removed, held for review, or
+    shadowed (a shadow-banned writer's)."""
+    return Q(**{f"{prefix}status__in": (REMOVED, PENDING, SHADOWED)})
 
 
 def load(member_ids: Iterable[int] | None = None) -> dict[int, MemberHistory]:
@@ -76,8 +78,10 @@ def load(member_ids: Iterable[int] | None = None) -> dict[int, MemberHistory]:
             histories[member_id] = MemberHistory(member_id)
         return histories[member_id]
 
-    # Held comments count once a moderator publishes them.
-    own = Comment.objects.filter(author__isnull=False).exclude(status=PENDING)
+    # Held comments count once a moderator publishes them; shadowed never.
+    own = Comment.objects.filter(author__isnull=False).exclude(
+        status__in=(PENDING, SHADOWED)
+    )
     if ids is not None:
         own = own.filter(author_id__in=ids)
     rows = own.annotate(

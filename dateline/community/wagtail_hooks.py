@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,7 +19,11 @@ from wagtail.permissions import register_permission_policy
 
 from dateline.community import actions, badges
 from dateline.community.models import BadgeGrant, BadgeSetting, Rank
-from dateline.core.admin_views import AuditedModelViewSet
+from dateline.core.admin_views import (
+    AuditedModelViewSet,
+    ModeratorMenuItem,
+    moderators_only,
+)
 from dateline.core.errors import DatelineError
 from dateline.core.models import AuditEntry
 
@@ -204,33 +207,15 @@ def reputation_by_hand(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _moderators_only(view: Any) -> Any:
-    def wrapped(request: HttpRequest) -> HttpResponse:
-        from dateline.discussion.actions import can_moderate
-
-        if not can_moderate(request.user):
-            raise DjangoPermissionDenied
-        return view(request)
-
-    return wrapped
-
-
 @hooks.register("register_admin_urls")
 def by_hand_urls() -> list[Any]:
     return [
         path(
             "community/by-hand/",
-            _moderators_only(reputation_by_hand),
+            moderators_only(reputation_by_hand),
             name="community_by_hand",
         )
     ]
-
-
-class ModeratorMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        from dateline.discussion.actions import can_moderate
-
-        return can_moderate(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,9 +1,13 @@
-"""Admin views shared by the apps: create, edit and delete with an audit entry."""
+"""Admin views shared by the apps: create, edit and delete with an audit entry,
+and pages for moderators only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -77,3 +81,25 @@ class AuditedModelViewSet(ModelViewSet):
 
     def get_delete_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_delete_view_kwargs(**self._audited(kwargs))
+
+
+def _is_moderator(request: HttpRequest) -> bool:
+    from dateline.discussion.actions import can_moderate
+
+    return can_moderate(request.user)
+
+
+def moderators_only(view: Any) -> Any:
+    """An admin view that answers 403 to anyone who cannot moderate."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _is_moderator(request):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return _is_moderator(request)

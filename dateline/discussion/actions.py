@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
+from dateline.core import audit
 from dateline.core.errors import (
     Conflict,
     InvalidInput,
@@ -40,7 +41,7 @@ from dateline.discussion.models import (
     path_segment,
     wilson_lower_bound,
 )
-from dateline.moderation import screening
+from dateline.moderation import addresses, reports, sanctions, screening
 from dateline.moderation.scoring import APPROVE, HOLD
 from dateline.moderation.screening import Signals
 
@@ -208,9 +209,16 @@ def comment_post(
     rendered = _checked_body(body)
     identity = None if member else _checked_guest(guest)
     key_hash = guest_key_hash(identity.key) if identity else ""
+    client = signals.client if signals else ""
     _open_thread(thread)  # checked again under the lock below
+    shadowed = moderate and sanctions.check(
+        member=member,
+        email=identity.email if identity else "",
+        client=client,
+        guest_key_hash=key_hash,
+    )
     verdict = None
-    if moderate:
+    if moderate and not shadowed:
         verdict = screening.screen(
             text=body.strip(),
             thread=thread,
@@ -219,10 +227,17 @@ def comment_post(
             signals=signals,
         )
     held = verdict is not None and verdict.decision == HOLD
+    status = Comment.Status.PUBLISHED
+    if shadowed:
+        status = Comment.Status.SHADOWED
+    elif held:
+        status = Comment.Status.PENDING
+    written_at = created_at or timezone.now()
+    address = addresses.stored(client)
     # Text is checked, rendered and screened before the transaction, so the
     # write lock is held only for the writes.
     with transaction.atomic():
-        if held:
+        if status != Comment.Status.PUBLISHED:
             _open_thread(_lock_thread(thread.pk))
         else:
             # Counting the comment in is also what locks the thread row,
@@ -243,9 +258,12 @@ def comment_post(
             body=body.strip(),
             body_html=rendered.html,
             excerpt_html=rendered.excerpt_html,
-            status=Comment.Status.PENDING if held else Comment.Status.PUBLISHED,
+            status=status,
             held_because=verdict.message if held and verdict else "",
-            created_at=created_at or timezone.now(),
+            created_at=written_at,
+            published_at=written_at if status == Comment.Status.PUBLISHED else None,
+            ip_network=address.network,
+            ip_hash=address.digest,
         )
         # Ids only grow, so the path orders a branch chronologically per level.
         segment = path_segment(comment.pk)
@@ -260,6 +278,8 @@ def comment_post(
         )
         if held and verdict is not None:
             screening.hold(comment, verdict)
+            return comment
+        if shadowed:
             return comment
         if parent is not None:
             _count_reply(parent)
@@ -331,8 +351,11 @@ def comment_publish(comment: Comment) -> Comment:
     """A held comment goes public: counted in, as posting would have.
 
     Called inside a transaction that holds the thread's lock (an approving
-    edit, or a moderator's approval).
+    edit, or a moderator's approval). A comment that was public before (and
+    hidden after readers' reports, or shadowed) is counted back instead.
     """
+    if comment.published_at is not None:
+        return comment_unhide(comment)
     parent = (
         Comment.objects.select_for_update().get(pk=comment.parent_id)
         if comment.parent_id
@@ -340,11 +363,97 @@ def comment_publish(comment: Comment) -> Comment:
     )
     comment.status = Comment.Status.PUBLISHED
     comment.held_because = ""
-    comment.save(update_fields=["status", "held_because"])
+    comment.published_at = timezone.now()
+    comment.save(update_fields=["status", "held_because", "published_at"])
     _count_in(comment.thread_id, parent)
     if parent is not None:
         _count_reply(parent)
     _members_changed(comment.author_id, parent.author_id if parent else None)
+    return comment
+
+
+def _count_out(comment: Comment) -> None:
+    """A published comment leaves view (deleted, removed, hidden)."""
+    counters: dict[str, Any] = {"comment_count": F("comment_count") - 1}
+    if comment.parent_id is None:
+        if comment.reply_count == 0:
+            # A deleted comment without replies leaves the listing.
+            counters["top_level_count"] = F("top_level_count") - 1
+    else:
+        Comment.objects.filter(pk=comment.root_id or comment.pk).update(
+            branch_count=F("branch_count") - 1
+        )
+    _thread_changed(comment.thread_id, **counters)
+
+
+def _count_back(comment: Comment) -> None:
+    """The exact reverse of :func:`_count_out` (replies cannot come meanwhile)."""
+    counters: dict[str, Any] = {"comment_count": F("comment_count") + 1}
+    if comment.parent_id is None:
+        if comment.reply_count == 0:
+            counters["top_level_count"] = F("top_level_count") + 1
+    else:
+        Comment.objects.filter(pk=comment.root_id or comment.pk).update(
+            branch_count=F("branch_count") + 1
+        )
+    _thread_changed(comment.thread_id, **counters)
+
+
+def comment_hide(
+    comment: Comment, *, status: str = Comment.Status.PENDING, because: str = ""
+) -> Comment:
+    """Take a comment out of public view, pending review or shadowed.
+
+    For moderation (several readers' reports, a shadow-ban, an undone
+    approval); called inside a transaction that holds the thread's lock.
+    """
+    if comment.is_published:
+        _count_out(comment)
+    else:
+        _thread_changed(comment.thread_id)
+    comment.status = status
+    comment.held_because = because
+    comment.save(update_fields=["status", "held_because"])
+    _members_changed(comment.author_id)
+    return comment
+
+
+def comment_unhide(comment: Comment) -> Comment:
+    """Show again a comment that was public before it was hidden."""
+    if comment.is_published:
+        return comment
+    _count_back(comment)
+    comment.status = Comment.Status.PUBLISHED
+    comment.held_because = ""
+    comment.save(update_fields=["status", "held_because"])
+    _members_changed(comment.author_id)
+    return comment
+
+
+def comment_restore(comment: Comment, *, status: str) -> Comment:
+    """Undo a moderator's removal: the text comes back from its last revision.
+
+    ``status`` is what it was before (published, or held for review). Inside
+    a transaction that holds the thread's lock.
+    """
+    if not comment.is_removed:
+        return comment
+    revision = CommentRevision.objects.filter(comment=comment).last()
+    body = revision.body if revision else ""
+    rendered = rendering.render_comment(body, read_more_chars=conf.read_more_chars())
+    comment.body = body
+    comment.body_html = rendered.html
+    comment.excerpt_html = rendered.excerpt_html
+    comment.deleted_at = None
+    if status == Comment.Status.PUBLISHED:
+        comment.status = Comment.Status.PENDING  # for comment_unhide's check
+        comment.save(update_fields=["body", "body_html", "excerpt_html", "deleted_at"])
+        return comment_unhide(comment)
+    comment.status = status
+    comment.save(
+        update_fields=["status", "body", "body_html", "excerpt_html", "deleted_at"]
+    )
+    _thread_changed(comment.thread_id)
     return comment
 
 
@@ -378,7 +487,17 @@ def edit_window_open(comment: Comment, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) < comment.created_at + conf.edit_window()
 
 
-@transaction.atomic
+def _replace_text(
+    comment: Comment, body: str, rendered: rendering.Rendered, now: dt.datetime
+) -> None:
+    _keep_revision(comment, now)
+    comment.body = body.strip()
+    comment.body_html = rendered.html
+    comment.excerpt_html = rendered.excerpt_html
+    comment.edited_at = now
+    comment.save(update_fields=["body", "body_html", "excerpt_html", "edited_at"])
+
+
 def comment_edit(
     *,
     actor: Any,
@@ -389,13 +508,66 @@ def comment_edit(
 ) -> Comment:
     """Replace the text of one's own comment within the edit window.
 
-    The new text is screened like a new comment. On a published comment an
-    edit that would be held or rejected is refused, with the reasons, and
-    the published text stays. On a held comment the edit is screened again:
-    it may now be published, stay held (with the new reasons) or be refused.
+    The new text is screened like a new comment, before the thread is
+    locked. On a published comment an edit that would be held or rejected is
+    refused, with the reasons, and the published text stays. On a held
+    comment the edit is screened again: it may now be published, stay held
+    (with the new reasons) or be refused. A comment hidden after readers'
+    reports stays hidden until a moderator decides, whatever the edit.
     """
-    _lock_thread(comment.thread_id)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = Comment.objects.get(pk=comment.pk)
+    rendered = _editable(comment, actor, guest_key, body)
+    if body.strip() == comment.body:
+        return comment
+    shadowed = sanctions.check(
+        member=_member(actor),
+        email=comment.guest_email,
+        client=signals.client if signals else "",
+        guest_key_hash=comment.guest_key_hash,
+    )
+    verdict = None
+    if not (shadowed or comment.is_shadowed):
+        # Only the writer sees a shadowed comment: nothing to screen or tell.
+        verdict = screening.screen(
+            text=body.strip(),
+            thread=Thread.objects.get(pk=comment.thread_id),
+            author_id=comment.author_id,
+            guest_key_hash=comment.guest_key_hash,
+            comment_id=comment.pk,
+            signals=signals,
+        )
+        if comment.is_published and verdict.decision != APPROVE:
+            raise screening.refusal(verdict, target=comment)
+    with transaction.atomic():
+        _lock_thread(comment.thread_id)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _editable(comment, actor, guest_key, body)
+        now = timezone.now()
+        if verdict is None:
+            _replace_text(comment, body, rendered, now)
+            return comment
+        approved = verdict.decision == APPROVE
+        if comment.is_published and not approved:  # changed since screening
+            raise screening.rejection(verdict)
+        _replace_text(comment, body, rendered, now)
+        if comment.is_pending:
+            if approved and comment.published_at is None:
+                screening.close_reviews(comment, "approved")
+                return comment_publish(comment)
+            if comment.published_at is None:
+                comment.held_because = verdict.message
+                comment.save(update_fields=["held_because"])
+                screening.hold(comment, verdict)
+            return comment
+        _thread_changed(comment.thread_id)
+        _members_changed(comment.author_id)  # a link added or removed counts
+        return comment
+
+
+def _editable(
+    comment: Comment, actor: Any, guest_key: str | None, body: str
+) -> rendering.Rendered:
+    """Refuse an edit by someone else, of a deleted comment, or too late."""
     _check_writer(comment, actor, guest_key)
     if comment.is_deleted:
         raise Conflict(_("This comment was deleted."), code="deleted")
@@ -410,38 +582,7 @@ def comment_edit(
             % {"minutes": minutes},
             code="edit_window_closed",
         )
-    rendered = _checked_body(body)
-    now = timezone.now()
-    if body.strip() == comment.body:
-        return comment
-    verdict = screening.screen(
-        text=body.strip(),
-        thread=Thread.objects.get(pk=comment.thread_id),
-        author_id=comment.author_id,
-        guest_key_hash=comment.guest_key_hash,
-        comment_id=comment.pk,
-        signals=signals,
-    )
-    approved = verdict.decision == APPROVE
-    if comment.is_published and not approved:
-        raise screening.rejection(verdict)
-    _keep_revision(comment, now)
-    comment.body = body.strip()
-    comment.body_html = rendered.html
-    comment.excerpt_html = rendered.excerpt_html
-    comment.edited_at = now
-    comment.save(update_fields=["body", "body_html", "excerpt_html", "edited_at"])
-    if comment.is_pending:
-        if approved:
-            screening.close_reviews(comment, "approved")
-            return comment_publish(comment)
-        comment.held_because = verdict.message
-        comment.save(update_fields=["held_because"])
-        screening.hold(comment, verdict)
-        return comment
-    _thread_changed(comment.thread_id)
-    _members_changed(comment.author_id)  # a link added or removed counts
-    return comment
+    return _checked_body(body)
 
 
 @transaction.atomic
@@ -464,6 +605,7 @@ def comment_delete(
         removed = True
     if comment.is_deleted:
         return comment
+    was_counted = comment.is_published
     was_pending = comment.is_pending
     now = timezone.now()
     _keep_revision(comment, now)
@@ -475,19 +617,14 @@ def comment_delete(
     comment.save(
         update_fields=["status", "deleted_at", "body", "body_html", "excerpt_html"]
     )
-    if was_pending:  # never counted in, nothing to count out
+    if was_pending:
         screening.close_reviews(comment, "rejected" if removed else "withdrawn")
+    if not was_counted:  # held, hidden or shadowed: not counted in now
+        _thread_changed(comment.thread_id)
+        if removed:
+            _members_changed(comment.author_id)
         return comment
-    counters: dict[str, Any] = {"comment_count": F("comment_count") - 1}
-    if comment.parent_id is None:
-        if comment.reply_count == 0:
-            # A deleted comment without replies leaves the listing.
-            counters["top_level_count"] = F("top_level_count") - 1
-    else:
-        Comment.objects.filter(pk=comment.root_id or comment.pk).update(
-            branch_count=F("branch_count") - 1
-        )
-    _thread_changed(comment.thread_id, **counters)
+    _count_out(comment)
     if removed:
         # The writer loses points and maybe badges; so may whoever they
         # replied to or who replied to them (replies, first comments).
@@ -522,13 +659,15 @@ def comment_vote(
         )
     if value not in (-1, 0, 1):
         raise InvalidInput(_("A vote is up (1), down (-1) or none (0)."))
+    if at is None:  # importers replay history as it was
+        sanctions.check(member=member)
     if comment.author_id == member.pk:
         raise PermissionDenied(
             _("You cannot vote on your own comment."), code="own_comment"
         )
     if comment.is_deleted:
         raise Conflict(_("This comment was deleted."), code="deleted")
-    if comment.is_pending:
+    if not comment.is_published:
         raise Conflict(_("This comment is waiting for review."), code="pending")
 
     # Votes on a comment queue on these locks, so the counters and the
@@ -585,7 +724,12 @@ def comment_report(
     note: str = "",
     guest_key: str | None = None,
 ) -> Report:
-    """Record a reader's report. Reporting the same comment twice is a no-op."""
+    """Record a reader's report and queue the comment for review.
+
+    Reporting the same comment twice is a no-op. When the open reports
+    weigh enough (``moderation/reports.py``) the comment is hidden until a
+    moderator decides.
+    """
     if reason not in Report.Reason.values:
         message = _("Choose why you are reporting this comment.")
         raise InvalidInput(message, code="invalid_reason", fields={"reason": message})
@@ -594,7 +738,7 @@ def comment_report(
         raise InvalidInput(message, code="too_long", fields={"note": message})
     if comment.is_deleted:
         raise Conflict(_("This comment was deleted."), code="deleted")
-    if comment.is_pending:
+    if not comment.is_published:
         raise Conflict(_("This comment is waiting for review."), code="pending")
     member = _member(actor)
     key_hash = "" if member else guest_key_hash(guest_key)
@@ -602,10 +746,13 @@ def comment_report(
         raise PermissionDenied(
             _("Reporting needs cookies enabled or an account."), code="no_identity"
         )
+    sanctions.check(member=member, guest_key_hash=key_hash)
     lookup: dict[str, Any] = (
         {"reporter": member} if member else {"reporter_key_hash": key_hash}
     )
-    report, _created = Report.objects.get_or_create(
+    _lock_thread(comment.thread_id)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    report, created = Report.objects.get_or_create(
         comment=comment,
         **lookup,
         defaults={
@@ -614,4 +761,21 @@ def comment_report(
             "created_at": timezone.now(),
         },
     )
+    if not created or not comment.is_published:
+        return report
+    review = reports.queue(comment)
+    if member is not None and reports.hides(comment.pk):
+        because = _(
+            "Several readers reported this comment; it is hidden until a "
+            "moderator has read it."
+        )
+        comment_hide(comment, because=because)
+        audit.record(
+            actor=None,
+            action="moderation.hide",
+            target=comment,
+            before={"status": Comment.Status.PUBLISHED},
+            after={"status": comment.status, "review": review.pk},
+            reason=because,
+        )
     return report

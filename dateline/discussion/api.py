@@ -200,7 +200,8 @@ def _node_out(node: selectors.CommentNode) -> dict[str, Any]:
             ],
         },
         "deleted": c.is_deleted,
-        "status": c.status,
+        # A shadowed comment is shown to its writer alone, as published.
+        "status": "published" if c.is_shadowed else c.status,
         "held_because": c.held_because if c.is_pending else "",
         "body_html": c.body_html,
         "excerpt_html": c.excerpt_html,

@@ -58,6 +58,28 @@ class Thread(models.Model):
     is_closed = models.BooleanField(
         default=False, help_text=_("No new comments or replies are accepted.")
     )
+    # Empty: the site's policy (settings). See ``moderation/policies.py``.
+    moderation_mode = models.CharField(
+        _("moderation"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("post", _("Publish at once; moderate afterwards")),
+            ("pre_all", _("Hold every comment for review")),
+            ("pre_new", _("Hold comments by newcomers and guests")),
+            ("trust", _("Publish only trusted members at once")),
+        ],
+        help_text=_("Leave empty to follow the site's policy."),
+    )
+    slow_seconds = models.PositiveIntegerField(
+        _("slow mode (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Each writer may post once every this many seconds. Empty: the "
+            "site's setting; 0: off."
+        ),
+    )
     comment_count = models.PositiveIntegerField(default=0)
     top_level_count = models.PositiveIntegerField(default=0)
     version = models.PositiveBigIntegerField(default=1)
@@ -79,6 +101,8 @@ class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
         PENDING = "pending", _("Held for review")
+        # Shadow-banned writer: shown to the writer as published, to nobody else.
+        SHADOWED = "shadowed", _("Shown only to its writer (shadow-ban)")
         DELETED = "deleted", _("Deleted by the writer")
         REMOVED = "removed", _("Removed by a moderator")
 
@@ -117,8 +141,16 @@ class Comment(models.Model):
     # Why moderation holds it, in plain words for the writer (when pending).
     held_because = models.TextField(blank=True)
     created_at = models.DateTimeField()
+    # When it was first published (counted in); None while never published.
+    published_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    # The writer's address, never stored whole: the network it is in (IPv4
+    # /24, IPv6 /48) and a keyed hash, both cleared after the retention
+    # period (``moderation/addresses.py``).
+    ip_network = models.CharField(max_length=49, blank=True)
+    ip_hash = models.CharField(max_length=32, blank=True)
 
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
@@ -154,6 +186,11 @@ class Comment(models.Model):
                 condition=Q(author__isnull=True),
                 name="comment_by_guest",
             ),
+            models.Index(
+                fields=["ip_hash", "created_at"],
+                condition=~Q(ip_hash=""),
+                name="comment_by_address",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +209,10 @@ class Comment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_shadowed(self) -> bool:
+        return self.status == self.Status.SHADOWED
 
     @property
     def is_removed(self) -> bool:
@@ -264,6 +305,12 @@ class Report(models.Model):
     reason = models.CharField(max_length=32, choices=Reason.choices)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField()
+    # Set when a moderator decides: did they agree with the report?
+    outcome = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("upheld", _("Upheld")), ("dismissed", _("Dismissed"))],
+    )
 
     class Meta:
         constraints = [
@@ -277,6 +324,10 @@ class Report(models.Model):
                 condition=Q(reporter__isnull=True),
                 name="report_once_per_guest",
             ),
+        ]
+        # A reporter's record (their weight): reports the moderators decided.
+        indexes = [
+            models.Index(fields=["reporter", "outcome"], name="report_by_member")
         ]
 
     def __str__(self) -> str:

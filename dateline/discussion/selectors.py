@@ -77,6 +77,8 @@ class CommentNode:
     more_replies: int = 0  # replies of this branch the page does not show
     whole: bool = False  # show the whole text even if long (highlighted)
     highlighted: bool = False
+    # Held for review and not the viewer's: a placeholder for its replies.
+    hidden: bool = False
     # The writer's rank and top badges (members only).
     marks: Marks | None = None
 
@@ -115,17 +117,24 @@ class ThreadPage:
 
 
 def visible(rows: QuerySet[Comment], viewer: Viewer | None = None) -> QuerySet[Comment]:
-    """Published comments, deleted ones that still hold replies, and the
-    viewer's own comments held for review (nobody else sees those)."""
+    """Published comments, deleted or hidden ones that still hold replies (as
+    placeholders), and the viewer's own comments held for review or shadowed
+    (nobody else sees those)."""
     shown = Q(status=Comment.Status.PUBLISHED) | Q(
-        reply_count__gt=0, status__in=[Comment.Status.DELETED, Comment.Status.REMOVED]
+        reply_count__gt=0,
+        status__in=[
+            Comment.Status.DELETED,
+            Comment.Status.REMOVED,
+            Comment.Status.PENDING,
+        ],
     )
+    own_only = [Comment.Status.PENDING, Comment.Status.SHADOWED]
     member = viewer.member if viewer else None
     if member is not None:
-        shown |= Q(status=Comment.Status.PENDING, author_id=member.pk)
+        shown |= Q(status__in=own_only, author_id=member.pk)
     elif viewer is not None and viewer.guest_key_hash:
         shown |= Q(
-            status=Comment.Status.PENDING,
+            status__in=own_only,
             author__isnull=True,
             guest_key_hash=viewer.guest_key_hash,
         )
@@ -306,6 +315,9 @@ def _build_nodes(
             else roles.get(comment.author_id, "member")
         )
         own = viewer_wrote(comment, viewer)
+        hidden = not own and comment.is_pending
+        if hidden:  # its text stays with its writer and the moderators
+            comment.body_html = comment.excerpt_html = comment.held_because = ""
         node = CommentNode(
             comment=comment,
             role=str(ROLE_LABELS[role_key]),
@@ -317,6 +329,7 @@ def _build_nodes(
             can_delete=own and not comment.is_deleted,
             whole=comment.pk == highlight,
             highlighted=comment.pk == highlight,
+            hidden=hidden,
             marks=marks.get(comment.author_id or 0),
         )
         nodes[comment.pk] = node

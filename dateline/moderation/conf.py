@@ -18,11 +18,19 @@ DEFAULTS: dict[str, Any] = {
     "MIN_SECONDS": 3,
     # At most this many comments per writer per minute; more are rejected.
     "PER_MINUTE": 5,
+    # ... and at most this many from one client address (all writers).
+    "PER_MINUTE_PER_ADDRESS": 10,
     # The same text again from the same writer within this many hours.
     "DUPLICATE_HOURS": 24,
     # Members with at least these points and no recent removal are trusted.
     "TRUSTED_POINTS": 100,
     "REMOVALS_DAYS": 90,
+    # Readers' reports hide a comment pending review once their reporters'
+    # weights add up to this, from at least two members. A reporter weighs
+    # (upheld + 1) / (dismissed + 1) of their past reports, within bounds.
+    "REPORTS_HIDE_AT": 3.0,
+    "REPORT_WEIGHT_MIN": 0.25,
+    "REPORT_WEIGHT_MAX": 2.0,
 }
 
 

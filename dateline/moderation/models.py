@@ -1,12 +1,17 @@
-"""What moderators configure: banned words and phrases, link rules."""
+"""What moderators configure and decide: banned words and phrases, link rules,
+sanctions (bans, suspensions, shadow-bans) and the review queue."""
 
 from __future__ import annotations
 
+import ipaddress
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,12 +80,118 @@ class LinkRule(models.Model):
         self.domain = host
 
 
+class Sanction(models.Model):
+    """A ban, a suspension (a ban that expires) or a shadow-ban.
+
+    It names a member, an email address (members' and guests'), an IP range
+    or a guest's browser; any that matches applies. A lifted or expired
+    sanction stays as the record.
+    """
+
+    class Kind(models.TextChoices):
+        BAN = "ban", _("Ban")
+        SUSPENSION = "suspension", _("Suspension")
+        SHADOW_BAN = "shadow_ban", _("Shadow-ban (only the writer sees their comments)")
+
+    kind = models.CharField(max_length=12, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    email = models.EmailField(blank=True)
+    ip_network = models.CharField(
+        _("IP range"),
+        max_length=49,
+        blank=True,
+        help_text=_("An address or a range, for example 203.0.113.0/24."),
+    )
+    guest_key_hash = models.CharField(max_length=64, blank=True, editable=False)
+    reason = models.TextField(
+        blank=True, help_text=_("Shown to the member when they try to post.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    expires_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Empty: until lifted.")
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user"], name="sanction_by_member")]
+
+    def __str__(self) -> str:
+        target = (
+            str(self.user or "")
+            or self.email
+            or self.ip_network
+            or (_("a guest's browser") if self.guest_key_hash else "?")
+        )
+        return f"{self.get_kind_display()}: {target}"
+
+    @classmethod
+    def active(cls, now: Any = None) -> models.QuerySet[Sanction]:
+        now = now or timezone.now()
+        return cls.objects.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now), lifted_at__isnull=True
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()
+        if self.ip_network:
+            try:
+                network = ipaddress.ip_network(self.ip_network.strip(), strict=False)
+            except ValueError:
+                message = _("Enter an address or a range such as 203.0.113.0/24.")
+                raise ValidationError({"ip_network": message}) from None
+            if network.prefixlen < (16 if network.version == 4 else 32):
+                message = _(
+                    "That range is too wide: ban a /16 (IPv4) or a /32 (IPv6) at most."
+                )
+                raise ValidationError({"ip_network": message})
+            self.ip_network = str(network)
+        if not (self.user_id or self.email or self.ip_network or self.guest_key_hash):
+            raise ValidationError(_("Name a member, an email address or an IP range."))
+        if self.kind == self.Kind.SUSPENSION and self.expires_at is None:
+            raise ValidationError({"expires_at": _("A suspension needs an end date.")})
+
+
 class Review(models.Model):
     """A comment waiting for (or given) a moderator's decision.
 
-    One per time a comment is held; ``version`` goes up with every change so
-    two moderators acting on the same item cannot both win.
+    One per time a comment is held or reported; ``version`` goes up with
+    every change so two moderators acting on the same item cannot both win.
+    The decision fields keep what undo needs.
     """
+
+    class Source(models.TextChoices):
+        POLICY = "policy", _("Held by the policy")
+        SCORERS = "scorers", _("Flagged automatically")
+        REPORTS = "reports", _("Reported by readers")
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        BAN = "ban", _("Rejected; writer banned")
+        SUSPEND = "suspend", _("Rejected; writer suspended")
+        SHADOW_BAN = "shadow_ban", _("Writer shadow-banned")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -91,6 +202,7 @@ class Review(models.Model):
     comment = models.ForeignKey(
         "discussion.Comment", on_delete=models.CASCADE, related_name="+"
     )
+    source = models.CharField(max_length=10, choices=Source, default=Source.SCORERS)
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     # [{"code", "message", "spans"}]: why it was held.
     reasons = models.JSONField(default=list)
@@ -106,9 +218,20 @@ class Review(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
+    decision = models.CharField(max_length=12, choices=Decision, blank=True)
+    note = models.TextField(blank=True)  # the moderator's reason
+    # The comment's status before the decision, and the sanction it made:
+    # what undo puts back.
+    was_status = models.CharField(max_length=16, blank=True)
+    sanction = models.ForeignKey(
+        Sanction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["state", "created_at"], name="review_queue")]
+        indexes = [
+            models.Index(fields=["state", "source", "created_at"], name="review_queue"),
+            models.Index(fields=["state", "decided_at"], name="review_decided"),
+        ]
 
     def __str__(self) -> str:
         return f"Review of comment {self.comment_id} ({self.state})"

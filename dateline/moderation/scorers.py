@@ -11,13 +11,13 @@ import re
 from functools import cache
 from urllib.parse import urlsplit
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from linkify_it import LinkifyIt
 
-from dateline.moderation import conf, rules, toxicity, words
+from dateline.moderation import addresses, conf, rules, toxicity, words
 from dateline.moderation.scoring import HOLD, REJECT, Draft, Reason, Score
 
 SHORT_WORDS = 3
@@ -195,31 +195,48 @@ class DuplicateScorer:
 
 
 class RateScorer:
-    """Too many comments from one writer in a minute."""
+    """Too many comments in a minute from one writer, or from one address.
+
+    The address is the one ``ForwardedMiddleware`` found, so a client that
+    makes up ``X-Forwarded-For`` headers still counts as itself; a guest who
+    clears cookies between posts still counts by address.
+    """
 
     name = "rate"
 
     def score(self, draft: Draft) -> Score:
         from dateline.discussion.models import Comment
 
+        if draft.comment_id:
+            return Score(self.name, 0.0)
         same_writer = writers_comments(draft.author_id, draft.guest_key_hash)
-        if same_writer is None or draft.comment_id:
+        address = addresses.digest(draft.client)
+        same_address = Q(ip_hash=address) if address else None
+        if same_writer is None and same_address is None:
             return Score(self.name, 0.0)
-        limit = conf.get("PER_MINUTE")
         since = _now(draft) - dt.timedelta(minutes=1)
-        count = Comment.objects.filter(same_writer, created_at__gte=since).count()
-        if count < limit:
-            return Score(self.name, 0.0)
-        reason = Reason(
-            "rate",
-            ngettext(
+        either = same_writer or Q(pk__in=[])
+        if same_address is not None:
+            either |= same_address
+        counts = Comment.objects.filter(either, created_at__gte=since).aggregate(
+            writer=Count("pk", filter=same_writer or Q(pk__in=[])),
+            address=Count("pk", filter=same_address or Q(pk__in=[])),
+        )
+        limit = conf.get("PER_MINUTE")
+        if counts["writer"] >= limit:
+            message = ngettext(
                 "You can post %(n)d comment a minute; please wait a moment.",
                 "You can post %(n)d comments a minute; please wait a moment.",
                 limit,
+            ) % {"n": limit}
+            return Score(self.name, 1.0, (Reason("rate", message),), insists=REJECT)
+        if counts["address"] >= conf.get("PER_MINUTE_PER_ADDRESS"):
+            message = _(
+                "Many comments came from your network in the last minute; please "
+                "wait a moment."
             )
-            % {"n": limit},
-        )
-        return Score(self.name, 1.0, (reason,), insists=REJECT)
+            return Score(self.name, 1.0, (Reason("rate", message),), insists=REJECT)
+        return Score(self.name, 0.0)
 
 
 class HistoryScorer:

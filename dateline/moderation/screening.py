@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from dateline.core import audit
 from dateline.core.errors import Rejected
 from dateline.moderation import policies, scoring
 from dateline.moderation.models import Review
@@ -28,10 +29,17 @@ class Signals:
 
 
 def policy_for(thread: Any) -> policies.Policy:
-    """The site's policy (a closed thread is refused by posting itself)."""
+    """The article's policy where it sets one, else the site's.
+
+    A closed thread is refused by posting itself.
+    """
+    slow = getattr(thread, "slow_seconds", None)
     return policies.Policy(
-        getattr(settings, "DATELINE_MODERATION_MODE", policies.POST),
-        getattr(settings, "DATELINE_MODERATION_SLOW_SECONDS", 0),
+        getattr(thread, "moderation_mode", "")
+        or getattr(settings, "DATELINE_MODERATION_MODE", policies.POST),
+        slow
+        if slow is not None
+        else getattr(settings, "DATELINE_MODERATION_SLOW_SECONDS", 0),
     )
 
 
@@ -82,7 +90,7 @@ def screen(
         last = _last_post(thread, author_id, guest_key_hash)
     verdict = policies.judge(scoring.score(draft), policy, last_post=last, now=now)
     if verdict.decision == scoring.REJECT:
-        raise rejection(verdict)
+        raise refusal(verdict, target=thread, draft=draft)
     return verdict
 
 
@@ -98,21 +106,61 @@ def rejection(verdict: policies.Verdict) -> Rejected:
     return Rejected(verdict.message, reasons=reasons_json(verdict))
 
 
+def refusal(
+    verdict: policies.Verdict, *, target: Any, draft: scoring.Draft | None = None
+) -> Rejected:
+    """:func:`rejection`, written to the audit log first (a system decision).
+
+    Called outside any transaction, so the entry stays although the writer
+    gets an error. ``target`` is the thread (a new comment) or the comment
+    (an edit).
+    """
+    audit.record(
+        actor=None,
+        action="moderation.reject",
+        target=target,
+        after={
+            "writer": (draft.author_id or "guest") if draft else None,
+            "text": draft.text[:1000] if draft else "",
+            "reasons": [r.code for r in verdict.reasons],
+        },
+        reason=verdict.message,
+    )
+    return rejection(verdict)
+
+
+def source_of(verdict: policies.Verdict) -> str:
+    """Which queue tab: held by a scorer (auto-flagged) or by the policy."""
+    if any(s.insists for s in verdict.scores.scores):
+        return Review.Source.SCORERS
+    return Review.Source.POLICY
+
+
 def hold(comment: Any, verdict: policies.Verdict) -> Review:
     """Queue ``comment`` for review (or update its open review after an edit)."""
     reasons = reasons_json(verdict)
     review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
     if review is None:
-        return Review.objects.create(
+        review = Review.objects.create(
             comment=comment,
+            source=source_of(verdict),
             reasons=reasons,
             scores=verdict.scores.as_json(),
             created_at=timezone.now(),
         )
-    review.reasons = reasons
-    review.scores = verdict.scores.as_json()
-    review.version += 1
-    review.save(update_fields=["reasons", "scores", "version"])
+    else:
+        review.source = source_of(verdict)
+        review.reasons = reasons
+        review.scores = verdict.scores.as_json()
+        review.version += 1
+        review.save(update_fields=["source", "reasons", "scores", "version"])
+    audit.record(
+        actor=None,
+        action="moderation.hold",
+        target=comment,
+        after={"status": comment.status, "review": review.pk, "source": review.source},
+        reason=verdict.message,
+    )
     return review
 
 

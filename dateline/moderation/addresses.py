@@ -1,0 +1,86 @@
+"""Client addresses, kept only as much as moderation needs, and not for long.
+
+A comment stores the network its writer's address is in (IPv4 /24, IPv6
+/48: enough to ban a range, too coarse to name a household) and a keyed hash
+of the whole address (enough to see that two comments came from the same
+place, useless without the site's secret). ``purge`` clears both once they
+are older than ``DATELINE_IP_RETENTION_DAYS`` (default 30).
+
+The address itself is ``REMOTE_ADDR`` as ``ForwardedMiddleware`` leaves it:
+``X-Forwarded-For`` is believed only from ``DATELINE_TRUSTED_PROXIES``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+IPV4_PREFIX = 24
+IPV6_PREFIX = 48
+
+
+@dataclass(frozen=True)
+class Stored:
+    network: str = ""
+    digest: str = ""
+
+
+def _parse(client: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(client.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def digest(client: str) -> str:
+    """The keyed hash of an address ("" for none or garbage)."""
+    address = _parse(client)
+    if address is None:
+        return ""
+    key = f"dateline.moderation.addresses:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, address.packed, hashlib.sha256).hexdigest()[:32]
+
+
+def stored(client: str) -> Stored:
+    """What a comment keeps of its writer's address."""
+    address = _parse(client)
+    if address is None:
+        return Stored()
+    prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
+    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    return Stored(str(network), digest(client))
+
+
+def in_network(client: str, network: str) -> bool:
+    address = _parse(client)
+    if address is None or not network:
+        return False
+    try:
+        return address in ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return False
+
+
+def retention() -> dt.timedelta:
+    return dt.timedelta(days=getattr(settings, "DATELINE_IP_RETENTION_DAYS", 30))
+
+
+def purge(now: dt.datetime | None = None) -> int:
+    """Forget the addresses of comments older than the retention; how many."""
+    from dateline.discussion.models import Comment
+
+    cutoff = (now or timezone.now()) - retention()
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(ip_network="", ip_hash="")
+        .update(ip_network="", ip_hash="")
+    )
