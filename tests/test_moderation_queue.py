@@ -541,3 +541,25 @@ def test_editing_a_discussion_policy_in_the_admin_is_audited(
     assert thread.version > version
     entry = AuditEntry.objects.get(action="thread.edit")
     assert entry.after["moderation_mode"] == "pre_new"
+
+
+def test_the_demo_puts_comments_in_every_tab(demo):
+    from dateline.newsroom.demo.loader import load_demo
+
+    assert queue.counts() == {"pending": 1, "flagged": 2, "reported": 2, "decided": 2}
+    reasons = {
+        tab: [
+            code
+            for item in queue.items(tab)
+            for r in item.reasons
+            for code in [r["code"]]
+        ]
+        for tab in queue.TABS
+    }
+    assert reasons["pending"] == ["newcomer"]
+    assert reasons["flagged"] == ["toxicity", "toxicity"]
+    hidden = Comment.objects.get(guest_name="Wide Awake")
+    assert hidden.is_pending  # three members' reports hid it
+    assert Sanction.objects.get().kind == "ban"  # the link spammer
+    load_demo(archive=False)  # loading again adds nothing
+    assert queue.counts()["flagged"] == 2

@@ -42,6 +42,7 @@ from dateline.discussion.models import (
     wilson_lower_bound,
 )
 from dateline.moderation import addresses, reports, sanctions, screening
+from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import APPROVE, HOLD
 from dateline.moderation.screening import Signals
 
@@ -193,6 +194,7 @@ def comment_post(
     created_at: dt.datetime | None = None,
     signals: Signals | None = None,
     moderate: bool = True,
+    verdict: Verdict | None = None,
 ) -> Comment:
     """Publish a comment (a reply when ``parent`` is given), or hold it.
 
@@ -203,7 +205,8 @@ def comment_post(
     written; a hold creates the comment as pending, seen only by its writer
     until a moderator decides. ``signals`` are what the request tells about
     the writing (honeypot, time to submit). ``created_at`` and
-    ``moderate=False`` are for importers and the demo.
+    ``moderate=False`` are for importers and the demo; so is ``verdict``,
+    a decision already made (screened in bulk, or with chosen scorers).
     """
     member = _member(actor)
     rendered = _checked_body(body)
@@ -217,8 +220,7 @@ def comment_post(
         client=client,
         guest_key_hash=key_hash,
     )
-    verdict = None
-    if moderate and not shadowed:
+    if moderate and not shadowed and verdict is None:
         verdict = screening.screen(
             text=body.strip(),
             thread=thread,

@@ -408,11 +408,13 @@ def load_demo_threads(
     """
     from dateline.community import tasks as community_tasks
     from dateline.discussion import demo_archive
+    from dateline.moderation.demo import load_queue_examples
 
     with community_tasks.batched():
         users = _members()
         created = demo_archive.post_archive(archive or [])
         created += _post_demo_threads(articles, authors, users)
+        created += load_queue_examples(articles, users)
         _analyze()  # before the refreshes that batched() runs on the way out
     return created
 

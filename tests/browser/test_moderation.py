@@ -51,3 +51,94 @@ def test_a_held_comment_shows_its_writer_why_and_nobody_else(
     assert stranger.locator(f"#comment-{held.pk}").count() == 0
     assert "numpty" not in stranger.content()
     other.close()
+
+
+PASSWORD = "a-long-Passphrase-42"
+
+
+def sign_in_admin(page, live_server, username):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/admin/")
+
+
+def test_a_moderator_works_the_queue_with_the_keyboard(
+    page, browser, live_server, demo, artifacts_dir
+):
+    from dateline.moderation.models import Review
+
+    sign_in_admin(page, live_server, "s.osei")
+    page.goto(live_server.url + "/admin/moderation/queue/?tab=flagged")
+    counts = {
+        tab: page.locator(f".mq-tab[data-tab={tab}] .mq-count").text_content()
+        for tab in ("pending", "flagged", "reported", "decided")
+    }
+    assert counts == {"pending": "1", "flagged": "2", "reported": "2", "decided": "2"}
+    first = page.locator(".mq-item").first
+    assert "Night Owl" in first.locator(".mq-writer").text_content()
+    # Why: the model's reason, and the sentence it blames marked in the text.
+    assert "abusive" in first.locator(".mq-reasons").text_content().lower()
+    assert "animals" in first.locator(".mq-text mark").first.text_content()
+    assert "Night of strikes" in first.locator(".mq-head").text_content()
+    assert "Guest." in first.locator(".mq-record").text_content()
+    page.screenshot(path=str(artifacts_dir / "moderation-queue.png"), full_page=True)
+
+    night_owl = Comment.objects.get(guest_name="Night Owl")
+    page.keyboard.press("a")  # approve the current item
+    page.get_by_text("Approved the comment by Night Owl.").wait_for()
+    night_owl.refresh_from_db()
+    assert night_owl.is_published
+    assert page.locator(".mq-tab[data-tab=flagged] .mq-count").text_content() == "1"
+
+    page.keyboard.press("u")  # undo
+    page.get_by_text("back in the queue").wait_for()
+    night_owl.refresh_from_db()
+    assert night_owl.is_pending
+
+    # j moves to the second item; pick a reason, then r rejects it.
+    page.keyboard.press("j")
+    second = page.locator(".mq-item").nth(1)
+    assert "is-current" in second.get_attribute("class")
+    second.locator("select[name=reason]").select_option("abuse")
+    second.locator("[data-key=r]").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Removed the comment by Ridge Runner.").wait_for()
+    assert Comment.objects.get(guest_name="Ridge Runner").is_removed
+    assert Review.objects.get(comment__guest_name="Ridge Runner").note == (
+        "Abusive or hateful"
+    )
+
+    # Two moderators with the same item open: the first decision wins.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("chief", "chief@example.test", "x")
+    page.goto(live_server.url + "/admin/moderation/queue/?tab=flagged")
+    other = browser.new_context()
+    chief = other.new_page()
+    sign_in_admin(chief, live_server, "chief")
+    chief.goto(live_server.url + "/admin/moderation/queue/?tab=flagged")
+    chief.locator(".mq-item").first.locator("[data-key=h]").click()
+    chief.get_by_text("Shadow-banned Night Owl").wait_for()
+    other.close()
+    page.locator(".mq-item").first.locator("[data-key=a]").click()
+    page.get_by_text("chief already decided on this comment").wait_for()
+    night_owl.refresh_from_db()
+    assert night_owl.is_shadowed
+
+    # Bulk: select both reported items with x and approve them together.
+    page.goto(live_server.url + "/admin/moderation/queue/?tab=reported")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.get_by_role("button", name="Approve selected").click()
+    page.get_by_text("Decided on 2 comments.").wait_for()
+    assert Comment.objects.get(guest_name="Wide Awake").is_published
+    page.goto(live_server.url + "/admin/moderation/queue/?tab=decided")
+    assert page.locator(".mq-item").count() == 6
