@@ -18,7 +18,7 @@ def test_the_evaluation_set_is_large_balanced_and_never_trained_on():
     training_rows = training.load(training.TRAIN)
     assert len(evaluation_rows) >= 300
     abusive = sum(r.label for r in evaluation_rows) / len(evaluation_rows)
-    assert 0.4 <= abusive <= 0.6
+    assert 0.45 <= abusive <= 0.55  # about half, as the issue asks
     kinds = {r.kind for r in evaluation_rows}
     assert {"heated", "sarcasm", "war", "threat", "group"} <= kinds
     assert not {_normal(r.text) for r in evaluation_rows} & {

@@ -563,3 +563,28 @@ def test_the_demo_puts_comments_in_every_tab(demo):
     assert Sanction.objects.get().kind == "ban"  # the link spammer
     load_demo(archive=False)  # loading again adds nothing
     assert queue.counts()["flagged"] == 2
+
+
+def test_a_moderator_reaches_every_moderation_page(client, a_moderator, thread):
+    client.force_login(a_moderator)
+    for url in (
+        reverse("moderation_queue"),
+        reverse("sanctions:index"),
+        reverse("sanctions:add"),
+        reverse("discussions:edit", args=[thread.pk]),
+        reverse("audit_log:index"),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_sanction_added_in_the_admin_records_who_and_is_audited(client, a_moderator):
+    client.force_login(a_moderator)
+    response = client.post(
+        reverse("sanctions:add"),
+        {"kind": "ban", "ip_network": "198.51.100.9/24", "reason": "Spam wave"},
+    )
+    assert response.status_code == 302
+    sanction = Sanction.objects.get()
+    assert sanction.ip_network == "198.51.100.0/24"
+    assert sanction.created_by == a_moderator
+    assert AuditEntry.objects.get(action="sanction.create").actor == a_moderator
