@@ -588,3 +588,33 @@ def test_a_sanction_added_in_the_admin_records_who_and_is_audited(client, a_mode
     assert sanction.ip_network == "198.51.100.0/24"
     assert sanction.created_by == a_moderator
     assert AuditEntry.objects.get(action="sanction.create").actor == a_moderator
+
+
+def test_old_addresses_are_purged_by_the_first_post_of_the_day(settings, thread, live):
+    settings.DATELINE_IP_RETENTION_DAYS = 30
+    old = live(
+        actions.comment_post,
+        actor=None,
+        thread=thread,
+        body="Months ago.",
+        guest=actions.GuestIdentity("Old", "", "old-key"),
+        signals=Signals(client="203.0.113.5"),
+    )
+    Comment.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=40)
+    )
+    from django.core.cache import cache
+
+    from dateline.moderation import tasks
+
+    cache.delete(tasks.PURGE_KEY)  # a new day
+    live(
+        actions.comment_post,
+        actor=None,
+        thread=thread,
+        body="Today.",
+        guest=actions.GuestIdentity("New", "", "new-key"),
+        signals=Signals(client="203.0.113.6"),
+    )
+    old.refresh_from_db()
+    assert (old.ip_network, old.ip_hash) == ("", "")

@@ -42,6 +42,7 @@ from dateline.discussion.models import (
     wilson_lower_bound,
 )
 from dateline.moderation import addresses, reports, sanctions, screening
+from dateline.moderation import tasks as moderation_tasks
 from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import APPROVE, HOLD
 from dateline.moderation.screening import Signals
@@ -278,6 +279,8 @@ def comment_post(
         Comment.objects.filter(pk=comment.pk).update(
             root_id=comment.root_id, path=comment.path
         )
+        if address.digest:
+            moderation_tasks.purge_daily()
         if held and verdict is not None:
             screening.hold(comment, verdict)
             return comment

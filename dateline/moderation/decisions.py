@@ -220,7 +220,10 @@ def undo(*, moderator: Any, review_id: int, version: int) -> Outcome:
             states=(Review.State.APPROVED, Review.State.REJECTED),
         )
         if not review.decision:
-            raise Conflict(_("The writer's own edit decided this item."), code="stale")
+            raise Conflict(
+                _("This item was settled outside the queue; nothing to undo."),
+                code="stale",
+            )
         actions._lock_thread(review.comment.thread_id)
         comment = Comment.objects.select_for_update().get(pk=review.comment_id)
         before = comment.status
