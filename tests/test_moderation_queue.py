@@ -39,6 +39,20 @@ def counts(thread):
     return thread.comment_count, thread.top_level_count
 
 
+def guest_post(thread, body, client, name="Guest", email="", run=None):
+    """A guest's comment from the address ``client`` (through ``run``, e.g. live)."""
+    kwargs = {
+        "actor": None,
+        "thread": thread,
+        "body": body,
+        "guest": actions.GuestIdentity(name, email, f"key-{name}"),
+        "signals": Signals(client=client),
+    }
+    return (
+        run(actions.comment_post, **kwargs) if run else actions.comment_post(**kwargs)
+    )
+
+
 def held(thread, member, text="The councillor is a numpty about bridges."):
     comment = actions.comment_post(actor=member, thread=thread, body=text)
     assert comment.is_pending
@@ -206,28 +220,11 @@ def test_suspension_ends_by_itself(thread, a_member, a_moderator, numpty):
 def test_bans_by_email_and_by_ip_range_cover_guests(thread):
     Sanction.objects.create(kind="ban", email="troll@example.test")
     with pytest.raises(PermissionDenied):
-        actions.comment_post(
-            actor=None,
-            thread=thread,
-            body="Hi.",
-            guest=actions.GuestIdentity("T", "Troll@Example.test", "key-1"),
-        )
+        guest_post(thread, "Hi.", "", name="T", email="Troll@Example.test")
     Sanction.objects.create(kind="ban", ip_network="203.0.113.0/24")
     with pytest.raises(PermissionDenied):
-        actions.comment_post(
-            actor=None,
-            thread=thread,
-            body="Hi.",
-            guest=actions.GuestIdentity("T2", "", "key-2"),
-            signals=Signals(client="203.0.113.77"),
-        )
-    fine = actions.comment_post(
-        actor=None,
-        thread=thread,
-        body="Hi.",
-        guest=actions.GuestIdentity("N", "", "key-3"),
-        signals=Signals(client="203.0.114.1"),
-    )
+        guest_post(thread, "Hi.", "203.0.113.77", name="T2")
+    fine = guest_post(thread, "Hi.", "203.0.114.1", name="N")
     assert fine.is_published
 
 
@@ -480,22 +477,10 @@ def test_addresses_are_kept_coarse_and_forgotten_after_the_retention(settings, t
     from django.core.management import call_command
 
     settings.DATELINE_IP_RETENTION_DAYS = 30
-    post = actions.comment_post(
-        actor=None,
-        thread=thread,
-        body="Hello from a guest.",
-        guest=actions.GuestIdentity("G", "", "gk"),
-        signals=Signals(client="203.0.113.77"),
-    )
+    post = guest_post(thread, "Hello from a guest.", "203.0.113.77", name="G")
     assert post.ip_network == "203.0.113.0/24"
     assert len(post.ip_hash) == 32 and "203.0.113.77" not in post.ip_hash
-    six = actions.comment_post(
-        actor=None,
-        thread=thread,
-        body="Hello over IPv6.",
-        guest=actions.GuestIdentity("H", "", "hk"),
-        signals=Signals(client="2001:db8:1234:5678::1"),
-    )
+    six = guest_post(thread, "Hello over IPv6.", "2001:db8:1234:5678::1", name="H")
     assert six.ip_network == "2001:db8:1234::/48"
     Comment.objects.filter(pk=post.pk).update(
         created_at=timezone.now() - dt.timedelta(days=31)
@@ -592,14 +577,7 @@ def test_a_sanction_added_in_the_admin_records_who_and_is_audited(client, a_mode
 
 def test_old_addresses_are_purged_by_the_first_post_of_the_day(settings, thread, live):
     settings.DATELINE_IP_RETENTION_DAYS = 30
-    old = live(
-        actions.comment_post,
-        actor=None,
-        thread=thread,
-        body="Months ago.",
-        guest=actions.GuestIdentity("Old", "", "old-key"),
-        signals=Signals(client="203.0.113.5"),
-    )
+    old = guest_post(thread, "Months ago.", "203.0.113.5", name="Old", run=live)
     Comment.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - dt.timedelta(days=40)
     )
@@ -608,13 +586,6 @@ def test_old_addresses_are_purged_by_the_first_post_of_the_day(settings, thread,
     from dateline.moderation import tasks
 
     cache.delete(tasks.PURGE_KEY)  # a new day
-    live(
-        actions.comment_post,
-        actor=None,
-        thread=thread,
-        body="Today.",
-        guest=actions.GuestIdentity("New", "", "new-key"),
-        signals=Signals(client="203.0.113.6"),
-    )
+    guest_post(thread, "Today.", "203.0.113.6", name="New", run=live)
     old.refresh_from_db()
     assert (old.ip_network, old.ip_hash) == ("", "")

@@ -39,3 +39,37 @@ def grant_to_group(
             group.permissions.remove(*permissions(apps))
 
     return forwards, backwards
+
+
+MODERATORS = "Moderators"
+# What the data migrations give the Moderators group, as "app_label.codename".
+MODERATOR_PERMISSIONS = (
+    "wagtailadmin.access_admin",
+    "discussion.change_comment",
+    "discussion.change_thread",
+    "discussion.view_thread",
+    "core.view_auditentry",
+    *(
+        f"moderation.{verb}_{model}"
+        for model in ("bannedphrase", "linkrule", "sanction")
+        for verb in ("add", "change", "delete", "view")
+    ),
+)
+
+
+def ensure_group(name: str, permissions: Sequence[str]) -> Any:
+    """The group, holding at least these permissions (``app_label.codename``).
+
+    For the demo: a database flushed after migrating (tests) keeps the
+    permissions but loses the grants the data migrations made.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, _created = Group.objects.get_or_create(name=name)
+    wanted = Q(pk__in=[])
+    for dotted in permissions:
+        app_label, _dot, codename = dotted.partition(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.add(*Permission.objects.filter(wanted))
+    return group

@@ -14,6 +14,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from dateline.core.group_permissions import (
+    MODERATOR_PERMISSIONS,
+    MODERATORS,
+    ensure_group,
+)
 from dateline.discussion import actions
 from dateline.discussion.models import Comment, Vote
 
@@ -373,6 +378,12 @@ THREADS: dict[
 }
 
 
+def _group(name: str) -> Any:
+    if name == MODERATORS:
+        return ensure_group(name, MODERATOR_PERMISSIONS)
+    return Group.objects.get_or_create(name=name)[0]
+
+
 def _members() -> dict[str, Any]:
     users: dict[str, Any] = {}
     User = get_user_model()
@@ -390,7 +401,7 @@ def _members() -> dict[str, Any]:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         if group:
-            user.groups.add(Group.objects.get_or_create(name=group)[0])
+            user.groups.add(_group(group))
         users[username] = user
     return users
 

@@ -31,6 +31,17 @@ SUSPEND = Review.Decision.SUSPEND
 SHADOW_BAN = Review.Decision.SHADOW_BAN
 ACTIONS = tuple(Review.Decision.values)
 MAX_SUSPENSION_DAYS = 365
+# What a decision sets on its review, and undo clears (``version`` is bumped
+# by the claim itself).
+DECISION_FIELDS = [
+    "state",
+    "decision",
+    "note",
+    "was_status",
+    "sanction",
+    "decided_at",
+    "decided_by",
+]
 
 
 @dataclass(frozen=True)
@@ -168,17 +179,7 @@ def decide(
         review.sanction = sanction
         review.decided_at = timezone.now()
         review.decided_by = moderator
-        review.save(
-            update_fields=[
-                "state",
-                "decision",
-                "note",
-                "was_status",
-                "sanction",
-                "decided_at",
-                "decided_by",
-            ]
-        )
+        review.save(update_fields=DECISION_FIELDS)
         comment.refresh_from_db(fields=["status"])
         audit.record(
             actor=moderator,
@@ -247,17 +248,7 @@ def undo(*, moderator: Any, review_id: int, version: int) -> Outcome:
         review.sanction = None
         review.decided_at = None
         review.decided_by = None
-        review.save(
-            update_fields=[
-                "state",
-                "decision",
-                "note",
-                "was_status",
-                "sanction",
-                "decided_at",
-                "decided_by",
-            ]
-        )
+        review.save(update_fields=DECISION_FIELDS)
         audit.record(
             actor=moderator,
             action="moderation.undo",
