@@ -11,8 +11,8 @@ included.
   newcomers.
 - Reported: a claim that the blackout is staged, hidden after three members
   reported it; another comment with a single report, still in view.
-- Recently decided: the moderator approved a sharp but fair remark about a
-  spokesman, and removed the link spam and banned its sender.
+- Recently decided: the moderator approved another newcomer's first comment,
+  and removed the link spam and banned its sender.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ FLAGGED = [
     ),
 ]
 APPROVED = (
-    CEASEFIRE,
-    "guest:Lamplighter",
-    "Honestly, the ministry's spokesman sounds like a clown reading a script "
-    "nobody believes.",
+    AID,
+    "guest:Convoy Driver",
+    "Our lorries waited four days at the same crossing in March; the "
+    "paperwork, not the road, was the delay.",
 )
 SPAM = (
     CEASEFIRE,
@@ -68,7 +68,8 @@ NEWCOMER = (
 REPORTED = (
     BEIRUT,
     "guest:Wide Awake",
-    "Wake up. This whole blackout is staged for the cameras and the paper is in on it.",
+    "Wake up, people: the blackout is staged and the paper is repeating the "
+    "ministry's script.",
 )
 REPORTERS = ["nadia.k", "petrov_w", "harbourlight"]
 REPORTED_ONCE = (
@@ -141,7 +142,7 @@ def load_queue_examples(articles: dict[str, Any], users: dict[str, Any]) -> int:
     posted += [reported, once]
 
     for spec, action, note in (
-        (APPROVED, decisions.APPROVE, "Sharp, but about a public figure's words."),
+        (APPROVED, decisions.APPROVE, "First comment, on topic. Welcome."),
         (SPAM, decisions.BAN, "Advertising."),
     ):
         comment = _post(threads[spec[0]], spec[1], spec[2], users)
