@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -31,7 +32,11 @@ class Stored:
     digest: str = ""
 
 
-def _parse(client: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def parse(client: str) -> Address | None:
+    """The address, IPv4 for an IPv4-mapped one; None for none or garbage."""
     try:
         address = ipaddress.ip_address(client.strip())
     except ValueError:
@@ -43,7 +48,7 @@ def _parse(client: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 def digest(client: str) -> str:
     """The keyed hash of an address ("" for none or garbage)."""
-    address = _parse(client)
+    address = parse(client)
     if address is None:
         return ""
     key = f"dateline.moderation.addresses:{settings.SECRET_KEY}".encode()
@@ -52,7 +57,7 @@ def digest(client: str) -> str:
 
 def stored(client: str) -> Stored:
     """What a comment keeps of its writer's address."""
-    address = _parse(client)
+    address = parse(client)
     if address is None:
         return Stored()
     prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
@@ -60,14 +65,21 @@ def stored(client: str) -> Stored:
     return Stored(str(network), digest(client))
 
 
-def in_network(client: str, network: str) -> bool:
-    address = _parse(client)
-    if address is None or not network:
-        return False
+@lru_cache(maxsize=4096)
+def _network(network: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
-        return address in ipaddress.ip_network(network, strict=False)
+        return ipaddress.ip_network(network, strict=False)
     except ValueError:
-        return False
+        return None
+
+
+def in_network(client: str, network: str) -> bool:
+    return contains(network, parse(client))
+
+
+def contains(network: str, address: Address | None) -> bool:
+    parsed = _network(network) if network else None
+    return address is not None and parsed is not None and address in parsed
 
 
 def retention() -> dt.timedelta:

@@ -229,10 +229,9 @@ def undo(*, moderator: Any, review_id: int, version: int) -> Outcome:
         comment = Comment.objects.select_for_update().get(pk=review.comment_id)
         before = comment.status
         was = review.was_status or Comment.Status.PENDING
-        if review.sanction_id:
-            Sanction.objects.filter(pk=review.sanction_id).update(
-                lifted_at=timezone.now()
-            )
+        if review.sanction is not None:
+            review.sanction.lifted_at = timezone.now()
+            review.sanction.save(update_fields=["lifted_at"])
         reports.unsettle(comment.pk)
         if comment.is_removed:
             actions.comment_restore(comment, status=was)

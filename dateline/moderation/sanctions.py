@@ -10,37 +10,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dateline.core.errors import PermissionDenied
-from dateline.moderation import addresses
+from dateline.moderation import addresses, rules
 from dateline.moderation.models import Sanction
 
 
 def applying(
     *, member: Any = None, email: str = "", client: str = "", guest_key_hash: str = ""
 ) -> list[Sanction]:
-    """The active sanctions that name this writer, by any of its marks."""
+    """The active sanctions that name this writer, by any of its marks.
+
+    Read from the per-process rules cache: posting costs no query for it.
+    """
     member_id = getattr(member, "pk", None)
     email = (email or getattr(member, "email", "") or "").strip().lower()
-    names = Q(pk__in=[])
-    if member_id:
-        names |= Q(user_id=member_id)
-    if email:
-        names |= Q(email=email)
-    if guest_key_hash:
-        names |= Q(guest_key_hash=guest_key_hash)
-    if client:
-        names |= ~Q(ip_network="")
+    address = addresses.parse(client) if client else None
+    now = timezone.now()
     return [
         s
-        for s in Sanction.active().filter(names)
-        if (member_id and s.user_id == member_id)
-        or (email and s.email == email)
-        or (guest_key_hash and s.guest_key_hash == guest_key_hash)
-        or (s.ip_network and addresses.in_network(client, s.ip_network))
+        for s in rules.current().sanctions
+        if s.lifted_at is None
+        and (s.expires_at is None or s.expires_at > now)
+        and (
+            (member_id and s.user_id == member_id)
+            or (email and s.email == email)
+            or (guest_key_hash and s.guest_key_hash == guest_key_hash)
+            or (s.ip_network and addresses.contains(s.ip_network, address))
+        )
     ]
 
 
