@@ -564,7 +564,9 @@ def test_a_moderator_reaches_every_moderation_page(client, a_moderator, thread):
         assert client.get(url).status_code == 200, url
 
 
-def test_a_sanction_added_in_the_admin_records_who_and_is_audited(client, a_moderator):
+def test_a_sanction_added_in_the_admin_records_who_and_is_audited(
+    client, a_moderator, a_member, thread
+):
     client.force_login(a_moderator)
     response = client.post(
         reverse("sanctions:add"),
@@ -575,6 +577,23 @@ def test_a_sanction_added_in_the_admin_records_who_and_is_audited(client, a_mode
     assert sanction.ip_network == "198.51.100.0/24"
     assert sanction.created_by == a_moderator
     assert AuditEntry.objects.get(action="sanction.create").actor == a_moderator
+    # A member suspended until a date: the entry keeps the member's id and
+    # the date as text.
+    until = timezone.now() + dt.timedelta(days=2)
+    response = client.post(
+        reverse("sanctions:add"),
+        {
+            "kind": "suspension",
+            "user": str(a_member.pk),
+            "expires_at": until.strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="sanction.create").latest("pk")
+    assert entry.after["user"] == a_member.pk
+    assert entry.after["expires_at"].startswith(until.strftime("%Y-%m-%d"))
+    with pytest.raises(PermissionDenied):
+        actions.comment_post(actor=a_member, thread=thread, body="Still here.")
 
 
 def test_old_addresses_are_purged_by_the_first_post_of_the_day(settings, thread, live):
@@ -591,3 +610,25 @@ def test_old_addresses_are_purged_by_the_first_post_of_the_day(settings, thread,
     guest_post(thread, "Today.", "203.0.113.6", name="New", run=live)
     old.refresh_from_db()
     assert (old.ip_network, old.ip_hash) == ("", "")
+
+
+def test_a_sanction_lifted_in_the_admin_stops_applying_at_once(
+    client, a_moderator, thread
+):
+    sanction = Sanction.objects.create(kind="ban", email="loud@example.test")
+    guest = {"name": "Loud", "email": "loud@example.test"}
+    with pytest.raises(PermissionDenied):
+        guest_post(thread, "Let me in.", "", **guest)
+    client.force_login(a_moderator)
+    response = client.post(
+        reverse("sanctions:edit", args=[sanction.pk]),
+        {
+            "kind": "ban",
+            "email": "loud@example.test",
+            "reason": "",
+            "lifted_at": timezone.now().strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    assert guest_post(thread, "Let me in.", "", **guest).is_published
+    assert AuditEntry.objects.get(action="sanction.edit").after["lifted_at"]

@@ -3,9 +3,11 @@ and pages for moderators only."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
@@ -20,7 +22,17 @@ class _Audited:
     audit_fields: tuple[str, ...] = ()
 
     def _snapshot(self, instance: Any) -> dict[str, Any]:
-        return {f: getattr(instance, f) for f in self.audit_fields}
+        """The form's fields as JSON: related objects by id, dates as text."""
+        data: dict[str, Any] = {}
+        for name in self.audit_fields:
+            field = instance._meta.get_field(name)
+            if field.many_to_many:
+                data[name] = sorted(
+                    getattr(instance, name).values_list("pk", flat=True)
+                )
+            else:
+                data[name] = getattr(instance, field.attname)
+        return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 class AuditedCreateView(_Audited, CreateView):

@@ -125,7 +125,12 @@ class Sanction(models.Model):
     expires_at = models.DateTimeField(
         _("until"), null=True, blank=True, help_text=_("Empty: until lifted.")
     )
-    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(
+        _("lifted"),
+        null=True,
+        blank=True,
+        help_text=_("Set to lift it early; the record stays."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -38,8 +38,23 @@ class SanctionViewSet(AuditedModelViewSet):
     icon = "lock"
     menu_label = _("Sanctions")
     add_view_class = SanctionCreateView
-    form_fields = ["kind", "user", "email", "ip_network", "reason", "expires_at"]
-    list_display = ["__str__", "kind", "reason", "created_at", "expires_at"]
+    form_fields = [
+        "kind",
+        "user",
+        "email",
+        "ip_network",
+        "reason",
+        "expires_at",
+        "lifted_at",
+    ]
+    list_display = [
+        "__str__",
+        "kind",
+        "reason",
+        "created_at",
+        "expires_at",
+        "lifted_at",
+    ]
     list_filter = ["kind"]
     search_fields = ["email", "ip_network", "reason"]
     copy_view_enabled = False
