@@ -632,3 +632,12 @@ def test_a_sanction_lifted_in_the_admin_stops_applying_at_once(
     assert response.status_code == 302
     assert guest_post(thread, "Let me in.", "", **guest).is_published
     assert AuditEntry.objects.get(action="sanction.edit").after["lifted_at"]
+
+
+def test_a_reported_comment_its_writer_deletes_leaves_the_queue(thread, a_member):
+    comment = actions.comment_post(actor=a_member, thread=thread, body="Oops.")
+    actions.comment_report(actor=_user("spotter"), comment=comment, reason="spam")
+    assert queue.counts()[queue.REPORTED] == 1
+    actions.comment_delete(actor=a_member, comment=comment)
+    assert queue.counts()[queue.REPORTED] == 0
+    assert Review.objects.get(comment=comment).state == "withdrawn"

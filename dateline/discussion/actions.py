@@ -611,7 +611,6 @@ def comment_delete(
     if comment.is_deleted:
         return comment
     was_counted = comment.is_published
-    was_pending = comment.is_pending
     now = timezone.now()
     _keep_revision(comment, now)
     comment.status = Comment.Status.REMOVED if removed else Comment.Status.DELETED
@@ -622,8 +621,8 @@ def comment_delete(
     comment.save(
         update_fields=["status", "deleted_at", "body", "body_html", "excerpt_html"]
     )
-    if was_pending:
-        screening.close_reviews(comment, "rejected" if removed else "withdrawn")
+    # Held or reported, it leaves the queue too.
+    screening.close_reviews(comment, "rejected" if removed else "withdrawn")
     if not was_counted:  # held, hidden or shadowed: not counted in now
         _thread_changed(comment.thread_id)
         if removed:

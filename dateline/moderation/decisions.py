@@ -138,10 +138,7 @@ def decide(
         comment = review.comment
         actions._lock_thread(comment.thread_id)
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        if comment.is_deleted:
-            Review.objects.filter(pk=review.pk).update(
-                state=Review.State.WITHDRAWN, decided_at=timezone.now()
-            )
+        if comment.is_deleted:  # its reviews were closed with it
             raise Conflict(
                 _("The writer deleted this comment; there is nothing to decide."),
                 code="deleted",
