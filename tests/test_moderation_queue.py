@@ -53,6 +53,17 @@ def guest_post(thread, body, client, name="Guest", email="", run=None):
     )
 
 
+def decide(review, moderator, action, **extra):
+    """A moderator's decision on the item as they last saw it."""
+    return decisions.decide(
+        moderator=moderator,
+        review_id=review.pk,
+        version=review.version,
+        action=action,
+        **extra,
+    )
+
+
 def held(thread, member, text="The councillor is a numpty about bridges."):
     comment = actions.comment_post(actor=member, thread=thread, body=text)
     assert comment.is_pending
@@ -67,12 +78,7 @@ def test_approving_a_flagged_comment_publishes_it_and_undo_holds_it_again(
     assert queue.counts()[queue.FLAGGED] == 1
     assert counts(thread) == (0, 0)
 
-    outcome = decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="approve",
-    )
+    outcome = decide(review, a_moderator, "approve")
     comment = Comment.objects.get(pk=review.comment_id)
     assert comment.is_published and comment.published_at is not None
     assert counts(thread) == (1, 1)
@@ -93,12 +99,7 @@ def test_approving_a_flagged_comment_publishes_it_and_undo_holds_it_again(
 
     # Approved again after the undo: counted once, not twice.
     review = Review.objects.get(pk=review.pk)
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="approve",
-    )
+    decide(review, a_moderator, "approve")
     assert counts(thread) == (1, 1)
 
 
@@ -106,13 +107,7 @@ def test_rejecting_removes_the_comment_with_the_reason_and_undo_restores_the_tex
     thread, a_member, a_moderator, numpty
 ):
     review = held(thread, a_member)
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="reject",
-        note="Name-calling",
-    )
+    decide(review, a_moderator, "reject", note="Name-calling")
     comment = Comment.objects.get(pk=review.comment_id)
     assert comment.is_removed and comment.body == ""
     review.refresh_from_db()
@@ -154,12 +149,7 @@ def test_two_moderators_on_one_item_cannot_both_win(
 def test_only_moderators_decide(thread, a_member, another_member, numpty):
     review = held(thread, a_member)
     with pytest.raises(PermissionDenied):
-        decisions.decide(
-            moderator=another_member,
-            review_id=review.pk,
-            version=review.version,
-            action="approve",
-        )
+        decide(review, another_member, "approve")
 
 
 def test_ban_stops_the_writer_everywhere_and_undo_lifts_it(
@@ -167,13 +157,7 @@ def test_ban_stops_the_writer_everywhere_and_undo_lifts_it(
 ):
     other = actions.comment_post(actor=another_member, thread=thread, body="Civil.")
     review = held(thread, a_member)
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="ban",
-        note="Repeated abuse",
-    )
+    decide(review, a_moderator, "ban", note="Repeated abuse")
     sanction = Sanction.objects.get()
     assert sanction.kind == "ban" and sanction.user == a_member
     for attempt in (
@@ -195,20 +179,8 @@ def test_ban_stops_the_writer_everywhere_and_undo_lifts_it(
 def test_suspension_ends_by_itself(thread, a_member, a_moderator, numpty, monkeypatch):
     review = held(thread, a_member)
     with pytest.raises(Exception, match="1 to 365 days"):
-        decisions.decide(
-            moderator=a_moderator,
-            review_id=review.pk,
-            version=review.version,
-            action="suspend",
-            days=0,
-        )
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="suspend",
-        days=3,
-    )
+        decide(review, a_moderator, "suspend", days=0)
+    decide(review, a_moderator, "suspend", days=3)
     with pytest.raises(PermissionDenied) as refused:
         actions.comment_post(actor=a_member, thread=thread, body="Hello again.")
     assert refused.value.code == "suspended"
@@ -250,12 +222,7 @@ def test_shadow_ban_from_three_points_of_view(
     client, thread, a_member, another_member, a_moderator, numpty
 ):
     review = held(thread, a_member)
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="shadow_ban",
-    )
+    decide(review, a_moderator, "shadow_ban")
     later = actions.comment_post(
         actor=a_member, thread=thread, body="Nobody seems to answer me lately."
     )
@@ -312,12 +279,7 @@ def test_reports_from_several_members_hide_a_comment_until_decided(
 
     # The moderator disagrees: back in view, and the reporters weigh less.
     review = item.review
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="approve",
-    )
+    decide(review, a_moderator, "approve")
     comment.refresh_from_db()
     assert comment.is_published and counts(thread) == (1, 1)
     assert set(Report.objects.values_list("outcome", flat=True)) == {"dismissed"}
@@ -335,12 +297,7 @@ def test_upheld_reports_make_a_reporter_weigh_more(thread, a_member, a_moderator
     for reader in readers:
         actions.comment_report(actor=reader, comment=first, reason="abuse")
     review = Review.objects.get(comment=first)
-    decisions.decide(
-        moderator=a_moderator,
-        review_id=review.pk,
-        version=review.version,
-        action="reject",
-    )
+    decide(review, a_moderator, "reject")
     # Two reporters the moderators agreed with now hide a comment together.
     second = actions.comment_post(actor=a_member, thread=thread, body="Worse one.")
     for reader in readers:
@@ -420,12 +377,7 @@ def test_the_audit_log_is_filterable_by_decision(
     client, admin_user, thread, a_member, numpty
 ):
     review = held(thread, a_member)
-    decisions.decide(
-        moderator=admin_user,
-        review_id=review.pk,
-        version=review.version,
-        action="approve",
-    )
+    decide(review, admin_user, "approve")
     client.force_login(admin_user)
     everything = client.get(reverse("audit_log:index")).content.decode()
     assert "moderation.hold" in everything and "moderation.approve" in everything
