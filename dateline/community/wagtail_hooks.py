@@ -40,7 +40,6 @@ class RankViewSet(AuditedModelViewSet):
     menu_label = _("Rank ladder")
     form_fields = ["name", "min_points"]
     list_display = ["name", "min_points"]
-    copy_view_enabled = False
 
 
 class BadgeSettingViewSet(AuditedModelViewSet):
@@ -51,7 +50,6 @@ class BadgeSettingViewSet(AuditedModelViewSet):
     menu_label = _("Badge thresholds")
     form_fields = ["enabled", "bronze", "silver", "gold"]
     list_display = ["badge", "enabled", "bronze", "silver", "gold"]
-    copy_view_enabled = False
     index_view_class = BadgeSettingIndexView
 
 

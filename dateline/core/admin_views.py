@@ -81,6 +81,7 @@ class AuditedModelViewSet(ModelViewSet):
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
     delete_view_class = AuditedDeleteView
+    copy_view_enabled = False  # Wagtail's copy view would create without an audit entry
 
     def _audited(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"audit_fields": tuple(self.form_fields or ()), **kwargs}

@@ -57,7 +57,6 @@ class SanctionViewSet(AuditedModelViewSet):
     ]
     list_filter = ["kind"]
     search_fields = ["email", "ip_network", "reason"]
-    copy_view_enabled = False
 
 
 class ThreadEditView(AuditedEditView):
@@ -76,7 +75,6 @@ class ThreadViewSet(AuditedModelViewSet):
     menu_label = _("Discussions")
     edit_view_class = ThreadEditView
     add_view_enabled = False
-    copy_view_enabled = False
     form_fields = ["is_closed", "moderation_mode", "slow_seconds"]
     list_display = ["__str__", "moderation_mode", "slow_seconds", "is_closed"]
     list_filter = ["moderation_mode", "is_closed"]
@@ -93,7 +91,6 @@ class BannedPhraseViewSet(AuditedModelViewSet):
     list_display = ["phrase", "action", "note"]
     list_filter = ["action"]
     search_fields = ["phrase", "note"]
-    copy_view_enabled = False
 
 
 class LinkRuleViewSet(AuditedModelViewSet):
@@ -104,7 +101,6 @@ class LinkRuleViewSet(AuditedModelViewSet):
     list_display = ["domain", "rule", "note"]
     list_filter = ["rule"]
     search_fields = ["domain", "note"]
-    copy_view_enabled = False
 
 
 class ModerationGroup(ModelViewSetGroup):
