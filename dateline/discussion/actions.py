@@ -450,15 +450,15 @@ def comment_restore(comment: Comment, *, status: str) -> Comment:
     comment.body_html = rendered.html
     comment.excerpt_html = rendered.excerpt_html
     comment.deleted_at = None
-    if status == Comment.Status.PUBLISHED:
-        comment.status = Comment.Status.PENDING  # for comment_unhide's check
-        comment.save(update_fields=["body", "body_html", "excerpt_html", "deleted_at"])
-        return comment_unhide(comment)
     comment.status = status
     comment.save(
         update_fields=["status", "body", "body_html", "excerpt_html", "deleted_at"]
     )
-    _thread_changed(comment.thread_id)
+    if comment.is_published:
+        _count_back(comment)  # the exact reverse of the removal's count-out
+    else:
+        _thread_changed(comment.thread_id)
+    _members_changed(comment.author_id)  # the removal no longer counts against
     return comment
 
 

@@ -154,8 +154,12 @@ class Sanction(models.Model):
 
     @property
     def is_active(self) -> bool:
+        return self.active_at(timezone.now())
+
+    def active_at(self, now: Any) -> bool:
+        """Not lifted, not expired: what :meth:`active` selects in the database."""
         return self.lifted_at is None and (
-            self.expires_at is None or self.expires_at > timezone.now()
+            self.expires_at is None or self.expires_at > now
         )
 
     def clean(self) -> None:

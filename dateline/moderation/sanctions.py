@@ -32,8 +32,7 @@ def applying(
     return [
         s
         for s in rules.current().sanctions
-        if s.lifted_at is None
-        and (s.expires_at is None or s.expires_at > now)
+        if s.active_at(now)
         and (
             (member_id and s.user_id == member_id)
             or (email and s.email == email)
