@@ -223,22 +223,23 @@ def items(tab: str, *, limit: int = PAGE) -> list[Item]:
             "decided_by",
             "sanction",
         )
+        .prefetch_related("comment__revisions")
         .order_by(*order)[:limit]
     )
     comments = [r.comment for r in reviews]
     writers = _writers(comments)
     lines = _report_lines([c.pk for c in comments])
+    weights = reports.weights_for(
+        [r.comment_id for r in reviews if r.source == Review.Source.REPORTS]
+    )
     found = []
     for review in reviews:
         c = review.comment
         text = c.body
         if not text and c.is_removed:  # decided: the text is in its revision
-            revision = c.revisions.last()
-            text = revision.body if revision else ""
+            revisions = c.revisions.all()  # prefetched, oldest first
+            text = revisions[len(revisions) - 1].body if revisions else ""
         spans = [tuple(span) for r in review.reasons for span in r.get("spans", [])]
-        weights = (
-            reports.weights(c.pk) if review.source == Review.Source.REPORTS else {}
-        )
         found.append(
             Item(
                 review=review,
@@ -246,7 +247,7 @@ def items(tab: str, *, limit: int = PAGE) -> list[Item]:
                 text=highlighted(text, spans),
                 reasons=_reasons(review),
                 report_lines=lines.get(c.pk, []),
-                report_weight=round(sum(weights.values()), 2),
+                report_weight=round(sum(weights.get(c.pk, {}).values()), 2),
                 writer=writers[c.pk],
             )
         )

@@ -29,20 +29,33 @@ def weight(upheld: int, dismissed: int) -> float:
 
 def weights(comment_id: int) -> dict[int, float]:
     """The weight of each member with an open report on this comment."""
+    return weights_for([comment_id]).get(comment_id, {})
+
+
+def weights_for(comment_ids: list[int]) -> dict[int, dict[int, float]]:
+    """:func:`weights` for several comments (a page of the queue): two queries."""
     from dateline.discussion.models import Report
 
-    reporters = Report.objects.filter(
-        comment_id=comment_id, reporter__isnull=False, outcome=""
-    ).values("reporter_id")
+    open_reports = list(
+        Report.objects.filter(
+            comment_id__in=comment_ids, reporter__isnull=False, outcome=""
+        ).values_list("comment_id", "reporter_id")
+    )
+    if not open_reports:
+        return {}
     rows = (
-        Report.objects.filter(reporter_id__in=reporters)
+        Report.objects.filter(reporter_id__in={r for _c, r in open_reports})
         .values("reporter_id")
         .annotate(
             upheld=Count("id", filter=Q(outcome=UPHELD)),
             dismissed=Count("id", filter=Q(outcome=DISMISSED)),
         )
     )
-    return {r["reporter_id"]: weight(r["upheld"], r["dismissed"]) for r in rows}
+    by_reporter = {r["reporter_id"]: weight(r["upheld"], r["dismissed"]) for r in rows}
+    found: dict[int, dict[int, float]] = {}
+    for comment_id, reporter_id in open_reports:
+        found.setdefault(comment_id, {})[reporter_id] = by_reporter[reporter_id]
+    return found
 
 
 def hides(comment_id: int) -> bool:
