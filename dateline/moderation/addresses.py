@@ -73,10 +73,6 @@ def _network(network: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | No
         return None
 
 
-def in_network(client: str, network: str) -> bool:
-    return contains(network, parse(client))
-
-
 def contains(network: str, address: Address | None) -> bool:
     parsed = _network(network) if network else None
     return address is not None and parsed is not None and address in parsed

@@ -152,10 +152,6 @@ class Sanction(models.Model):
             Q(expires_at__isnull=True) | Q(expires_at__gt=now), lifted_at__isnull=True
         )
 
-    @property
-    def is_active(self) -> bool:
-        return self.active_at(timezone.now())
-
     def active_at(self, now: Any) -> bool:
         """Not lifted, not expired: what :meth:`active` selects in the database."""
         return self.lifted_at is None and (

@@ -30,7 +30,7 @@ VERSION_KEY = "moderation:rules:version"
 class Rules:
     phrases: tuple[tuple[Phrase, str], ...]  # (phrase, action)
     links: dict[str, str]  # domain -> allow / deny
-    # Active when loaded; ``Sanction.is_active`` tells if one expired since.
+    # Active when loaded; ``Sanction.active_at`` tells if one expired since.
     sanctions: tuple[Sanction, ...] = ()
 
     def action_for(self, phrase: str) -> str:

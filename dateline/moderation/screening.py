@@ -33,13 +33,11 @@ def policy_for(thread: Any) -> policies.Policy:
 
     A closed thread is refused by posting itself.
     """
-    slow = getattr(thread, "slow_seconds", None)
+    site_slow = getattr(settings, "DATELINE_MODERATION_SLOW_SECONDS", 0)
     return policies.Policy(
-        getattr(thread, "moderation_mode", "")
+        thread.moderation_mode
         or getattr(settings, "DATELINE_MODERATION_MODE", policies.POST),
-        slow
-        if slow is not None
-        else getattr(settings, "DATELINE_MODERATION_SLOW_SECONDS", 0),
+        site_slow if thread.slow_seconds is None else thread.slow_seconds,
     )
 
 
