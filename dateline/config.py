@@ -81,6 +81,21 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_fraction(name: str, default: float) -> float:
+    """A number from 0 to 1, such as a toxicity threshold."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    problem = f"{name} must be a number from 0 to 1 (got {raw!r})"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(problem) from None
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(problem)
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

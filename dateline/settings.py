@@ -181,6 +181,23 @@ DATELINE_MODERATION_MODE = config.env_choice(
     "DATELINE_MODERATION_MODE", "post", ["post", "pre_all", "pre_new", "trust"]
 )
 DATELINE_MODERATION_SLOW_SECONDS = config.env_int("DATELINE_MODERATION_SLOW_SECONDS", 0)
+# The scorers every comment passes (dotted paths); empty: all the defaults
+# (dateline/moderation/scoring.py). "none" turns screening off.
+_scorers = config.env_list("DATELINE_MODERATION_SCORERS", [])
+if _scorers:
+    DATELINE_MODERATION_SCORERS = [] if _scorers == ["none"] else _scorers
+# Toxicity bands (dateline/moderation/conf.py explains each measure).
+DATELINE_MODERATION_FLAG_AT = config.env_fraction("DATELINE_MODERATION_FLAG_AT", 0.4)
+DATELINE_MODERATION_RECONSIDER_AT = config.env_fraction(
+    "DATELINE_MODERATION_RECONSIDER_AT", 0.45
+)
+DATELINE_MODERATION_HOLD_AT = config.env_fraction("DATELINE_MODERATION_HOLD_AT", 0.7)
+DATELINE_MODERATION_REJECT_AT = config.env_fraction(
+    "DATELINE_MODERATION_REJECT_AT", 0.95
+)
+DATELINE_MODERATION_RECONSIDERED = config.env_choice(
+    "DATELINE_MODERATION_RECONSIDERED", "flag", ["flag", "hold"]
+)
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
 DATELINE_TRUSTED_PROXIES = config.networks(
     "DATELINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"]

@@ -6,7 +6,17 @@ import json
 
 import pytest
 
-from dateline.moderation import evaluation, minilm, toxicity, training
+from dateline.moderation import (
+    evaluation,
+    minilm,
+    onnxgraph,
+    scorers,
+    scoring,
+    toxblock,
+    toxicity,
+    training,
+)
+from dateline.moderation.scoring import HOLD, REJECT
 
 
 def _normal(text: str) -> str:
@@ -20,7 +30,20 @@ def test_the_evaluation_set_is_large_balanced_and_never_trained_on():
     abusive = sum(r.label for r in evaluation_rows) / len(evaluation_rows)
     assert 0.45 <= abusive <= 0.55  # about half, as the issue asks
     kinds = {r.kind for r in evaluation_rows}
-    assert {"heated", "sarcasm", "war", "threat", "group"} <= kinds
+    assert {
+        "heated",
+        "sarcasm",
+        "war",
+        "short",
+        "second_person",
+        "informal",
+        "quoted",
+        "long",
+        "threat",
+        "group",
+        "embedded",
+        "informal_insult",
+    } <= kinds
     assert not {_normal(r.text) for r in evaluation_rows} & {
         _normal(r.text) for r in training_rows
     }
@@ -45,16 +68,22 @@ def test_the_encoder_puts_sentences_that_mean_the_same_close_together():
     assert float(tanks @ armour) > float(tanks @ bakery) + 0.3
 
 
+def _band(text: str) -> str | None:
+    return scorers.ToxicityScorer().score(scoring.Draft(text)).insists
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "You are a spineless, dim-witted fraud and everyone here knows it.",
         "People like that journalist deserve a beating in the car park.",
         "Those immigrants are rats and should be driven out of town.",
+        "Get off your soapbox, retard.",
+        "lol shut up u absolute clown nobody asked 🤡",
     ],
 )
-def test_abuse_outside_both_data_sets_is_flagged(text):
-    assert toxicity.cascade_score(text) >= evaluation.THRESHOLD
+def test_abuse_outside_both_data_sets_is_at_least_flagged(text):
+    assert _band(text) in (scoring.FLAG, scoring.RECONSIDER, HOLD, REJECT)
 
 
 @pytest.mark.parametrize(
@@ -63,10 +92,74 @@ def test_abuse_outside_both_data_sets_is_flagged(text):
         "Artillery destroyed the bridge and two tanks overnight, the army said.",
         "This budget is a disgrace and the minister should resign.",
         "Oh marvellous, the trams are late again. What a shock.",
+        # Real readers' civil comments the old model held (the issue's list).
+        "You are brilliant :)",
+        "thinking of you today, so proud of you",
+        "You are still anonymous though.",
+        "lol no, the match is on thursday",
     ],
 )
-def test_war_reporting_and_heated_disagreement_pass(text):
-    assert toxicity.cascade_score(text) < evaluation.THRESHOLD
+def test_war_reporting_heated_and_informal_civil_text_is_never_held(text):
+    assert _band(text) in (None, scoring.FLAG)
+
+
+def test_an_insult_both_models_agree_on_is_held_not_just_flagged():
+    assert _band("Get off your soapbox, retard. You are a worthless idiot.") in (
+        HOLD,
+        REJECT,
+    )
+
+
+def test_toxblock_graph_gives_what_the_lstm_written_out_in_numpy_gives():
+    texts = [
+        "you are a stupid idiot",
+        "I like trains",
+        "",  # nothing in the vocabulary: all padding
+        "the " * 300,  # longer than the 100 steps it reads
+        "Get off your soapbox, retard.",
+    ]
+    model = toxblock.model()
+    found = model.predict(texts)
+    assert found.shape == (5, 6)
+    assert found == pytest.approx(model.predict_reference(texts), abs=1e-5)
+    assert found[0][toxblock.CLASSES.index("insult")] > 0.9
+    assert found[1].max() < 0.05
+    # Several texts at once give what each gives alone.
+    alone = model.predict(["I like trains"])[0]
+    assert alone == pytest.approx(found[1], abs=1e-6)
+
+
+def test_the_onnx_graph_is_the_encoder_numpy_runs():
+    import numpy as np
+    import onnxruntime
+
+    encoder = minilm.encoder()
+    texts = ["The missiles destroyed the tanks.", "lol no", "Thank you, really."]
+    graph = onnxruntime.InferenceSession(
+        onnxgraph.build(minilm.model_dir()), providers=["CPUExecutionProvider"]
+    )
+    encoded = [encoder.tokenizer.encode(t).ids for t in texts]
+    width = max(len(ids) for ids in encoded)
+    ids = np.zeros((3, width), np.int64)
+    mask = np.zeros((3, width), np.int64)
+    for row, found in enumerate(encoded):
+        ids[row, : len(found)] = found
+        mask[row, : len(found)] = 1
+    (pooled,) = graph.run(None, {"input_ids": ids, "attention_mask": mask})
+    quantized = encoder.embed_full(texts)
+    for text, plain, small in zip(texts, pooled, quantized, strict=True):
+        reference = encoder.embed(text)
+        # The float graph, padded in a batch, is the numpy encoder (its
+        # GELU uses erf, numpy's the tanh approximation).
+        assert float(plain @ reference / np.linalg.norm(plain)) > 0.9999
+        # int8 weights keep the direction within a few percent.
+        assert float(small @ reference) > 0.94
+
+
+def test_toxblock_refuses_files_it_was_not_built_for(tmp_path):
+    (tmp_path / toxblock.VOCABULARY).write_bytes(b"not the tokenizer")
+    with pytest.raises(RuntimeError, match="not the ToxBlock file"):
+        toxblock.ToxBlock(tmp_path)
 
 
 def test_the_shipped_heads_are_what_training_on_the_training_set_gives():
@@ -88,16 +181,29 @@ def test_roc_auc():
         evaluation.roc_auc([0.5, 0.6], [1, 1])
 
 
-def test_evaluate_counts_precision_recall_and_heated_false_positives():
+def test_the_band_report_counts_each_style_and_band():
     rows = [
         training.Example("a", 1, "threat"),
         training.Example("b", 1, "group"),
         training.Example("c", 0, "heated"),
         training.Example("d", 0, "heated"),
+        training.Example("e", 0, "short"),
     ]
-    scores = {"a": 0.9, "b": 0.2, "c": 0.7, "d": 0.1}
-    result = evaluation.evaluate("toy", scores.__getitem__, rows)
-    assert result.precision == 0.5 and result.recall == 0.5
-    assert result.false_positive_rate == {"heated": 0.5}
-    assert result.hard_recall == {"threat": 1.0, "group": 0.0}
-    assert "toy_roc_auc=0.750" in result.lines()  # 3 of 4 pairs in order
+    answers = {
+        "a": (scoring.HOLD, 0.9),
+        "b": (scoring.APPROVE, 0.2),
+        "c": (scoring.RECONSIDER, 0.7),
+        "d": (scoring.REJECT, 0.1),
+        "e": (scoring.FLAG, 0.3),
+    }
+    result = evaluation.run_bands("toy", answers.__getitem__, rows)
+    lines = result.lines()
+    assert "toy_civil_held_or_rejected=0.333" in lines  # d of c, d, e
+    assert "toy_civil_held_or_rejected_heated=0.500" in lines
+    assert "toy_civil_held_or_rejected_short=0.000" in lines
+    assert "toy_civil_asked_to_reconsider=0.333" in lines
+    assert "toy_abusive_published_unflagged_group=1.000" in lines
+    assert "toy_abusive_published_unflagged_threat=0.000" in lines
+    assert "toy_civil_in_flag=0.333" in lines
+    # 0.9 beats all three civil, 0.2 beats only d (0.1): 4 of 6 pairs.
+    assert "toy_roc_auc=0.667" in lines

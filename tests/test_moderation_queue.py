@@ -87,7 +87,13 @@ def test_approving_a_flagged_comment_publishes_it_and_undo_holds_it_again(
     assert entry.actor == a_moderator
     assert entry.before == {"status": "pending"}
     assert entry.after["status"] == "published"
-    assert queue.counts() == {"pending": 0, "flagged": 0, "reported": 0, "decided": 1}
+    assert queue.counts() == {
+        "pending": 0,
+        "flagged": 0,
+        "reported": 0,
+        "watch": 0,
+        "decided": 1,
+    }
 
     decided = outcome.review
     decisions.undo(moderator=a_moderator, review_id=decided.pk, version=decided.version)
@@ -485,7 +491,13 @@ def test_editing_a_discussion_policy_in_the_admin_is_audited(
 def test_the_demo_puts_comments_in_every_tab(demo):
     from dateline.newsroom.demo.loader import load_demo
 
-    assert queue.counts() == {"pending": 1, "flagged": 2, "reported": 2, "decided": 2}
+    assert queue.counts() == {
+        "pending": 1,
+        "flagged": 2,
+        "reported": 2,
+        "watch": 2,
+        "decided": 3,
+    }
     reasons = {
         tab: [
             code
@@ -497,6 +509,11 @@ def test_the_demo_puts_comments_in_every_tab(demo):
     }
     assert reasons["pending"] == ["newcomer"]
     assert reasons["flagged"] == ["toxicity", "toxicity"]
+    assert reasons["watch"] == ["toxicity", "toxicity"]
+    watched = [item.review.comment for item in queue.items(queue.WATCH)]
+    assert all(c.is_published for c in watched)
+    removed = Comment.objects.get(status=Comment.Status.REMOVED, author__isnull=False)
+    assert "monitors' findings" in removed.held_because  # for its writer
     hidden = Comment.objects.get(guest_name="Wide Awake")
     assert hidden.is_pending  # three members' reports hid it
     assert Sanction.objects.get().kind == "ban"  # the link spammer

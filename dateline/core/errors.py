@@ -59,6 +59,20 @@ class Rejected(InvalidInput):
         return {**super().as_dict(), "reasons": self.reasons}
 
 
+class Reconsider(Rejected):
+    """Moderation asks the writer to read their text again before it is saved.
+
+    Nothing is written. The writer may edit, or send the same text again
+    with the confirmation flag (``confirm`` in the API and the form), and
+    it is then published and flagged for a moderator (or held, as the
+    site's policy says). ``reasons`` carry the sentences that may read as
+    an attack (``spans``: start and end offsets in the text).
+    """
+
+    code = "reconsider"
+    status = 409
+
+
 class NotFound(DatelineError):
     code = "not_found"
     status = 404

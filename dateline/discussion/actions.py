@@ -9,6 +9,7 @@ refuses.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -44,7 +45,7 @@ from dateline.discussion.models import (
 from dateline.moderation import addresses, reports, sanctions, screening
 from dateline.moderation import tasks as moderation_tasks
 from dateline.moderation.policies import Verdict
-from dateline.moderation.scoring import APPROVE, HOLD
+from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
 from dateline.moderation.screening import Signals
 
 # --- identities ------------------------------------------------------------
@@ -203,9 +204,12 @@ def comment_post(
     writer and carries the browser key that may later edit or delete it.
     Moderation screens the text first (``moderation/screening.py``): a
     rejection raises :class:`Rejected` with the reasons and nothing is
-    written; a hold creates the comment as pending, seen only by its writer
-    until a moderator decides. ``signals`` are what the request tells about
-    the writing (honeypot, time to submit). ``created_at`` and
+    written, and so does a request to reconsider (:class:`Reconsider`)
+    until ``signals.confirmed`` says the writer posts anyway; a hold creates
+    the comment as pending, seen only by its writer until a moderator
+    decides; a flag publishes it and lists it for a moderator's glance.
+    ``signals`` are what the request tells about the writing (honeypot,
+    time to submit, the writer's confirmation). ``created_at`` and
     ``moderate=False`` are for importers and the demo; so is ``verdict``,
     a decision already made (screened in bulk, or with chosen scorers).
     """
@@ -229,7 +233,11 @@ def comment_post(
             guest_key_hash=key_hash,
             signals=signals,
         )
+    if verdict is not None and verdict.decision in (RECONSIDER, REJECT):
+        # A decision made elsewhere (the demo, a bulk screen) that says no.
+        raise screening.rejection(verdict)
     held = verdict is not None and verdict.decision == HOLD
+    flagged = verdict is not None and verdict.decision == FLAG
     status = Comment.Status.PUBLISHED
     if shadowed:
         status = Comment.Status.SHADOWED
@@ -286,6 +294,8 @@ def comment_post(
             return comment
         if shadowed:
             return comment
+        if flagged and verdict is not None:
+            screening.hold(comment, verdict)  # published, and worth a look
         if parent is not None:
             _count_reply(parent)
         _members_changed(comment.author_id, parent.author_id if parent else None)
@@ -451,8 +461,16 @@ def comment_restore(comment: Comment, *, status: str) -> Comment:
     comment.excerpt_html = rendered.excerpt_html
     comment.deleted_at = None
     comment.status = status
+    comment.held_because = ""  # the moderator's reason for removing it
     comment.save(
-        update_fields=["status", "body", "body_html", "excerpt_html", "deleted_at"]
+        update_fields=[
+            "status",
+            "body",
+            "body_html",
+            "excerpt_html",
+            "deleted_at",
+            "held_because",
+        ]
     )
     if comment.is_published:
         _count_back(comment)  # the exact reverse of the removal's count-out
@@ -515,7 +533,8 @@ def comment_edit(
 
     The new text is screened like a new comment, before the thread is
     locked. On a published comment an edit that would be held or rejected is
-    refused, with the reasons, and the published text stays. On a held
+    refused, with the reasons, and the published text stays; one that would
+    be flagged is saved and flagged. On a held
     comment the edit is screened again: it may now be published, stay held
     (with the new reasons) or be refused. A comment hidden after readers'
     reports stays hidden until a moderator decides, whatever the edit.
@@ -524,13 +543,21 @@ def comment_edit(
     rendered = _editable(comment, actor, guest_key, body)
     if body.strip() == comment.body:
         return comment
+    signals = signals or Signals()
     shadowed = sanctions.check(
         member=_member(actor),
         email=comment.guest_email,
-        client=signals.client if signals else "",
+        client=signals.client,
         guest_key_hash=comment.guest_key_hash,
     )
     verdict = None
+    if not screening.held_as_too_fast(comment):
+        # Fixing a typo takes a second: the time check is for new comments,
+        signals = dataclasses.replace(signals, seconds_to_submit=None)
+    elif signals.seconds_to_submit is None:
+        # and for a comment held for being sent at once: an edit that cannot
+        # say how long it took is screened as a new comment, not waved through.
+        signals = dataclasses.replace(signals, seconds_to_submit=0.0)
     if not (shadowed or comment.is_shadowed):
         # Only the writer sees a shadowed comment: nothing to screen or tell.
         verdict = screening.screen(
@@ -541,7 +568,7 @@ def comment_edit(
             comment_id=comment.pk,
             signals=signals,
         )
-        if comment.is_published and verdict.decision != APPROVE:
+        if comment.is_published and verdict.decision not in (APPROVE, FLAG):
             raise screening.refusal(verdict, target=comment)
     with transaction.atomic():
         _lock_thread(comment.thread_id)
@@ -551,19 +578,24 @@ def comment_edit(
         if verdict is None:
             _replace_text(comment, body, rendered, now)
             return comment
-        approved = verdict.decision == APPROVE
+        approved = verdict.decision in (APPROVE, FLAG)
         if comment.is_published and not approved:  # changed since screening
             raise screening.rejection(verdict)
         _replace_text(comment, body, rendered, now)
         if comment.is_pending:
             if approved and comment.published_at is None:
                 screening.close_reviews(comment, "approved")
-                return comment_publish(comment)
+                published = comment_publish(comment)
+                if verdict.decision == FLAG:
+                    screening.hold(published, verdict)
+                return published
             if comment.published_at is None:
                 comment.held_because = verdict.message
                 comment.save(update_fields=["held_because"])
                 screening.hold(comment, verdict)
             return comment
+        if verdict.decision == FLAG:
+            screening.hold(comment, verdict)  # stays published, worth a look
         _thread_changed(comment.thread_id)
         _members_changed(comment.author_id)  # a link added or removed counts
         return comment

@@ -61,7 +61,9 @@ class CommentOut(Schema):
         description="pending: held for review, shown only to its writer"
     )
     held_because: str = Field(
-        "", description="Why moderation holds it (only to its writer)"
+        "",
+        description="Why moderation holds it, or why a moderator removed it "
+        "(only to its writer)",
     )
     body_html: str = Field(description="Sanitised HTML of the whole text")
     excerpt_html: str = Field(
@@ -111,10 +113,30 @@ class PostIn(Schema):
     parent_id: int | None = None
     name: str = Field("", description="Guests: the name to show")
     email: str = Field("", description="Guests, optional: never shown or returned")
+    confirm: bool = Field(
+        False,
+        description="After a 409 `reconsider` answer: post the text as it is "
+        "(it is published and flagged for a moderator)",
+    )
+    started: str = Field(
+        "",
+        description="From a web page: the `started` token of the page's comment "
+        "form, or from `GET /api/form-token` when the writer began typing. A "
+        "browser's comment sent without it, or within seconds of it, is held "
+        "for a moderator as too fast",
+    )
 
 
 class EditIn(Schema):
     body: str
+    confirm: bool = Field(False, description="As for posting: edit as it is")
+    started: str = Field(
+        "",
+        description="From a web page: the `started` token of the page's comment "
+        "form, or from `GET /api/form-token` when the writer began typing. A "
+        "browser's comment sent without it, or within seconds of it, is held "
+        "for a moderator as too fast",
+    )
 
 
 class VoteIn(Schema):
@@ -142,7 +164,8 @@ class Error(Schema):
     code: str
     message: str
     fields: dict[str, str] = {}
-    # Only with code "rejected": what moderation found, in plain words.
+    # Only with code "rejected" or "reconsider": what moderation found, in
+    # plain words, with the passages it is about (spans of the text).
     reasons: list[ModerationReason] = []
 
 
@@ -156,6 +179,23 @@ ERRORS: dict[int | str, Any] = {
 
 
 # --- helpers ------------------------------------------------------------
+
+
+def _signals(request: HttpRequest, started: str, confirm: bool) -> Signals:
+    """What moderation learns from an API call.
+
+    A program on a server sends no timing and is judged by its rate; a web
+    page must say when its form was shown, as the site's own forms do, or
+    its comment counts as sent at once.
+    """
+    seconds = views.seconds_since_started(started)
+    if seconds is None and views.from_browser(request):
+        seconds = 0.0
+    return Signals(
+        client=request.META.get("REMOTE_ADDR", ""),
+        seconds_to_submit=seconds,
+        confirmed=confirm,
+    )
 
 
 def _guard_cookies(request: HttpRequest) -> None:
@@ -202,7 +242,7 @@ def _node_out(node: selectors.CommentNode) -> dict[str, Any]:
         "deleted": c.is_deleted,
         # A shadowed comment is shown to its writer alone, as published.
         "status": "published" if c.is_shadowed else c.status,
-        "held_because": c.held_because if c.is_pending else "",
+        "held_because": c.held_because if c.is_pending or c.is_removed else "",
         "body_html": c.body_html,
         "excerpt_html": c.excerpt_html,
         "created_at": c.created_at,
@@ -238,6 +278,19 @@ def _one(request: HttpRequest, comment: Comment) -> dict[str, Any]:
 
 
 # --- routes ---------------------------------------------------------------
+
+
+class FormToken(Schema):
+    started: str = Field(description="Send it back as `started` with the comment")
+
+
+@router.get(
+    "/form-token",
+    response={200: FormToken},
+    summary="When the writer began: a signed time to send with a comment",
+)
+def form_token(request: HttpRequest) -> Any:
+    return {"started": views.form_started_token()}
 
 
 @router.get(
@@ -318,7 +371,7 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
         body=data.body,
         parent=parent,
         guest=guest,
-        signals=Signals(client=request.META.get("REMOTE_ADDR", "")),
+        signals=_signals(request, data.started, data.confirm),
     )
     comment.thread = thread
     node = selectors.comment_for_reader(
@@ -340,6 +393,7 @@ def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
         comment=comment,
         body=data.body,
         guest_key=views.guest_key(request),
+        signals=_signals(request, data.started, data.confirm),
     )
     return _one(request, access.access_comment(request.user, comment.pk))
 

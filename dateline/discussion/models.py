@@ -14,8 +14,10 @@ every change a reader can see; cached pages are keyed on it.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +43,16 @@ def wilson_lower_bound(upvotes: int, downvotes: int, z: float = 1.96) -> float:
     centre = phat + z2 / (2 * n)
     spread = z * math.sqrt((phat * (1 - phat) + z2 / (4 * n)) / n)
     return (centre - spread) / (1 + z2 / n)
+
+
+def _band(label: Any, help_text: Any) -> models.FloatField:
+    return models.FloatField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=help_text,
+    )
 
 
 class Thread(models.Model):
@@ -79,6 +91,23 @@ class Thread(models.Model):
             "Each writer may post once every this many seconds. Empty: the "
             "site's setting; 0: off."
         ),
+    )
+    # Toxicity bands for this article (0 to 1); empty: the site's settings.
+    flag_at = _band(
+        _("flag from"),
+        _("Published and listed under Worth a look. Empty: the site's setting."),
+    )
+    reconsider_at = _band(
+        _("ask to reconsider from"),
+        _("The writer is asked to look again first. Empty: the site's setting."),
+    )
+    hold_at = _band(
+        _("hold from"),
+        _("A moderator reads it before it is published. Empty: the site's setting."),
+    )
+    reject_at = _band(
+        _("reject from"),
+        _("The writer must reword it. Empty: the site's setting."),
     )
     comment_count = models.PositiveIntegerField(default=0)
     top_level_count = models.PositiveIntegerField(default=0)

@@ -118,8 +118,9 @@ class ThreadPage:
 
 def visible(rows: QuerySet[Comment], viewer: Viewer | None = None) -> QuerySet[Comment]:
     """Published comments, deleted or hidden ones that still hold replies (as
-    placeholders), and the viewer's own comments held for review or shadowed
-    (nobody else sees those)."""
+    placeholders), and the viewer's own comments held for review, shadowed,
+    or removed by a moderator (a placeholder with the moderator's reason;
+    nobody else sees those)."""
     shown = Q(status=Comment.Status.PUBLISHED) | Q(
         reply_count__gt=0,
         status__in=[
@@ -128,7 +129,11 @@ def visible(rows: QuerySet[Comment], viewer: Viewer | None = None) -> QuerySet[C
             Comment.Status.PENDING,
         ],
     )
-    own_only = [Comment.Status.PENDING, Comment.Status.SHADOWED]
+    own_only = [
+        Comment.Status.PENDING,
+        Comment.Status.SHADOWED,
+        Comment.Status.REMOVED,
+    ]
     member = viewer.member if viewer else None
     if member is not None:
         shown |= Q(status__in=own_only, author_id=member.pk)
@@ -317,7 +322,9 @@ def _build_nodes(
         own = viewer_wrote(comment, viewer)
         hidden = not own and comment.is_pending
         if hidden:  # its text stays with its writer and the moderators
-            comment.body_html = comment.excerpt_html = comment.held_because = ""
+            comment.body_html = comment.excerpt_html = ""
+        if not own:  # why it is held or was removed: for its writer only
+            comment.held_because = ""
         node = CommentNode(
             comment=comment,
             role=str(ROLE_LABELS[role_key]),

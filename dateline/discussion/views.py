@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from dateline.core.errors import DatelineError, NotFound
+from dateline.core.errors import DatelineError, NotFound, Reconsider
 from dateline.discussion import access, actions, conf, pagecache, selectors
 from dateline.discussion.models import Comment, Report, Thread
 from dateline.moderation.screening import Signals
@@ -148,19 +148,33 @@ def form_started_token() -> str:
     return signing.dumps(time.time(), salt=FORM_SALT)
 
 
+def seconds_since_started(token: str) -> float | None:
+    """How long ago the form carrying ``token`` was shown (None: unknown)."""
+    if not token:
+        return None
+    try:
+        return time.time() - float(signing.loads(token, salt=FORM_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None  # a forged or broken token says nothing
+
+
+def from_browser(request: HttpRequest) -> bool:
+    """Sent by a web page: browsers add these headers, or carry our cookies."""
+    return bool(
+        request.headers.get("Sec-Fetch-Mode")
+        or request.headers.get("Origin")
+        or request.COOKIES.get(GUEST_COOKIE)
+        or request.user.is_authenticated
+    )
+
+
 def signals_for(request: HttpRequest) -> Signals:
     """What the request tells moderation about how the comment was written."""
-    seconds = None
-    token = request.POST.get("started", "")
-    if token:
-        try:
-            seconds = time.time() - float(signing.loads(token, salt=FORM_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            seconds = None  # a forged or broken token says nothing
     return Signals(
         client=request.META.get("REMOTE_ADDR", ""),
         honeypot=request.POST.get(HONEYPOT, ""),
-        seconds_to_submit=seconds,
+        seconds_to_submit=seconds_since_started(request.POST.get("started", "")),
+        confirmed=request.POST.get("confirm") == "1",
     )
 
 
@@ -170,7 +184,23 @@ def _form_from_post(request: HttpRequest) -> dict[str, Any]:
         body=request.POST.get("body", ""),
         name=request.POST.get("name", ""),
         email=request.POST.get("email", ""),
+        # The form keeps when it was first shown across round trips, so a
+        # second thought is not mistaken for a bot's speed.
+        started=request.POST.get("started", ""),
     )
+
+
+def _form_error(form: dict[str, Any], exc: DatelineError) -> None:
+    """Put ``exc`` on the form; a reconsider prompt quotes the passages."""
+    form.update(errors=exc.fields, message=exc.message)
+    if isinstance(exc, Reconsider):
+        body = form["body"].strip()
+        form["reconsider"] = [
+            body[start:end].strip()
+            for reason in exc.reasons
+            for start, end in reason.get("spans", [])
+            if body[start:end].strip()
+        ] or [body]
 
 
 def _node_response(
@@ -250,7 +280,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
             signals=signals_for(request),
         )
     except DatelineError as exc:
-        form.update(errors=exc.fields, message=exc.message)
+        _form_error(form, exc)
         context = {"thread": thread, "parent": parent, "comment_form": form}
         if is_htmx(request):
             return _retarget(
@@ -401,10 +431,10 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
                 comment=comment,
                 body=form["body"],
                 guest_key=guest_key(request),
-                signals=Signals(client=request.META.get("REMOTE_ADDR", "")),
+                signals=signals_for(request),
             )
         except DatelineError as exc:
-            form.update(errors=exc.fields, message=exc.message)
+            _form_error(form, exc)
             status = _error_status(exc)
         else:
             if is_htmx(request):

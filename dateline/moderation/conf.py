@@ -7,11 +7,18 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # Toxicity (0-1): hold for review from HOLD_AT, reject from REJECT_AT.
-    "HOLD_AT": 0.5,
+    # Toxicity bands (0-1), each on its own measure (``toxicity.Assessment``),
+    # chosen with ``make eval-moderation``; a thread may set its own.
+    # Publish and flag for a moderator's glance from FLAG_AT (either model),
+    "FLAG_AT": 0.4,
+    # ask the writer to reconsider from RECONSIDER_AT (the two models' mean),
+    "RECONSIDER_AT": 0.45,
+    # hold from HOLD_AT and reject from REJECT_AT (both models, each at least).
+    "HOLD_AT": 0.7,
     "REJECT_AT": 0.95,
-    # For three words or fewer the model must be surer before holding.
-    "SHORT_HOLD_AT": 0.8,
+    # A comment posted anyway after the reconsider prompt: "flag" (published
+    # and flagged) or "hold" (a moderator reads it first).
+    "RECONSIDERED": "flag",
     # More links than this (not counting allowed domains) are held.
     "MAX_LINKS": 2,
     # A form sent sooner than this after it was shown is held (bots are fast).

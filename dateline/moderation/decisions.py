@@ -162,6 +162,8 @@ def decide(
             state = Review.State.REJECTED
         else:
             actions.comment_delete(actor=moderator, comment=comment)
+            # The writer is told why (the comment's readers are not).
+            Comment.objects.filter(pk=comment.pk).update(held_because=note)
             reports.settle(comment.pk, reports.UPHELD)
             if action in (BAN, SUSPEND):
                 kind = Sanction.Kind.BAN if action == BAN else Sanction.Kind.SUSPENSION

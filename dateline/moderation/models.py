@@ -190,6 +190,7 @@ class Review(models.Model):
         POLICY = "policy", _("Held by the policy")
         SCORERS = "scorers", _("Flagged automatically")
         REPORTS = "reports", _("Reported by readers")
+        WATCH = "watch", _("Published; worth a look")
 
     class Decision(models.TextChoices):
         APPROVE = "approve", _("Approved")

@@ -1,4 +1,5 @@
-"""From scores to a decision: approve, hold for review, or reject.
+"""From scores to a decision: publish, publish and flag, ask the writer to
+reconsider, hold for review, or reject.
 
 A policy is set per site and may be overridden per article:
 
@@ -13,8 +14,13 @@ A policy is set per site and may be overridden per article:
 
 Slow mode, on top of any of these, lets each writer post once every so many
 seconds in a thread. Whatever the policy, a scorer that insists wins:
-rejections first (a bot, a denied link, a duplicate, clear abuse), then
-holds. A rejected writer keeps their text and can edit and resubmit.
+rejections first (a bot, a denied link, a duplicate, abuse both models are
+sure of), then holds. Then the reconsider prompt: the writer is shown what
+may read as an attack before anything is saved; if they post it anyway it
+is published and flagged (or held, when ``DATELINE_MODERATION_RECONSIDERED``
+is ``hold``). Then the policy's own holds; then a scorer's flag publishes
+the comment and lists it under "Worth a look". A rejected writer keeps
+their text and can edit and resubmit.
 """
 
 from __future__ import annotations
@@ -25,7 +31,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dateline.moderation.scoring import APPROVE, HOLD, REJECT, Reason, Scores
+from dateline.moderation import conf
+from dateline.moderation.scoring import (
+    APPROVE,
+    FLAG,
+    HOLD,
+    RECONSIDER,
+    REJECT,
+    Reason,
+    Scores,
+)
 
 POST, PRE_ALL, PRE_NEW, TRUST, CLOSED = "post", "pre_all", "pre_new", "trust", "closed"
 MODES = (POST, PRE_ALL, PRE_NEW, TRUST, CLOSED)
@@ -81,10 +96,12 @@ def judge(
     *,
     last_post: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    confirmed: bool = False,
 ) -> Verdict:
     """The decision for a draft with these ``scores`` under ``policy``.
 
-    ``last_post`` is when this writer last posted in the thread (slow mode).
+    ``last_post`` is when this writer last posted in the thread (slow mode);
+    ``confirmed`` says the writer was asked to reconsider and posts anyway.
     """
     if policy.mode == CLOSED:
         reason = Reason(
@@ -103,6 +120,20 @@ def judge(
     holding = tuple(r for s in scores.scores if s.insists == HOLD for r in s.reasons)
     if holding:
         return Verdict(HOLD, holding, scores)
+    asking = tuple(
+        r for s in scores.scores if s.insists == RECONSIDER for r in s.reasons
+    )
+    if asking and not confirmed:
+        return Verdict(RECONSIDER, asking, scores)
+    if asking and conf.get("RECONSIDERED") == HOLD:
+        reason = Reason(
+            "posted_anyway",
+            _(
+                "You chose to post this as it is, so a moderator will read it "
+                "before it is published."
+            ),
+        )
+        return Verdict(HOLD, (*asking, reason), scores)
     if policy.mode == PRE_ALL:
         return Verdict(HOLD, (_premoderated(),), scores)
     if policy.mode == PRE_NEW and scores.trust < 0.5:
@@ -116,6 +147,11 @@ def judge(
         return Verdict(HOLD, (reason,), scores)
     if policy.mode == TRUST and scores.trust < 1:
         return Verdict(HOLD, (_premoderated(),), scores)
+    flagging = asking + tuple(
+        r for s in scores.scores if s.insists == FLAG for r in s.reasons
+    )
+    if flagging:
+        return Verdict(FLAG, flagging, scores)
     return Verdict(APPROVE, (), scores)
 
 

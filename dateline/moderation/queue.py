@@ -22,17 +22,25 @@ from django.utils.translation import gettext_lazy as _
 from dateline.moderation import reports
 from dateline.moderation.models import Review, Sanction
 
-PENDING, FLAGGED, REPORTED, DECIDED = "pending", "flagged", "reported", "decided"
+PENDING, FLAGGED, REPORTED, WATCH, DECIDED = (
+    "pending",
+    "flagged",
+    "reported",
+    "watch",
+    "decided",
+)
 TABS = {
     PENDING: _("Pending"),
     FLAGGED: _("Auto-flagged"),
     REPORTED: _("Reported"),
+    WATCH: _("Worth a look"),
     DECIDED: _("Recently decided"),
 }
 SOURCES = {
     PENDING: Review.Source.POLICY,
     FLAGGED: Review.Source.SCORERS,
     REPORTED: Review.Source.REPORTS,
+    WATCH: Review.Source.WATCH,
 }
 DECIDED_DAYS = 7
 PAGE = 50

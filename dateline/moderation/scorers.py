@@ -18,12 +18,19 @@ from django.utils.translation import ngettext
 from linkify_it import LinkifyIt
 
 from dateline.moderation import addresses, conf, rules, toxicity, words
-from dateline.moderation.scoring import HOLD, REJECT, Draft, Reason, Score
+from dateline.moderation.scoring import (
+    FLAG,
+    HOLD,
+    RECONSIDER,
+    REJECT,
+    Bands,
+    Draft,
+    Reason,
+    Score,
+)
 
-SHORT_WORDS = 3
 # Text without any of these holds no link (linkify is slow to say so).
 LINK_HINT = re.compile(r"://|www\.|@|[^\W_]\.[^\W\d_]{2,}", re.UNICODE)
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
 def _now(draft: Draft) -> dt.datetime:
@@ -291,37 +298,68 @@ class HistoryScorer:
 
 
 class ToxicityScorer:
-    """The offline model (``toxicity.py``); flagged sentences are highlighted."""
+    """The offline models (``toxicity.py``), answered in bands.
+
+    Each band reads the measure that is reliable enough for what it does
+    to the writer (see ``conf.py`` and ``make eval-moderation``): a flag
+    costs the writer nothing, a reconsider prompt one more click, a hold
+    a wait, so each needs more agreement than the one before. The
+    sentences that may read as an attack are found in one batched pass.
+    """
 
     name = "toxicity"
 
     def score(self, draft: Draft) -> Score:
-        value = toxicity.cascade_score(draft.text)
-        hold_at, reject_at = conf.get("HOLD_AT"), conf.get("REJECT_AT")
-        if len(draft.text.split()) <= SHORT_WORDS:
-            # A few words are little evidence: "Hello there." must not be
-            # held on a guess, "Idiot." still is.
-            hold_at = max(hold_at, conf.get("SHORT_HOLD_AT"))
-        if value < hold_at:
-            return Score(self.name, value)
-        spans = tuple(
-            (m.start(), m.end())
-            for m in SENTENCE.finditer(draft.text)
-            if m.group().strip() and toxicity.cascade_score(m.group()) >= hold_at
-        )
-        if value >= reject_at:
-            message = _(
-                "This reads as abusive: insults, threats or attacks on a group "
-                "of people are not published here. Please reword it."
+        bands = draft.bands or Bands.site()
+        found = toxicity.assess(draft.text)
+        if found.agreement >= bands.reject_at:
+            band, message = (
+                REJECT,
+                _(
+                    "This reads as abusive: insults, threats or attacks on a group "
+                    "of people are not published here. Please reword it."
+                ),
+            )
+        elif found.agreement >= bands.hold_at:
+            band, message = (
+                HOLD,
+                _(
+                    "This may read as abusive (insults, threats or attacks on a "
+                    "group of people), so a moderator will read it first."
+                ),
+            )
+        elif found.score >= bands.reconsider_at:
+            band, message = (
+                RECONSIDER,
+                _(
+                    "Before you post: the highlighted part may read as an attack on "
+                    "someone. You can change it, or post your comment as it is."
+                ),
+            )
+        elif found.suspicion >= bands.flag_at:
+            band, message = (
+                FLAG,
+                _(
+                    "It may read as rude or as an attack; published, and listed "
+                    "for a moderator to glance at."
+                ),
             )
         else:
-            message = _(
-                "This may read as abusive (insults, threats or attacks on a "
-                "group of people), so a moderator will read it first."
-            )
-        return Score(
-            self.name,
-            value,
-            (Reason("toxicity", message, spans),),
-            insists=REJECT if value >= reject_at else HOLD,
-        )
+            return Score(self.name, found.score)
+        reason = Reason("toxicity", message, _spans(draft.text, bands.flag_at))
+        return Score(self.name, found.score, (reason,), insists=band)
+
+
+def _spans(text: str, threshold: float) -> tuple[tuple[int, int], ...]:
+    """The sentences of ``text`` that may read as an attack, or the worst one."""
+    sentences = [m for m in toxicity.SENTENCE.finditer(text) if m.group().strip()]
+    if len(sentences) <= 1:
+        return ((0, len(text)),) if text.strip() else ()
+    found = toxicity.quick([m.group() for m in sentences])
+    measure = [max(a.fast, a.attack, a.toxic) for a in found]
+    chosen = [
+        m for m, value in zip(sentences, measure, strict=True) if value >= threshold
+    ]
+    if not chosen:
+        chosen = [sentences[measure.index(max(measure))]]
+    return tuple((m.start(), m.end()) for m in chosen)

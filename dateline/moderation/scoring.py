@@ -6,7 +6,8 @@ it and how) and returns a :class:`Score`: a number from 0 (nothing wrong) to
 are about, and optionally what it insists on (``hold`` or ``reject``). The
 scorers are listed in ``DATELINE_MODERATION_SCORERS`` (dotted paths), so a
 site can drop one or add its own; ``policies.judge`` turns the scores into
-a decision.
+a decision: publish, publish and flag, ask the writer to reconsider, hold
+or reject.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 APPROVE, HOLD, REJECT = "approve", "hold", "reject"
+# Bands between publishing and holding: published and listed for a
+# moderator's glance, or sent back to the writer once before saving.
+FLAG, RECONSIDER = "flag", "reconsider"
+# What a scorer may insist on, weakest first.
+INSISTENCE = (FLAG, RECONSIDER, HOLD, REJECT)
 
 DEFAULT_SCORERS = [
     "dateline.moderation.scorers.HoneypotScorer",
@@ -48,6 +54,44 @@ class Draft:
     honeypot: str = ""  # the hidden form field people leave empty
     seconds_to_submit: float | None = None  # from the form being shown
     now: dt.datetime | None = None
+    bands: Bands | None = None  # the thread's toxicity bands; None: the site's
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Where the toxicity scorer's bands start (``conf.py`` explains each)."""
+
+    flag_at: float
+    reconsider_at: float
+    hold_at: float
+    reject_at: float
+
+    @classmethod
+    def site(cls) -> Bands:
+        from dateline.moderation import conf
+
+        return cls(
+            conf.get("FLAG_AT"),
+            conf.get("RECONSIDER_AT"),
+            conf.get("HOLD_AT"),
+            conf.get("REJECT_AT"),
+        )
+
+    @classmethod
+    def of(cls, thread: Any) -> Bands:
+        """The thread's own bands where it sets them, else the site's."""
+        site = cls.site()
+        return cls(
+            *(
+                site_value if own is None else own
+                for own, site_value in (
+                    (getattr(thread, "flag_at", None), site.flag_at),
+                    (getattr(thread, "reconsider_at", None), site.reconsider_at),
+                    (getattr(thread, "hold_at", None), site.hold_at),
+                    (getattr(thread, "reject_at", None), site.reject_at),
+                )
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -62,7 +106,7 @@ class Score:
     scorer: str
     score: float
     reasons: tuple[Reason, ...] = ()
-    insists: str | None = None  # HOLD or REJECT whatever the policy says
+    insists: str | None = None  # one of INSISTENCE, whatever the policy says
     trust: float = 0.0  # > 0: the writer's record speaks for them
     ms: float = 0.0
 

@@ -1,4 +1,4 @@
-"""What posting asks moderation: screen a text, record a hold.
+"""What posting asks moderation: screen a text, record a hold or a flag.
 
 ``discussion.actions`` calls these for every new comment and every edit, so
 the HTML views, the API and importers all go through the same decision.
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dateline.core import audit
-from dateline.core.errors import Rejected
+from dateline.core.errors import Reconsider, Rejected
 from dateline.moderation import policies, scoring
 from dateline.moderation.models import Review
 
@@ -26,6 +26,8 @@ class Signals:
     client: str = ""
     honeypot: str = ""
     seconds_to_submit: float | None = None
+    # The writer was asked to reconsider and chose to post as it is.
+    confirmed: bool = False
 
 
 def policy_for(thread: Any) -> policies.Policy:
@@ -81,14 +83,23 @@ def screen(
         honeypot=signals.honeypot,
         seconds_to_submit=signals.seconds_to_submit,
         now=now,
+        bands=scoring.Bands.of(thread),
     )
     policy = policy_for(thread)
     last = None
     if policy.slow_seconds and comment_id is None:
         last = _last_post(thread, author_id, guest_key_hash)
-    verdict = policies.judge(scoring.score(draft), policy, last_post=last, now=now)
+    verdict = policies.judge(
+        scoring.score(draft),
+        policy,
+        last_post=last,
+        now=now,
+        confirmed=signals.confirmed,
+    )
     if verdict.decision == scoring.REJECT:
         raise refusal(verdict, target=thread, draft=draft)
+    if verdict.decision == scoring.RECONSIDER:
+        raise rejection(verdict)
     return verdict
 
 
@@ -101,6 +112,8 @@ def reasons_json(verdict: policies.Verdict) -> list[dict[str, Any]]:
 
 def rejection(verdict: policies.Verdict) -> Rejected:
     """The error a writer gets: the reasons in plain words, their text kept."""
+    if verdict.decision == scoring.RECONSIDER:
+        return Reconsider(verdict.message, reasons=reasons_json(verdict))
     return Rejected(verdict.message, reasons=reasons_json(verdict))
 
 
@@ -128,14 +141,20 @@ def refusal(
 
 
 def source_of(verdict: policies.Verdict) -> str:
-    """Which queue tab: held by a scorer (auto-flagged) or by the policy."""
+    """Which queue tab: flagged but published (worth a look), held by a
+    scorer (auto-flagged) or by the policy."""
+    if verdict.decision == scoring.FLAG:
+        return Review.Source.WATCH
     if any(s.insists for s in verdict.scores.scores):
         return Review.Source.SCORERS
     return Review.Source.POLICY
 
 
 def hold(comment: Any, verdict: policies.Verdict) -> Review:
-    """Queue ``comment`` for review (or update its open review after an edit)."""
+    """Queue ``comment`` for review (or update its open review after an edit).
+
+    A flagged comment is queued the same way, but stays published.
+    """
     reasons = reasons_json(verdict)
     review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
     if review is None:
@@ -154,12 +173,24 @@ def hold(comment: Any, verdict: policies.Verdict) -> Review:
         review.save(update_fields=["source", "reasons", "scores", "version"])
     audit.record(
         actor=None,
-        action="moderation.hold",
+        action="moderation.flag"
+        if verdict.decision == scoring.FLAG
+        else "moderation.hold",
         target=comment,
         after={"status": comment.status, "review": review.pk, "source": review.source},
         reason=verdict.message,
     )
     return review
+
+
+def held_as_too_fast(comment: Any) -> bool:
+    """Is ``comment`` waiting for review because it was sent at once?"""
+    if not comment.is_pending:
+        return False
+    reasons = Review.objects.filter(
+        comment=comment, state=Review.State.PENDING
+    ).values_list("reasons", flat=True)
+    return any(r.get("code") == "too_fast" for found in reasons for r in found)
 
 
 def close_reviews(comment: Any, state: str) -> None:

@@ -1,36 +1,65 @@
-"""How likely a comment is abusive: a small classifier on MiniLM embeddings.
+"""How likely a comment is abusive, from two models whose mistakes differ.
 
-Offline and on the CPU: the encoder's weights ship in a package
-(``minilm.py``) and the classifier heads in ``data/heads.json``, trained by
-``manage.py train_moderation`` on ``data/train.jsonl`` only (never on the
-evaluation set, ``data/eval.jsonl``).
+Offline and on the CPU:
 
-Two heads work as a cascade. The first reads the mean of the comment's word
-vectors before any encoder layer: about 0.1 ms, and good at insults and
-swearing. A comment it finds clearly civil (below ``GATE``) is done; any other
-goes through the full six-layer encoder and its head (several milliseconds),
-which reads context: threats and insults phrased politely, insults aimed at
-a group. On the evaluation set the cascade scores as well as the full model
-while most civil comments take the fast path (``make eval-moderation``).
+- **MiniLM heads**: logistic regressions on all-MiniLM-L6-v2 embeddings
+  (``minilm.py``), trained by ``manage.py train_moderation`` on
+  ``data/train.jsonl`` only (never on ``data/eval.jsonl``). The *fast* head
+  reads the mean of the word vectors before any encoder layer (about
+  0.1 ms); the *full* head reads the six-layer encoder's embedding (several
+  ms), which understands context: threats and insults phrased politely,
+  attacks on a group.
+- **ToxBlock** (``toxblock.py``): an LSTM trained on real comments (the
+  Jigsaw data), about 3 ms. It knows readers' slang and swearing and is not
+  thrown by short, informal or second-person civil text, which the MiniLM
+  heads, trained on a few hundred comments, read as abuse too often.
+
+An :class:`Assessment` keeps each model's answer and derives the three
+measures the decision bands use (``scorers.ToxicityScorer``):
+
+- ``suspicion``: the higher of the full head and ToxBlock's *toxic*, for
+  *publish and flag*. Either model's suspicion is worth a moderator's
+  glance; nobody is held for it.
+- ``score``: the mean of the full head and ToxBlock's attack classes
+  (insult, threat, identity hate), for *ask the writer to reconsider*.
+- ``agreement``: the lower of the two, for *hold* and *reject*: only when
+  both models, trained on different data, independently find an attack.
+
+The cascade: a comment both the fast head and ToxBlock find clearly civil
+does not go through the encoder. The encoder may lower the fast head's
+verdict (it reads context the fast head cannot), except when ToxBlock
+agrees with a clear fast-head insult: then two models trained apart have
+found the same thing, and the full head's answer counts no lower than the
+fast head's.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from dateline.moderation import minilm
+from dateline.moderation import minilm, toxblock
 
 DATA = Path(__file__).parent / "data"
 HEADS_FILE = DATA / "heads.json"
 FAST, FULL = 0, minilm.LAYERS
-# Below this on the fast head, a comment is not sent through the encoder.
-# Chosen on the training set: no abusive training example scores below it.
+# Below this on the fast head and on ToxBlock's toxic class, a comment is not
+# sent through the encoder (``training.train`` reports how many abusive
+# training examples fall below both).
 GATE = 0.15
+# A fast-head score this high, with ToxBlock's attack classes at least
+# AGREE, is not overruled by the full head.
+CLEAR = 0.9
+AGREE = 0.5
+TOXIC, INSULT, THREAT, IDENTITY_HATE = 0, 4, 3, 5
+PIECE_WORDS = 60
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -44,8 +73,45 @@ class Head:
     def probability(self, embedding: np.ndarray) -> float:
         return float(1.0 / (1.0 + np.exp(-(embedding @ self.weights + self.bias))))
 
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        """The probability for each text; the full encoder takes them in one batch."""
+        return [self.probability(e) for e in embeddings(texts, self.layers)]
+
     def score(self, text: str) -> float:
-        return self.probability(minilm.encoder().embed(text, self.layers))
+        return self.scores([text])[0]
+
+
+def embeddings(texts: Sequence[str], layers: int) -> np.ndarray:
+    """What the head at ``layers`` reads: onnxruntime for the full encoder."""
+    encoder = minilm.encoder()
+    if layers == FULL:
+        return encoder.embed_full(list(texts))
+    return np.array([encoder.embed(text, layers) for text in texts])
+
+
+def pieces(text: str) -> list[str]:
+    """``text`` cut at sentence ends into pieces the models read whole.
+
+    The encoder reads 128 tokens and ToxBlock the last 100 words, so a long
+    comment is read piece by piece (in one batch) and judged by its worst
+    piece: an insult in the middle of a long post is not lost.
+    """
+    if len(text.split()) <= PIECE_WORDS:
+        return [text]
+    found: list[str] = []
+    current: list[str] = []
+    for sentence in SENTENCE.findall(text):
+        words = sentence.split()
+        while len(words) > PIECE_WORDS:  # one very long sentence
+            found.append(" ".join(words[:PIECE_WORDS]))
+            words = words[PIECE_WORDS:]
+        if current and len(current) + len(words) > PIECE_WORDS:
+            found.append(" ".join(current))
+            current = []
+        current += words
+    if current:
+        found.append(" ".join(current))
+    return found or [text]
 
 
 @cache
@@ -59,16 +125,74 @@ def heads() -> dict[int, Head]:
     }
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Each model's probability that a text is abusive (0 to 1)."""
+
+    fast: float  # MiniLM head on the word vectors
+    full: float  # MiniLM head on the encoder (= fast when the gate skipped it)
+    toxic: float  # ToxBlock: toxic (rude, profane) in general
+    attack: float  # ToxBlock: the highest of insult, threat, identity hate
+
+    @property
+    def suspicion(self) -> float:
+        return max(self.full, self.toxic)
+
+    @property
+    def score(self) -> float:
+        return (self.full + self.attack) / 2
+
+    @property
+    def agreement(self) -> float:
+        return min(self.full, self.attack)
+
+
+def _toxblock(texts: Sequence[str]) -> np.ndarray:
+    return toxblock.model().predict(list(texts))
+
+
+def assess(text: str) -> Assessment:
+    """What the models make of ``text``, through the cascade.
+
+    A long text is read in pieces; each model answers for its worst piece.
+    """
+    parts = pieces(text)
+    fast = max(heads()[FAST].scores(parts))
+    probabilities = _toxblock(parts).max(axis=0)
+    toxic = float(probabilities[TOXIC])
+    attack = float(probabilities[[INSULT, THREAT, IDENTITY_HATE]].max())
+    if fast < GATE and toxic < GATE:
+        return Assessment(fast, fast, toxic, attack)
+    full = max(heads()[FULL].scores(parts))
+    if fast >= CLEAR and attack >= AGREE:
+        full = max(full, fast)
+    return Assessment(fast, full, toxic, attack)
+
+
+def quick(texts: Sequence[str]) -> list[Assessment]:
+    """The models without the encoder, for many short texts at once.
+
+    Used to find which sentences of a flagged comment to show: ToxBlock
+    reads them side by side in one pass and the fast head costs almost
+    nothing, so a long comment costs about what one sentence does.
+    """
+    if not texts:
+        return []
+    probabilities = _toxblock(texts)
+    found = []
+    for score, row in zip(heads()[FAST].scores(texts), probabilities, strict=True):
+        attack = float(row[[INSULT, THREAT, IDENTITY_HATE]].max())
+        found.append(Assessment(score, score, float(row[TOXIC]), attack))
+    return found
+
+
 def cascade_score(text: str) -> float:
-    """Probability that ``text`` is abusive (0 to 1)."""
-    fast = heads()[FAST].score(text)
-    if fast < GATE:
-        return fast
-    return heads()[FULL].score(text)
+    """One number for ``text``: the mean of the two models (``score``)."""
+    return assess(text).score
 
 
 def warm_up() -> None:
-    """Load the model in the background, so the first post does not wait.
+    """Load the models in the background, so the first post does not wait.
 
     A web process calls this at start when the toxicity scorer is in use.
     """
@@ -81,6 +205,7 @@ def warm_up() -> None:
 
     def load() -> None:
         heads()
-        minilm.encoder().embed("warm up")
+        minilm.encoder().embed_full(["warm up"])  # builds the graph if need be
+        toxblock.model().predict(["warm up"])
 
     threading.Thread(target=load, name="toxicity-warm-up", daemon=True).start()

@@ -75,7 +75,15 @@ class ThreadViewSet(AuditedModelViewSet):
     menu_label = _("Discussions")
     edit_view_class = ThreadEditView
     add_view_enabled = False
-    form_fields = ["is_closed", "moderation_mode", "slow_seconds"]
+    form_fields = [
+        "is_closed",
+        "moderation_mode",
+        "slow_seconds",
+        "flag_at",
+        "reconsider_at",
+        "hold_at",
+        "reject_at",
+    ]
     list_display = ["__str__", "moderation_mode", "slow_seconds", "is_closed"]
     list_filter = ["moderation_mode", "is_closed"]
     search_fields = ["title"]

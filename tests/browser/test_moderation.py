@@ -78,29 +78,35 @@ def test_a_moderator_works_the_queue_with_the_keyboard(
     page.goto(live_server.url + "/admin/moderation/queue/?tab=flagged")
     counts = {
         tab: page.locator(f".mq-tab[data-tab={tab}] .mq-count").text_content()
-        for tab in ("pending", "flagged", "reported", "decided")
+        for tab in ("pending", "flagged", "reported", "watch", "decided")
     }
-    assert counts == {"pending": "1", "flagged": "2", "reported": "2", "decided": "2"}
+    assert counts == {
+        "pending": "1",
+        "flagged": "2",
+        "reported": "2",
+        "watch": "2",
+        "decided": "3",
+    }
     first = page.locator(".mq-item").first
-    assert "Night Owl" in first.locator(".mq-writer").text_content()
+    assert "Ridge Runner" in first.locator(".mq-writer").text_content()
     # Why: the model's reason, and the sentence it blames marked in the text.
     assert "abusive" in first.locator(".mq-reasons").text_content().lower()
-    assert "animals" in first.locator(".mq-text mark").first.text_content()
+    assert "brainless idiot" in first.locator(".mq-text mark").first.text_content()
     assert "Night of strikes" in first.locator(".mq-head").text_content()
     assert "Guest." in first.locator(".mq-record").text_content()
     page.screenshot(path=str(artifacts_dir / "moderation-queue.png"), full_page=True)
 
-    night_owl = Comment.objects.get(guest_name="Night Owl")
+    ridge = Comment.objects.get(guest_name="Ridge Runner")
     page.keyboard.press("a")  # approve the current item
-    page.get_by_text("Approved the comment by Night Owl.").wait_for()
-    night_owl.refresh_from_db()
-    assert night_owl.is_published
+    page.get_by_text("Approved the comment by Ridge Runner.").wait_for()
+    ridge.refresh_from_db()
+    assert ridge.is_published
     assert page.locator(".mq-tab[data-tab=flagged] .mq-count").text_content() == "1"
 
     page.keyboard.press("u")  # undo
     page.get_by_text("back in the queue").wait_for()
-    night_owl.refresh_from_db()
-    assert night_owl.is_pending
+    ridge.refresh_from_db()
+    assert ridge.is_pending
 
     # j moves to the second item; pick a reason, then r rejects it.
     page.keyboard.press("j")
@@ -109,9 +115,9 @@ def test_a_moderator_works_the_queue_with_the_keyboard(
     second.locator("select[name=reason]").select_option("abuse")
     second.locator("[data-key=r]").focus()
     page.keyboard.press("Enter")
-    page.get_by_text("Removed the comment by Ridge Runner.").wait_for()
-    assert Comment.objects.get(guest_name="Ridge Runner").is_removed
-    assert Review.objects.get(comment__guest_name="Ridge Runner").note == (
+    page.get_by_text("Removed the comment by Static.").wait_for()
+    assert Comment.objects.get(guest_name="Static").is_removed
+    assert Review.objects.get(comment__guest_name="Static").note == (
         "Abusive or hateful"
     )
 
@@ -125,12 +131,12 @@ def test_a_moderator_works_the_queue_with_the_keyboard(
     sign_in_admin(chief, live_server, "chief")
     chief.goto(live_server.url + "/admin/moderation/queue/?tab=flagged")
     chief.locator(".mq-item").first.locator("[data-key=h]").click()
-    chief.get_by_text("Shadow-banned Night Owl").wait_for()
+    chief.get_by_text("Shadow-banned Ridge Runner").wait_for()
     other.close()
     page.locator(".mq-item").first.locator("[data-key=a]").click()
     page.get_by_text("chief already decided on this comment").wait_for()
-    night_owl.refresh_from_db()
-    assert night_owl.is_shadowed
+    ridge.refresh_from_db()
+    assert ridge.is_shadowed
 
     # Bulk: select both reported items with x and approve them together.
     page.goto(live_server.url + "/admin/moderation/queue/?tab=reported")
@@ -141,4 +147,32 @@ def test_a_moderator_works_the_queue_with_the_keyboard(
     page.get_by_text("Decided on 2 comments.").wait_for()
     assert Comment.objects.get(guest_name="Wide Awake").is_published
     page.goto(live_server.url + "/admin/moderation/queue/?tab=decided")
-    assert page.locator(".mq-item").count() == 6
+    assert page.locator(".mq-item").count() == 7
+
+
+def test_a_writer_is_asked_to_reconsider_and_posts_anyway(
+    page, live_server, demo, artifacts_dir, settings
+):
+    from dateline.moderation.models import Review
+
+    settings.DATELINE_MODERATION_MIN_SECONDS = 0  # the robot types fast
+    text = "Honestly, you are a clueless idiot. The bridge was hit twice."
+    page.goto(live_server.url + BEIRUT)
+    page.evaluate("window.__stayed = true")
+    form = page.locator("#compose-new")
+    form.locator("textarea[name=body]").fill(text)
+    form.locator("input[name=name]").fill("Second Thoughts")
+    form.locator("button[type=submit]").click()
+    prompt = page.locator("#compose-new .reconsider")
+    prompt.wait_for()
+    assert "clueless idiot" in prompt.locator("mark").first.text_content()
+    assert page.locator("#compose-new textarea").input_value() == text
+    assert not Comment.objects.filter(guest_name="Second Thoughts").exists()
+    page.locator("#compose-new").screenshot(path=str(artifacts_dir / "reconsider.png"))
+
+    prompt.get_by_role("button", name="Post as it is").click()
+    page.locator("#comment-list .comment-body", has_text="clueless idiot").wait_for()
+    assert page.evaluate("window.__stayed") is True  # htmx, no reload
+    posted = Comment.objects.get(guest_name="Second Thoughts")
+    assert posted.is_published
+    assert Review.objects.get(comment=posted).source == Review.Source.WATCH

