@@ -1,7 +1,10 @@
 -- wrk script for `make bench`: GET the URL given on the command line, or,
 -- when env BENCH_POST_PATH is set, POST guest comments there as JSON
 -- (bodies of 50-800 characters, about 20% replies to the ids in env
--- BENCH_PARENTS). Counts every response status and prints one line
+-- BENCH_PARENTS), each from a client of its own: a new guest (no cookie)
+-- at its own address, sent as X-Forwarded-For through the trusted
+-- loopback proxy, so the per-writer and per-address limits count each
+-- client apart, as they would on a real site. Counts every response status and prints one line
 -- "WRK requests=... rps=... p50_ms=... p99_ms=... non2xx=... err_*=..."
 -- in the same format as ../shared/bench/wrk/report.lua, so the numbers of
 -- Dateline and of the peer are read the same way.
@@ -42,16 +45,15 @@ function init(args)
   for id in string.gmatch(os.getenv("BENCH_PARENTS") or "", "%d+") do
     table.insert(parents, id)
   end
-  -- a pool of ready requests, so the client spends little CPU per request
-  pool = {}
+  -- a pool of ready bodies, so the client spends little CPU per request
+  bodies = {}
   for i = 1, 256 do
     local user = math.random(0, 99)
     local parent = "null"
     if #parents > 0 and math.random() < 0.2 then parent = parents[math.random(#parents)] end
-    local body = string.format(
+    bodies[i] = string.format(
       '{"body": "%s", "name": "Reader %02d", "email": "reader%02d@example.invalid", "parent_id": %s}',
       make_text(), user, user, parent)
-    pool[i] = wrk.format("POST", post_path, {["Content-Type"] = "application/json"}, body)
   end
 end
 
@@ -59,7 +61,13 @@ n = 0
 
 function request()
   n = n + 1
-  return pool[(n % #pool) + 1]
+  if not bodies then return pool[1] end
+  -- 10.T.x.y: a different address for every request of every wrk thread
+  local client = string.format("10.%d.%d.%d", thread_no or 0, math.floor(n / 256) % 256, n % 256)
+  return wrk.format("POST", os.getenv("BENCH_POST_PATH"), {
+    ["Content-Type"] = "application/json",
+    ["X-Forwarded-For"] = client,
+  }, bodies[(n % #bodies) + 1])
 end
 
 function response(status, headers, body)
