@@ -186,8 +186,12 @@ DATELINE_MODERATION_SLOW_SECONDS = config.env_int("DATELINE_MODERATION_SLOW_SECO
 _scorers = config.env_list("DATELINE_MODERATION_SCORERS", [])
 if _scorers:
     DATELINE_MODERATION_SCORERS = [] if _scorers == ["none"] else _scorers
+# Threads per call of the toxicity encoder (dateline/moderation/minilm.py).
+DATELINE_MODERATION_MODEL_THREADS = config.env_int(
+    "DATELINE_MODERATION_MODEL_THREADS", 1, minimum=1
+)
 # Toxicity bands (dateline/moderation/conf.py explains each measure).
-DATELINE_MODERATION_FLAG_AT = config.env_fraction("DATELINE_MODERATION_FLAG_AT", 0.4)
+DATELINE_MODERATION_FLAG_AT = config.env_fraction("DATELINE_MODERATION_FLAG_AT", 0.35)
 DATELINE_MODERATION_RECONSIDER_AT = config.env_fraction(
     "DATELINE_MODERATION_RECONSIDER_AT", 0.45
 )

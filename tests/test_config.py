@@ -129,6 +129,22 @@ def test_bad_boolean_is_rejected(clean_env):
         config.env_bool("DEBUG", False)
 
 
+@pytest.mark.parametrize(("raw", "expected"), [("0.6", 0.6), ("1", 1.0), ("", 0.4)])
+def test_toxicity_bands_are_fractions(clean_env, raw, expected):
+    clean_env.setenv("DATELINE_MODERATION_HOLD_AT", raw)
+    assert config.env_fraction("DATELINE_MODERATION_HOLD_AT", 0.4) == expected
+
+
+@pytest.mark.parametrize("raw", ["high", "70", "-0.1"])
+def test_a_band_outside_zero_to_one_is_one_clear_line(clean_env, raw):
+    clean_env.setenv("DATELINE_MODERATION_HOLD_AT", raw)
+    with pytest.raises(config.ConfigError) as caught:
+        config.env_fraction("DATELINE_MODERATION_HOLD_AT", 0.4)
+    assert str(caught.value) == (
+        f"DATELINE_MODERATION_HOLD_AT must be a number from 0 to 1 (got {raw!r})"
+    )
+
+
 def test_secret_key_is_generated_once_and_kept(clean_env, tmp_path):
     first = config.secret_key(tmp_path)
     assert len(first) >= 50

@@ -137,3 +137,18 @@ def test_an_edit_that_would_be_flagged_is_saved_and_flagged(thread, a_member):
     )
     assert edited.is_published and "late May" in edited.body
     assert Review.objects.get(comment=comment).source == Review.Source.WATCH
+
+
+def test_a_report_moves_a_flagged_comment_to_the_reported_tab(
+    thread, a_member, another_member
+):
+    bands(thread, flag_at=0.0, reconsider_at=1.0, hold_at=1.0, reject_at=1.0)
+    comment = actions.comment_post(
+        actor=a_member, thread=thread, body="The bridge looks fine to me."
+    )
+    assert queue.counts()[queue.WATCH] == 1
+    actions.comment_report(actor=another_member, comment=comment, reason="spam")
+    counts = queue.counts()
+    assert counts[queue.WATCH] == 0 and counts[queue.REPORTED] == 1
+    review = Review.objects.get(comment=comment)
+    assert review.reasons[0]["code"] == "toxicity"  # the model's reason stays

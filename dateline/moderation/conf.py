@@ -10,7 +10,7 @@ DEFAULTS: dict[str, Any] = {
     # Toxicity bands (0-1), each on its own measure (``toxicity.Assessment``),
     # chosen with ``make eval-moderation``; a thread may set its own.
     # Publish and flag for a moderator's glance from FLAG_AT (either model),
-    "FLAG_AT": 0.4,
+    "FLAG_AT": 0.35,
     # ask the writer to reconsider from RECONSIDER_AT (the two models' mean),
     "RECONSIDER_AT": 0.45,
     # hold from HOLD_AT and reject from REJECT_AT (both models, each at least).

@@ -49,8 +49,19 @@ def _clean(raw: str) -> str:
     return text.replace("\xa0", " ").strip()
 
 
-def load(directory: Path, per_label: int = 1000, seed: int = 7) -> list[Example]:
-    """``per_label`` insults and as many other comments, drawn reproducibly."""
+def load(
+    directory: Path,
+    per_label: int = 1000,
+    seed: int = 7,
+    max_length: int | None = None,
+) -> list[Example]:
+    """``per_label`` insults and as many other comments, drawn reproducibly
+    from those no longer than ``max_length`` characters (what Dateline
+    accepts; ``DATELINE_COMMENTS_MAX_LENGTH``)."""
+    if max_length is None:
+        from dateline.discussion import conf
+
+        max_length = conf.max_length()
     rows: list[Example] = []
     with tarfile.open(directory / ARCHIVE) as archive:
         for member in MEMBERS:
@@ -60,7 +71,7 @@ def load(directory: Path, per_label: int = 1000, seed: int = 7) -> list[Example]
             with io.TextIOWrapper(handle, encoding="utf-8", newline="") as f:
                 for row in csv.DictReader(f):
                     text = _clean(row["Comment"])
-                    if text:
+                    if text and len(text) <= max_length:
                         label = int(row["Insult"])
                         kind = "kaggle_insult" if label else "kaggle_civil"
                         rows.append(Example(text, label, kind))

@@ -65,12 +65,21 @@ def hides(comment_id: int) -> bool:
 
 
 def queue(comment: Any) -> Review:
-    """The comment's open review, created by its first report."""
+    """The comment's open review, created by its first report.
+
+    A published comment only flagged as worth a look moves to the Reported
+    tab: readers' reports say more than a model's doubt (whose reason stays
+    on the item).
+    """
     review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
     if review is None:
         review = Review.objects.create(
             comment=comment, source=Review.Source.REPORTS, created_at=timezone.now()
         )
+    elif review.source == Review.Source.WATCH:
+        review.source = Review.Source.REPORTS
+        review.version += 1
+        review.save(update_fields=["source", "version"])
     return review
 
 

@@ -157,13 +157,23 @@ def assess(text: str) -> Assessment:
     A long text is read in pieces; each model answers for its worst piece.
     """
     parts = pieces(text)
-    fast = max(heads()[FAST].scores(parts))
-    probabilities = _toxblock(parts).max(axis=0)
+    fast_by_piece = heads()[FAST].scores(parts)
+    by_piece = _toxblock(parts)
+    fast = max(fast_by_piece)
+    probabilities = by_piece.max(axis=0)
     toxic = float(probabilities[TOXIC])
     attack = float(probabilities[[INSULT, THREAT, IDENTITY_HATE]].max())
-    if fast < GATE and toxic < GATE:
+    # The gate, piece by piece: only the pieces either model doubts go
+    # through the encoder; the others count with their fast-head score.
+    doubtful = [
+        part
+        for part, quick_score, row in zip(parts, fast_by_piece, by_piece, strict=True)
+        if quick_score >= GATE or row[TOXIC] >= GATE
+    ]
+    if not doubtful:
         return Assessment(fast, fast, toxic, attack)
-    full = max(heads()[FULL].scores(parts))
+    cleared = [s for s in fast_by_piece if s < GATE]
+    full = max(heads()[FULL].scores(doubtful) + cleared)
     if fast >= CLEAR and attack >= AGREE:
         full = max(full, fast)
     return Assessment(fast, full, toxic, attack)

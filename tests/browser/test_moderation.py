@@ -96,6 +96,15 @@ def test_a_moderator_works_the_queue_with_the_keyboard(
     assert "Guest." in first.locator(".mq-record").text_content()
     page.screenshot(path=str(artifacts_dir / "moderation-queue.png"), full_page=True)
 
+    # Worth a look: published comments a model doubts, kept with one key.
+    page.goto(live_server.url + "/admin/moderation/queue/?tab=watch")
+    watched = page.locator(".mq-item")
+    assert watched.count() == 2
+    assert "Keep" in watched.first.locator("[data-key=a]").text_content()
+    assert "published" in watched.first.locator(".mq-reasons").text_content()
+    page.screenshot(path=str(artifacts_dir / "moderation-watch.png"), full_page=True)
+    page.goto(live_server.url + "/admin/moderation/queue/?tab=flagged")
+
     ridge = Comment.objects.get(guest_name="Ridge Runner")
     page.keyboard.press("a")  # approve the current item
     page.get_by_text("Approved the comment by Ridge Runner.").wait_for()
