@@ -75,7 +75,11 @@ def test_reconsider_saves_nothing_until_the_writer_posts_anyway(client, thread):
     assert posted.status_code == 201
     comment = Comment.objects.get()
     assert comment.is_published
-    assert Review.objects.get(comment=comment).source == Review.Source.WATCH
+    review = Review.objects.get(comment=comment)
+    assert review.source == Review.Source.WATCH
+    # The moderator reads what happened, with the passage still marked.
+    assert "posted it as it is" in review.reasons[0]["message"]
+    assert review.reasons[0]["spans"] == spans
 
 
 def test_posted_anyway_is_held_when_the_site_says_so(settings, thread, a_member):

@@ -147,7 +147,18 @@ def judge(
         return Verdict(HOLD, (reason,), scores)
     if policy.mode == TRUST and scores.trust < 1:
         return Verdict(HOLD, (_premoderated(),), scores)
-    flagging = asking + tuple(
+    posted_anyway = tuple(
+        Reason(
+            r.code,
+            _(
+                "The writer was asked to reconsider this (it may read as an "
+                "attack) and posted it as it is."
+            ),
+            r.spans,
+        )
+        for r in asking
+    )
+    flagging = posted_anyway + tuple(
         r for s in scores.scores if s.insists == FLAG for r in s.reasons
     )
     if flagging:
