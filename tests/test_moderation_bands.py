@@ -156,3 +156,41 @@ def test_a_report_moves_a_flagged_comment_to_the_reported_tab(
     assert counts[queue.WATCH] == 0 and counts[queue.REPORTED] == 1
     review = Review.objects.get(comment=comment)
     assert review.reasons[0]["code"] == "toxicity"  # the model's reason stays
+
+
+def test_worth_a_look_lists_the_surest_first(thread, a_member, another_member):
+    bands(thread, flag_at=0.0, reconsider_at=1.0, hold_at=1.0, reject_at=1.0)
+    mild = actions.comment_post(
+        actor=a_member, thread=thread, body="The bridge looks fine to me."
+    )
+    rude = actions.comment_post(
+        actor=another_member, thread=thread, body="You are a clueless idiot, frankly."
+    )
+    listed = [item.review.comment_id for item in queue.items(queue.WATCH)]
+    assert listed == [rude.pk, mild.pk]  # newer, but surer
+
+
+def test_an_edit_flagged_again_keeps_a_reported_comment_in_reported(
+    thread, a_member, another_member
+):
+    comment = actions.comment_post(
+        actor=a_member, thread=thread, body="The bridge opened in May."
+    )
+    actions.comment_report(actor=another_member, comment=comment, reason="spam")
+    bands(thread, flag_at=0.0, reconsider_at=1.0, hold_at=1.0, reject_at=1.0)
+    actions.comment_edit(
+        actor=a_member, comment=comment, body="The bridge opened in late May."
+    )
+    assert Review.objects.get(comment=comment).source == Review.Source.REPORTS
+
+
+def test_a_policy_hold_with_a_flag_stays_in_pending(thread, a_member):
+    from dateline.moderation import policies
+
+    Thread.objects.filter(pk=thread.pk).update(moderation_mode=policies.PRE_ALL)
+    bands(thread, flag_at=0.0, reconsider_at=1.0, hold_at=1.0, reject_at=1.0)
+    comment = actions.comment_post(
+        actor=a_member, thread=thread, body="The bridge looks fine to me."
+    )
+    assert comment.is_pending
+    assert Review.objects.get(comment=comment).source == Review.Source.POLICY

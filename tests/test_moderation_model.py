@@ -207,3 +207,29 @@ def test_the_band_report_counts_each_style_and_band():
     assert "toy_civil_in_flag=0.333" in lines
     # 0.9 beats all three civil, 0.2 beats only d (0.1): 4 of 6 pairs.
     assert "toy_roc_auc=0.667" in lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["> a\n" * 1225, "Idiot. " * 700, "you idiot " * 490, "a\n" * 2500],
+)
+def test_a_comment_of_any_shape_costs_a_bounded_number_of_model_units(
+    monkeypatch, text
+):
+    seen: dict[str, int] = {"encoder": 0, "quick": 0}
+    embed_full = minilm.Encoder.embed_full
+    quick = toxicity.quick
+
+    def counting_embed(self, texts):
+        seen["encoder"] += len(texts)
+        return embed_full(self, texts)
+
+    def counting_quick(texts):
+        seen["quick"] += len(texts)
+        return quick(texts)
+
+    monkeypatch.setattr(minilm.Encoder, "embed_full", counting_embed)
+    monkeypatch.setattr(toxicity, "quick", counting_quick)
+    scorers.ToxicityScorer().score(scoring.Draft(text[:5000]))
+    assert seen["encoder"] <= toxicity.MAX_ENCODED
+    assert seen["quick"] <= scorers.MAX_PASSAGES

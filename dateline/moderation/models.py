@@ -224,6 +224,9 @@ class Review(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
+    # How sure the scorers that flagged it are (0 to 1): Worth a look, which
+    # lists published comments, shows the surest first.
+    priority = models.FloatField(default=0.0)
     decision = models.CharField(max_length=12, choices=Decision, blank=True)
     note = models.TextField(blank=True)  # the moderator's reason
     # The comment's status before the decision, and the sanction it made:

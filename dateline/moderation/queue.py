@@ -220,8 +220,13 @@ def _report_lines(comment_ids: list[int]) -> dict[int, list[ReportLine]]:
 
 
 def items(tab: str, *, limit: int = PAGE) -> list[Item]:
-    """The tab's items, oldest first (newest decisions first when decided)."""
-    order = ["-decided_at"] if tab == DECIDED else ["created_at", "pk"]
+    """The tab's items, oldest first (newest decisions first when decided;
+    the surest first under Worth a look, which may be long)."""
+    order = ["created_at", "pk"]
+    if tab == DECIDED:
+        order = ["-decided_at"]
+    elif tab == WATCH:
+        order = ["-priority", *order]
     reviews = list(
         Review.objects.filter(_in_tab(tab))
         .select_related(

@@ -353,16 +353,29 @@ class ToxicityScorer:
         return Score(self.name, found.score, (reason,), insists=band)
 
 
+MAX_PASSAGES = 32
+
+
 def _spans(text: str, threshold: float) -> tuple[tuple[int, int], ...]:
     """The sentences of ``text`` that may read as an attack, or the worst one."""
-    sentences = [m for m in toxicity.SENTENCE.finditer(text) if m.group().strip()]
-    if len(sentences) <= 1:
-        return ((0, len(text)),) if text.strip() else ()
-    found = toxicity.quick([m.group() for m in sentences])
-    measure = [max(a.fast, a.attack, a.toxic) for a in found]
-    chosen = [
-        m for m, value in zip(sentences, measure, strict=True) if value >= threshold
+    found = [
+        (m.start(), m.end())
+        for m in toxicity.SENTENCE.finditer(text)
+        if m.group().strip()
     ]
+    if len(found) <= 1:
+        return ((0, len(text)),) if text.strip() else ()
+    if len(found) > MAX_PASSAGES:
+        # Hundreds of one-line "sentences" (quotes, lists) are read as at
+        # most MAX_PASSAGES runs of neighbours: a bounded cost.
+        size = -(-len(found) // MAX_PASSAGES)
+        found = [
+            (found[i][0], found[min(i + size, len(found)) - 1][1])
+            for i in range(0, len(found), size)
+        ]
+    scored = toxicity.quick([text[start:end] for start, end in found])
+    measure = [max(a.fast, a.attack, a.toxic) for a in scored]
+    chosen = [s for s, value in zip(found, measure, strict=True) if value >= threshold]
     if not chosen:
-        chosen = [sentences[measure.index(max(measure))]]
-    return tuple((m.start(), m.end()) for m in chosen)
+        chosen = [found[measure.index(max(measure))]]
+    return tuple(chosen)

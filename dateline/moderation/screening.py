@@ -145,7 +145,8 @@ def source_of(verdict: policies.Verdict) -> str:
     scorer (auto-flagged) or by the policy."""
     if verdict.decision == scoring.FLAG:
         return Review.Source.WATCH
-    if any(s.insists for s in verdict.scores.scores):
+    stopping = (scoring.RECONSIDER, scoring.HOLD, scoring.REJECT)
+    if any(s.insists in stopping for s in verdict.scores.scores):
         return Review.Source.SCORERS
     return Review.Source.POLICY
 
@@ -156,6 +157,7 @@ def hold(comment: Any, verdict: policies.Verdict) -> Review:
     A flagged comment is queued the same way, but stays published.
     """
     reasons = reasons_json(verdict)
+    priority = max((s.score for s in verdict.scores.scores if s.reasons), default=0)
     review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
     if review is None:
         review = Review.objects.create(
@@ -163,14 +165,21 @@ def hold(comment: Any, verdict: policies.Verdict) -> Review:
             source=source_of(verdict),
             reasons=reasons,
             scores=verdict.scores.as_json(),
+            priority=priority,
             created_at=timezone.now(),
         )
     else:
-        review.source = source_of(verdict)
+        if not (
+            review.source == Review.Source.REPORTS and verdict.decision == scoring.FLAG
+        ):  # a flag does not take a reported comment out of Reported
+            review.source = source_of(verdict)
         review.reasons = reasons
         review.scores = verdict.scores.as_json()
+        review.priority = priority
         review.version += 1
-        review.save(update_fields=["source", "reasons", "scores", "version"])
+        review.save(
+            update_fields=["source", "reasons", "scores", "priority", "version"]
+        )
     audit.record(
         actor=None,
         action="moderation.flag"

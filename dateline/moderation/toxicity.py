@@ -59,6 +59,10 @@ CLEAR = 0.9
 AGREE = 0.5
 TOXIC, INSULT, THREAT, IDENTITY_HATE = 0, 4, 3, 5
 PIECE_WORDS = 60
+# At most this many pieces of one comment go through the encoder (the most
+# doubtful ones, by the cheap models): a comment's cost is bounded whatever
+# its shape.
+MAX_ENCODED = 8
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
@@ -165,11 +169,17 @@ def assess(text: str) -> Assessment:
     attack = float(probabilities[[INSULT, THREAT, IDENTITY_HATE]].max())
     # The gate, piece by piece: only the pieces either model doubts go
     # through the encoder; the others count with their fast-head score.
-    doubtful = [
-        part
-        for part, quick_score, row in zip(parts, fast_by_piece, by_piece, strict=True)
-        if quick_score >= GATE or row[TOXIC] >= GATE
-    ]
+    ranked = sorted(
+        (
+            (max(quick_score, float(row[TOXIC])), part)
+            for part, quick_score, row in zip(
+                parts, fast_by_piece, by_piece, strict=True
+            )
+            if quick_score >= GATE or row[TOXIC] >= GATE
+        ),
+        key=lambda pair: -pair[0],
+    )
+    doubtful = [part for _doubt, part in ranked[:MAX_ENCODED]]
     if not doubtful:
         return Assessment(fast, fast, toxic, attack)
     cleared = [s for s in fast_by_piece if s < GATE]
