@@ -233,3 +233,14 @@ def test_a_comment_of_any_shape_costs_a_bounded_number_of_model_units(
     scorers.ToxicityScorer().score(scoring.Draft(text[:5000]))
     assert seen["encoder"] <= toxicity.MAX_ENCODED
     assert seen["quick"] <= scorers.MAX_PASSAGES
+
+
+def test_only_the_sentence_that_attacks_is_marked():
+    text = (
+        "Power came back at 2am on our street. Anyone who still believes the "
+        "ministry is a gullible idiot."
+    )
+    answer = scorers.ToxicityScorer().score(scoring.Draft(text))
+    assert answer.reasons
+    marked = [text[a:b] for a, b in answer.reasons[0].spans]
+    assert len(marked) == 1 and "gullible idiot" in marked[0]
