@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -16,6 +15,7 @@ from dateline.discussion.views import FORM_SALT
 from dateline.moderation import queue
 from dateline.moderation.models import Review
 from dateline.moderation.scoring import Bands
+from tests.posting import api_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.moderation]
 
@@ -27,14 +27,6 @@ def bands(thread, **values):
     Thread.objects.filter(pk=thread.pk).update(**values)
     thread.refresh_from_db()
     return thread
-
-
-def api_post(client, thread, body, **extra):
-    return client.post(
-        f"/api/threads/{thread.pk}/comments",
-        data=json.dumps({"body": body, "name": "Api Guest", **extra}),
-        content_type="application/json",
-    )
 
 
 def test_a_thread_sets_its_own_bands_and_the_site_fills_the_rest(settings, thread):

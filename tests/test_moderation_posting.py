@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -15,6 +14,7 @@ from dateline.discussion import actions, selectors
 from dateline.discussion.models import Comment, Thread
 from dateline.discussion.views import FORM_SALT
 from dateline.moderation.models import BannedPhrase, Review
+from tests.posting import api_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.moderation]
 
@@ -25,14 +25,6 @@ ARTICLE = "/world/bridge-reopens/"
 def numpty(db):
     """A banned word that holds (the toxicity model is tested on its own)."""
     return BannedPhrase.objects.create(phrase="numpty", action="hold")
-
-
-def api_post(client, thread, body, **extra):
-    return client.post(
-        f"/api/threads/{thread.pk}/comments",
-        data=json.dumps({"body": body, "name": "Api Guest", **extra}),
-        content_type="application/json",
-    )
 
 
 def page_ids(thread, viewer):

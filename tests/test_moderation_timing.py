@@ -3,7 +3,6 @@ fast, and a moderator's reason reaching the comment's writer."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -15,20 +14,11 @@ from dateline.discussion.views import FORM_SALT
 from dateline.moderation import decisions
 from dateline.moderation.models import BannedPhrase, Review
 from dateline.moderation.screening import Signals
+from tests.posting import api_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.moderation]
 
 TEXT = "The ferry timetable changed again on Monday, check before you travel."
-
-
-def api_post(client, thread, body, **extra):
-    headers = extra.pop("headers", {})
-    return client.post(
-        f"/api/threads/{thread.pk}/comments",
-        data=json.dumps({"body": body, "name": "Api Guest", **extra}),
-        content_type="application/json",
-        headers=headers,
-    )
 
 
 def test_a_browser_api_post_without_a_start_time_is_held_as_too_fast(client, thread):

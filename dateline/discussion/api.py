@@ -108,14 +108,13 @@ class CommentPosted(Schema):
     )
 
 
-class PostIn(Schema):
+class ScreenedIn(Schema):
+    """What moderation reads besides the text, for a post or an edit."""
+
     body: str
-    parent_id: int | None = None
-    name: str = Field("", description="Guests: the name to show")
-    email: str = Field("", description="Guests, optional: never shown or returned")
     confirm: bool = Field(
         False,
-        description="After a 409 `reconsider` answer: post the text as it is "
+        description="After a 409 `reconsider` answer: send the text as it is "
         "(it is published and flagged for a moderator)",
     )
     started: str = Field(
@@ -127,16 +126,14 @@ class PostIn(Schema):
     )
 
 
-class EditIn(Schema):
-    body: str
-    confirm: bool = Field(False, description="As for posting: edit as it is")
-    started: str = Field(
-        "",
-        description="From a web page: the `started` token of the page's comment "
-        "form, or from `GET /api/form-token` when the writer began typing. A "
-        "browser's comment sent without it, or within seconds of it, is held "
-        "for a moderator as too fast",
-    )
+class PostIn(ScreenedIn):
+    parent_id: int | None = None
+    name: str = Field("", description="Guests: the name to show")
+    email: str = Field("", description="Guests, optional: never shown or returned")
+
+
+class EditIn(ScreenedIn):
+    pass
 
 
 class VoteIn(Schema):

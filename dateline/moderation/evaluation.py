@@ -20,9 +20,6 @@ from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
 from dateline.moderation.training import Example
 
 BANDS = (APPROVE, FLAG, RECONSIDER, HOLD, REJECT)
-# The styles the targets name; the others are reported too.
-CIVIL_STYLES = ("heated", "sarcasm", "war", "short", "second_person")
-HARD_STYLES = ("threat", "group", "embedded")
 LENGTHS = ((0, 60), (60, 300), (300, 10_000))
 
 

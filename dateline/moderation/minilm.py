@@ -91,26 +91,14 @@ class Encoder:
         return self._session
 
     def _open_session(self) -> Any:
-        import onnxruntime
-
         from dateline.moderation import onnxgraph
 
         path = onnxgraph.quantized(self.directory, model_cache())
-        options = onnxruntime.SessionOptions()
-        # One thread per call by default: a web process serves several
-        # requests at once, so more threads buy latency on an idle machine
-        # (a long comment in half the time with two) at the cost of others.
-        threads = model_threads()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        if threads > 1:  # idle threads wait instead of spinning on a core
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        return onnxgraph.session(path, model_threads())
 
-    def embed_full(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings of ``texts`` after all six layers, in one batch."""
+    def batch(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The graph's inputs for ``texts``: token ids padded at the end, and
+        the mask that says which are real."""
         encoded = [self.tokenizer.encode(text).ids for text in texts]
         width = max(len(ids) for ids in encoded)
         ids = np.zeros((len(texts), width), np.int64)
@@ -118,7 +106,11 @@ class Encoder:
         for row, found in enumerate(encoded):
             ids[row, : len(found)] = found
             mask[row, : len(found)] = 1
-        (pooled,) = self.session().run(None, {"input_ids": ids, "attention_mask": mask})
+        return {"input_ids": ids, "attention_mask": mask}
+
+    def embed_full(self, texts: list[str]) -> np.ndarray:
+        """Unit embeddings of ``texts`` after all six layers, in one batch."""
+        (pooled,) = self.session().run(None, self.batch(texts))
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         result: np.ndarray = pooled / norms
         return result

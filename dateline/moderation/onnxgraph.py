@@ -191,6 +191,26 @@ def build(directory: Path) -> bytes:
     return model.SerializeToString()
 
 
+def session(model: bytes | Path, threads: int = 1) -> Any:
+    """An onnxruntime session on the CPU for ``model`` (a graph or its file).
+
+    One thread per call by default: a web process serves several requests at
+    once, so more threads buy latency on an idle machine at the cost of the
+    other requests.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    if threads > 1:  # idle threads wait instead of spinning on a core
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    source = model if isinstance(model, bytes) else str(model)
+    return onnxruntime.InferenceSession(
+        source, options, providers=["CPUExecutionProvider"]
+    )
+
+
 def quantized(directory: Path, cache: Path) -> Path:
     """The int8 graph's file, built into ``cache`` on first use."""
     from onnxruntime.quantization import QuantType, quantize_dynamic

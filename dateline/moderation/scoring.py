@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from typing import Any, Protocol
 
@@ -26,8 +26,6 @@ APPROVE, HOLD, REJECT = "approve", "hold", "reject"
 # Bands between publishing and holding: published and listed for a
 # moderator's glance, or sent back to the writer once before saving.
 FLAG, RECONSIDER = "flag", "reconsider"
-# What a scorer may insist on, weakest first.
-INSISTENCE = (FLAG, RECONSIDER, HOLD, REJECT)
 
 DEFAULT_SCORERS = [
     "dateline.moderation.scorers.HoneypotScorer",
@@ -80,17 +78,9 @@ class Bands:
     @classmethod
     def of(cls, thread: Any) -> Bands:
         """The thread's own bands where it sets them, else the site's."""
-        site = cls.site()
-        return cls(
-            *(
-                site_value if own is None else own
-                for own, site_value in (
-                    (getattr(thread, "flag_at", None), site.flag_at),
-                    (getattr(thread, "reconsider_at", None), site.reconsider_at),
-                    (getattr(thread, "hold_at", None), site.hold_at),
-                    (getattr(thread, "reject_at", None), site.reject_at),
-                )
-            )
+        own = {band.name: getattr(thread, band.name, None) for band in fields(cls)}
+        return replace(
+            cls.site(), **{name: v for name, v in own.items() if v is not None}
         )
 
 
@@ -106,7 +96,8 @@ class Score:
     scorer: str
     score: float
     reasons: tuple[Reason, ...] = ()
-    insists: str | None = None  # one of INSISTENCE, whatever the policy says
+    # FLAG, RECONSIDER, HOLD or REJECT, whatever the policy says
+    insists: str | None = None
     trust: float = 0.0  # > 0: the writer's record speaks for them
     ms: float = 0.0
 

@@ -161,14 +161,9 @@ class ToxBlock:
         return result
 
     def _open_session(self) -> Any:
-        import onnxruntime
+        from dateline.moderation import onnxgraph
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        return onnxruntime.InferenceSession(
-            self.graph(), options, providers=["CPUExecutionProvider"]
-        )
+        return onnxgraph.session(self.graph())
 
     def graph(self) -> bytes:
         """The model as an ONNX graph: ids (batch, 100) in, probabilities out.

@@ -206,11 +206,6 @@ def quick(texts: Sequence[str]) -> list[Assessment]:
     return found
 
 
-def cascade_score(text: str) -> float:
-    """One number for ``text``: the mean of the two models (``score``)."""
-    return assess(text).score
-
-
 def warm_up() -> None:
     """Load the models in the background, so the first post does not wait.
 

@@ -53,7 +53,6 @@ class Command(BaseCommand):
             self.stdout.write(f"real_skipped=no {external.ARCHIVE} in {folder}")
         heads = toxicity.heads()
         candidates: dict[str, Callable[[str], float] | None] = {
-            "mean": toxicity.cascade_score,  # the two models' mean
             "minilm_6": heads[6].score,
             "minilm_0": heads[0].score,
             "toxblock_attack": lambda t: toxicity.quick([t])[0].attack,
