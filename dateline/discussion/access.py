@@ -1,4 +1,19 @@
-"""The only way to load a discussion object a reader asked for by id."""
+"""The only way to load a discussion object a reader asked for by id.
+
+Every view and API route that loads a comment by id goes through
+:func:`access_comment`, which applies the thread page's rule for one
+comment (``selectors.visible`` is the same rule as a query):
+
+- a published comment is for everyone;
+- a comment held for review (by moderation or by readers' reports),
+  shadowed, deleted or removed is for its writer and the moderators;
+- to everyone else, a deleted, removed or held comment that still has
+  replies is a placeholder (its place in the tree, no text), and only the
+  routes that show a place in the thread (``placeholder=True``) load it;
+  anything else is "no such comment", exactly as if the id did not exist.
+
+Comments of an unpublished article are nobody's but the moderators'.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +23,58 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dateline.core.errors import NotFound
+from dateline.discussion import actions, selectors
 from dateline.discussion.models import Comment, Thread
 
+# What a reader who is neither the writer nor a moderator may see as a
+# placeholder when it still holds replies (never a shadowed comment).
+PLACEHOLDER_STATUSES = (
+    Comment.Status.DELETED,
+    Comment.Status.REMOVED,
+    Comment.Status.PENDING,
+)
 
-def access_comment(user: Any, comment_id: int, *, for_update: bool = False) -> Comment:
-    """A comment anyone may look at; deleted ones load too (they keep their place).
 
+def readable(comment: Comment, viewer: selectors.Viewer) -> bool:
+    """Whether ``viewer`` may read this comment's text."""
+    if comment.is_published:
+        return True
+    return selectors.viewer_wrote(comment, viewer) or actions.can_moderate(viewer.user)
+
+
+def _not_found() -> NotFound:
+    return NotFound(_("There is no such comment."), code="comment_not_found")
+
+
+def access_comment(
+    viewer: selectors.Viewer,
+    comment_id: int,
+    *,
+    placeholder: bool = False,
+) -> Comment:
+    """The comment ``comment_id`` if ``viewer`` may see it, else NotFound.
+
+    With ``placeholder``, a comment the viewer may not read but that holds
+    replies loads too, with its text (and the reason it is held) blanked.
     Raises NotFound with code ``comment_not_found``.
     """
-    rows = Comment.objects.select_related("thread", "author")
-    if for_update:
-        rows = rows.select_for_update()
+    rows = Comment.objects.select_related("thread", "author").annotate(
+        article_live=F("thread__article__live")
+    )
     try:
-        return rows.get(pk=comment_id)
-    except (Comment.DoesNotExist, ValueError, TypeError):
-        raise NotFound(
-            _("There is no such comment."), code="comment_not_found"
-        ) from None
+        comment = rows.get(pk=comment_id)
+    except (Comment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise _not_found() from None
+    unpublished = comment.thread.article_id is not None and not comment.article_live
+    if unpublished and not actions.can_moderate(viewer.user):
+        raise _not_found()
+    if readable(comment, viewer):
+        return comment
+    if placeholder and comment.reply_count and comment.status in PLACEHOLDER_STATUSES:
+        comment.body = comment.body_html = comment.excerpt_html = ""
+        comment.held_because = ""
+        return comment
+    raise _not_found()
 
 
 def access_thread(user: Any, thread_id: int) -> Thread:
@@ -35,7 +85,7 @@ def access_thread(user: Any, thread_id: int) -> Thread:
         thread = Thread.objects.annotate(article_live=F("article__live")).get(
             pk=thread_id
         )
-    except (Thread.DoesNotExist, ValueError, TypeError):
+    except (Thread.DoesNotExist, ValueError, TypeError, OverflowError):
         thread = None
     if thread is None or (thread.article_id is not None and not thread.article_live):
         raise NotFound(_("There is no such discussion."), code="thread_not_found")

@@ -268,10 +268,12 @@ def _thread_out(thread: Thread, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _viewer(request: HttpRequest) -> selectors.Viewer:
+    return views.viewer_for(request)
+
+
 def _one(request: HttpRequest, comment: Comment) -> dict[str, Any]:
-    return _node_out(
-        selectors.comment_for_reader(comment, viewer=views.viewer_for(request))
-    )
+    return _node_out(selectors.comment_for_reader(comment, viewer=_viewer(request)))
 
 
 # --- routes ---------------------------------------------------------------
@@ -341,7 +343,8 @@ def thread_page(
     summary="One comment",
 )
 def comment_detail(request: HttpRequest, comment_id: int) -> Any:
-    return _one(request, access.access_comment(request.user, comment_id))
+    comment = access.access_comment(_viewer(request), comment_id, placeholder=True)
+    return _one(request, comment)
 
 
 @router.post(
@@ -353,7 +356,9 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
     _guard_cookies(request)
     thread = access.access_thread(request.user, thread_id)
     parent = (
-        access.access_comment(request.user, data.parent_id) if data.parent_id else None
+        access.access_comment(_viewer(request), data.parent_id)
+        if data.parent_id
+        else None
     )
     key = views.guest_key(request)
     new_key = None
@@ -384,7 +389,7 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
 )
 def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
     _guard_cookies(request)
-    comment = access.access_comment(request.user, comment_id)
+    comment = access.access_comment(_viewer(request), comment_id)
     comment = actions.comment_edit(
         actor=request.user,
         comment=comment,
@@ -392,7 +397,7 @@ def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
         guest_key=views.guest_key(request),
         signals=_signals(request, data.started, data.confirm),
     )
-    return _one(request, access.access_comment(request.user, comment.pk))
+    return _one(request, access.access_comment(_viewer(request), comment.pk))
 
 
 @router.delete(
@@ -402,11 +407,11 @@ def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
 )
 def comment_remove(request: HttpRequest, comment_id: int) -> Any:
     _guard_cookies(request)
-    comment = access.access_comment(request.user, comment_id)
+    comment = access.access_comment(_viewer(request), comment_id)
     actions.comment_delete(
         actor=request.user, comment=comment, guest_key=views.guest_key(request)
     )
-    return _one(request, access.access_comment(request.user, comment_id))
+    return _one(request, access.access_comment(_viewer(request), comment_id))
 
 
 @router.put(
@@ -416,9 +421,9 @@ def comment_remove(request: HttpRequest, comment_id: int) -> Any:
 )
 def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
     _guard_cookies(request)
-    comment = access.access_comment(request.user, comment_id)
+    comment = access.access_comment(_viewer(request), comment_id)
     actions.comment_vote(actor=request.user, comment=comment, value=data.value)
-    return _one(request, access.access_comment(request.user, comment_id))
+    return _one(request, access.access_comment(_viewer(request), comment_id))
 
 
 @router.post(
@@ -428,7 +433,7 @@ def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
 )
 def comment_report(request: HttpRequest, comment_id: int, data: ReportIn) -> Any:
     _guard_cookies(request)
-    comment = access.access_comment(request.user, comment_id)
+    comment = access.access_comment(_viewer(request), comment_id)
     report = actions.comment_report(
         actor=request.user,
         comment=comment,

@@ -242,6 +242,7 @@ def comment_for_reader(
         ),
         highlight=comment.pk if highlighted else None,
         flat=True,
+        moderator=actions.can_moderate(viewer.user),
     )[comment.pk]
     node.display_depth = min(comment.depth, conf.max_depth())
     if comment.parent_id and comment.depth > conf.max_depth():
@@ -294,11 +295,13 @@ def _build_nodes(
     article_author_user_id: int | None,
     highlight: int | None,
     flat: bool = False,
+    moderator: bool = False,
 ) -> dict[int, CommentNode]:
     """Nodes for ``comments`` (parents before children), linked into a tree.
 
     Replies deeper than the display depth hang flat under their ancestor at
-    that depth and name whom they answer.
+    that depth and name whom they answer. A held comment's text is its
+    writer's, and the ``moderator``'s when one comment is asked for by id.
     """
     roles = _roles(comments, article_author_user_id)
     marks = marks_for(c.author_id for c in comments if c.author_id)
@@ -320,7 +323,7 @@ def _build_nodes(
             else roles.get(comment.author_id, "member")
         )
         own = viewer_wrote(comment, viewer)
-        hidden = not own and comment.is_pending
+        hidden = not own and not moderator and comment.is_pending
         if hidden:  # its text stays with its writer and the moderators
             comment.body_html = comment.excerpt_html = ""
         if not own:  # why it is held or was removed: for its writer only

@@ -237,8 +237,16 @@ def _found(load: Callable[[Any, int], Any], request: HttpRequest, pk: int) -> An
         raise Http404(exc.message) from None
 
 
-def _comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
-    return _found(access.access_comment, request, comment_id)
+def _comment_or_404(
+    request: HttpRequest, comment_id: int, *, placeholder: bool = False
+) -> Comment:
+    """The comment if this reader may see it (``access.access_comment``)."""
+    try:
+        return access.access_comment(
+            viewer_for(request), comment_id, placeholder=placeholder
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from None
 
 
 def _error_status(exc: DatelineError) -> int:
@@ -263,7 +271,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     try:
         parent_id = request.POST.get("parent")
         if parent_id:
-            parent = access.access_comment(request.user, _int(parent_id))
+            parent = access.access_comment(viewer_for(request), _int(parent_id))
         guest = None
         if not request.user.is_authenticated:
             if not key:
@@ -363,7 +371,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_GET
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Redirect to the page of the thread that shows this comment, highlighted."""
-    comment = _comment_or_404(request, comment_id)
+    comment = _comment_or_404(request, comment_id, placeholder=True)
     location = selectors.comment_location(comment, sort=request.GET.get("sort"))
     if location.branch_root_id is not None:
         url = reverse("comment-branch", args=[location.branch_root_id])
@@ -394,7 +402,7 @@ def comment_body(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_GET
 def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """More replies of one top-level comment, after the ones the thread shows."""
-    root = _comment_or_404(request, comment_id)
+    root = _comment_or_404(request, comment_id, placeholder=True)
     if root.parent_id is not None:
         return HttpResponseRedirect(comment_url(root))
     offset = max(0, _int(request.GET.get("offset"), conf.replies_per_root()))
