@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "dateline.core.middleware.ForwardedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a body: refuses cross-site and non-JSON API writes.
+    "dateline.discussion.middleware.ApiWriteGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

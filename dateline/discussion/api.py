@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -504,6 +505,20 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _json_error(request, 401, "unauthenticated", _("Sign in first."))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A crash is logged as Django logs one, and answered in the API's shape."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=exc
+    )
+    return _json_error(
+        request,
+        500,
+        "server_error",
+        _("The server failed to answer this request. Please try again later."),
+    )
 
 
 @api.exception_handler(HttpError)
