@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: everything after it sees the client's address and scheme.
     "dateline.core.middleware.ForwardedMiddleware",
+    "dateline.core.middleware.NulInUrlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a body: refuses cross-site and non-JSON API writes.

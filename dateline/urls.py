@@ -35,5 +35,6 @@ if settings.DATELINE_SERVE_MEDIA:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "dateline.core.views.bad_request"
 handler404 = "dateline.core.views.page_not_found"
 handler500 = "dateline.core.views.server_error"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dateline.discussion import actions
+from dateline.discussion import actions, conf
 from dateline.discussion.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,19 @@ def test_thread_payload_query_count_is_constant(
         post(thread, parent=post(thread, a_member, body=f"More {n}"))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_the_schema_states_the_limits_the_server_enforces(client, thread, settings):
+    settings.DATELINE_COMMENTS_MAX_LENGTH = 300
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    body = schemas["PostIn"]["properties"]["body"]
+    assert body["maxLength"] == 300
+    assert body["minLength"] == conf.min_length()
+    assert schemas["PostIn"]["properties"]["name"]["maxLength"] == (
+        conf.name_max_length()
+    )
+    assert schemas["ReportIn"]["properties"]["note"]["maxLength"] == 1000
+    url = f"/api/threads/{thread.pk}/comments"
+    for text, status in (("", 400), ("x" * 301, 400), ("A fair point. " * 21, 201)):
+        response = call(client, "post", url, {"body": text, "name": "Api Guest"})
+        assert response.status_code == status, (len(text), response.content[:200])

@@ -16,7 +16,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from dateline.config import IPNetwork
 
@@ -67,4 +67,25 @@ class ForwardedMiddleware:
             scheme = meta.get("HTTP_X_FORWARDED_PROTO", "").strip().lower()
             if scheme in {"http", "https"}:
                 meta["wsgi.url_scheme"] = scheme
+        return self.get_response(request)
+
+
+class NulInUrlMiddleware:
+    """A NUL byte in the path or query string is a 400, whatever route it is.
+
+    No real link holds one, and PostgreSQL refuses it in any text it is
+    compared with, so a ``/members/a%00b/`` or ``?sort=%00`` would reach the
+    database and fail there (a 500) instead of being turned away here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return HttpResponseBadRequest(
+                "A web address cannot contain a NUL character.",
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)

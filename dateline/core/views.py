@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -29,6 +30,24 @@ def page_not_found(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
     return render(request, "404.html", {"path": request.path}, status=404)
+
+
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    """A request Django refused before any view saw it, said in plain words.
+
+    A form body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is never read, so its
+    text cannot come back in the form: the page says what happened and
+    that the browser's Back button returns to the text.
+    """
+    too_big = isinstance(exception, RequestDataTooBig)
+    return render(
+        request,
+        "400.html",
+        {"too_big": too_big, "limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1e6},
+        status=413 if too_big else 400,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

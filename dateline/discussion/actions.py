@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from dateline.core import audit
+from dateline.core import audit, text
 from dateline.core.errors import (
     Conflict,
     InvalidInput,
@@ -159,7 +159,7 @@ def _checked_guest(guest: GuestIdentity | None) -> GuestIdentity:
         raise PermissionDenied(
             _("Sign in or give a name to post as a guest."), code="name_required"
         )
-    name = " ".join(guest.name.split())
+    name = " ".join(text.clean(guest.name).split())
     if not name:
         raise InvalidInput(
             _("Give a name to post as a guest."),
@@ -171,7 +171,7 @@ def _checked_guest(guest: GuestIdentity | None) -> GuestIdentity:
             "limit": conf.name_max_length()
         }
         raise InvalidInput(message, code="name_too_long", fields={"name": message})
-    email = guest.email.strip()
+    email = text.clean(guest.email).strip()
     if email:
         try:
             validate_email(email)
@@ -214,6 +214,7 @@ def comment_post(
     a decision already made (screened in bulk, or with chosen scorers).
     """
     member = _member(actor)
+    body = text.clean(body)
     rendered = _checked_body(body)
     identity = None if member else _checked_guest(guest)
     key_hash = guest_key_hash(identity.key) if identity else ""
@@ -540,6 +541,7 @@ def comment_edit(
     reports stays hidden until a moderator decides, whatever the edit.
     """
     comment = Comment.objects.get(pk=comment.pk)
+    body = text.clean(body)
     rendered = _editable(comment, actor, guest_key, body)
     if body.strip() == comment.body:
         return comment
@@ -766,6 +768,7 @@ def comment_report(
     weigh enough (``moderation/reports.py``) the comment is hidden until a
     moderator decides.
     """
+    note = text.clean(note)
     if reason not in Report.Reason.values:
         message = _("Choose why you are reporting this comment.")
         raise InvalidInput(message, code="invalid_reason", fields={"reason": message})

@@ -14,17 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema, Status
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
 
 from dateline.core.errors import DatelineError, PermissionDenied
-from dateline.discussion import access, actions, pagecache, selectors, views
+from dateline.discussion import access, actions, conf, pagecache, selectors, views
 from dateline.discussion.models import Comment, Report, Thread
 from dateline.moderation.screening import Signals
 
@@ -109,10 +110,30 @@ class CommentPosted(Schema):
     )
 
 
+def _limits(**limits: Callable[[], int] | int | str) -> Callable[[dict], None]:
+    """JSON-schema limits read from the site's settings when the schema is made.
+
+    The actions enforce them (with messages that name the limit), so the
+    schema states them without pydantic enforcing a second, stale copy.
+    """
+
+    def extra(schema: dict) -> None:
+        for key, value in limits.items():
+            schema[key] = value() if callable(value) else value
+
+    return extra
+
+
 class ScreenedIn(Schema):
     """What moderation reads besides the text, for a post or an edit."""
 
-    body: str
+    body: str = Field(
+        description="Markdown. Whitespace alone, or fewer characters of text "
+        "than the minimum, is refused (400)",
+        json_schema_extra=_limits(
+            minLength=conf.min_length, maxLength=conf.max_length, pattern=r"\S"
+        ),
+    )
     confirm: bool = Field(
         False,
         description="After a 409 `reconsider` answer: send the text as it is "
@@ -128,9 +149,17 @@ class ScreenedIn(Schema):
 
 
 class PostIn(ScreenedIn):
-    parent_id: int | None = None
-    name: str = Field("", description="Guests: the name to show")
-    email: str = Field("", description="Guests, optional: never shown or returned")
+    parent_id: int | None = Field(None, json_schema_extra=_limits(minimum=1))
+    name: str = Field(
+        "",
+        description="Guests: the name to show",
+        json_schema_extra=_limits(maxLength=conf.name_max_length),
+    )
+    email: str = Field(
+        "",
+        description="Guests, optional: never shown or returned",
+        json_schema_extra=_limits(maxLength=254),
+    )
 
 
 class EditIn(ScreenedIn):
@@ -143,7 +172,7 @@ class VoteIn(Schema):
 
 class ReportIn(Schema):
     reason: Report.Reason
-    note: str = ""
+    note: str = Field("", json_schema_extra=_limits(maxLength=1000))
 
 
 class ReportOut(Schema):
@@ -302,12 +331,12 @@ def thread_page(
     request: HttpRequest,
     thread_id: int,
     sort: Literal["best", "newest", "oldest", "replies"] | None = None,
-    page: int = 1,
+    page: int = Query(1, ge=1, description="1 for the first; past the last is empty"),
 ) -> Any:
     """Top-level comments in pages, each with its first replies nested."""
     thread = access.access_thread(request.user, thread_id)
     order = selectors.sort_or_default(sort)
-    page = max(1, page)
+    page = selectors.clamp_page(thread, page)
 
     def build() -> bytes:
         data = selectors.thread_page_for_reader(

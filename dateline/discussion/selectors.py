@@ -146,6 +146,12 @@ def visible(rows: QuerySet[Comment], viewer: Viewer | None = None) -> QuerySet[C
     return rows.filter(shown)
 
 
+def clamp_page(thread: Thread, page: int) -> int:
+    """``page`` between 1 and one past the last (an empty page), whatever was asked."""
+    last = max(1, -(-thread.top_level_count // conf.page_size()))
+    return min(max(1, page), last + 1)
+
+
 def thread_page_for_reader(
     thread: Thread,
     *,
@@ -158,7 +164,7 @@ def thread_page_for_reader(
     """One page of the thread for ``viewer``: at most five queries."""
     sort = sort_or_default(sort)
     size = conf.page_size()
-    page = max(1, page)
+    page = clamp_page(thread, page)
     ordering = SORTS[sort][1]
     offset = (page - 1) * size
     top = list(

@@ -67,11 +67,17 @@ def viewer_for(request: HttpRequest) -> selectors.Viewer:
     return selectors.Viewer.for_request(request, guest_key(request))
 
 
+# Numbers in query strings (pages, offsets, ids) never exceed what every
+# database's integer column holds; a bigger one is read as the largest.
+INT_LIMIT = 2**31 - 1
+
+
 def _int(value: str | None, default: int = 0) -> int:
     try:
-        return int(value or default)
+        number = int(value or default)
     except ValueError:
         return default
+    return max(-INT_LIMIT, min(number, INT_LIMIT))
 
 
 def thread_url(thread: Thread, request: HttpRequest | None = None) -> str:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dateline.core import text
 from dateline.core.errors import DatelineError
 from dateline.discussion.models import Report
 from dateline.moderation import decisions, queue
@@ -56,7 +57,7 @@ def _keys(request: HttpRequest) -> list[tuple[int, int]]:
 
 
 def _note(request: HttpRequest) -> str:
-    written = request.POST.get("note", "").strip()
+    written = text.clean(request.POST.get("note", "")).strip()
     chosen = dict(Report.Reason.choices).get(request.POST.get("reason", ""), "")
     return " — ".join(str(part) for part in (chosen, written) if part)
 

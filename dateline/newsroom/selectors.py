@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.html import strip_tags
 from taggit.models import Tag
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
+from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
 from dateline.newsroom.models import ArticlePage, AuthorPage, HomePage, SectionPage
 
@@ -76,6 +78,35 @@ def author_articles(author: AuthorPage) -> Any:
 
 def tagged_articles(site: Site, tag: Tag) -> Any:
     return live_articles().descendant_of(site.root_page).filter(tags=tag)
+
+
+_PHRASE = re.compile(r'"([^"]*)"?')
+_WORD = re.compile(r"\w+")
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """What a reader typed, as words and "quoted phrases" the index understands.
+
+    Only word characters reach the search backend: SQLite's full-text
+    syntax gives its own meaning to quotes, brackets, ``*``, ``:`` and
+    ``AND``/``OR``/``NOT``/``NEAR`` and fails on an unbalanced one, so a
+    reader's stray quote or punctuation is dropped instead of answered with
+    an error. An unclosed quote runs to the end. None when no word is left.
+    """
+    parts: list[SearchQuery] = []
+    loose = _PHRASE.sub(" ", text)
+    for phrase in _PHRASE.findall(text):
+        words = _WORD.findall(phrase)
+        if len(words) > 1:
+            parts.append(Phrase(" ".join(words)))
+        elif words:
+            parts.append(PlainText(words[0]))
+    words = _WORD.findall(loose)
+    if words:
+        parts.append(PlainText(" ".join(words)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
 
 
 def paginated_articles(request: HttpRequest, articles: Any) -> Any:

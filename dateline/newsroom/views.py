@@ -23,14 +23,18 @@ def search(request: HttpRequest) -> HttpResponse:
     if len(query) > MAX_QUERY_LENGTH:
         error = "Search for at most 200 characters."
     elif query and site is not None:
-        found = (
-            ArticlePage.objects.live()
-            .public()
-            .descendant_of(site.root_page)
-            .select_related("author", "lead_image")
-            .search(query)
-        )
-        results = selectors.paginated_articles(request, found)
+        words = selectors.search_query(query)
+        if words is None:
+            error = "Search for at least one word."
+        else:
+            found = (
+                ArticlePage.objects.live()
+                .public()
+                .descendant_of(site.root_page)
+                .select_related("author", "lead_image")
+                .search(words)
+            )
+            results = selectors.paginated_articles(request, found)
     return render(
         request,
         "newsroom/search.html",
