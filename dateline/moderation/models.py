@@ -47,6 +47,18 @@ class BannedPhrase(models.Model):
             )
 
 
+class RulesVersion(models.Model):
+    """One row: a token replaced whenever a phrase, link rule or sanction
+    changes, so every process, on every host, knows to reload them
+    (``moderation/rules.py``). In the database, because on the embedded
+    default each process has a cache of its own."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class LinkRule(models.Model):
     """Links to a domain (and its subdomains) are always fine, or never allowed."""
 

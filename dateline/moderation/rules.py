@@ -1,10 +1,12 @@
 """The moderators' banned phrases, link rules and active sanctions, cached
 per process.
 
-Each process keeps the compiled rules and checks one shared version token
-(in the cache, so every process sees an edit at once); saving or deleting a
-rule replaces it. A token, not a counter: a cache that was emptied starts a
-new one instead of counting again from a number a process already holds.
+Each process keeps the compiled rules and, on every look, reads one shared
+version token: a row in the database (``RulesVersion``), which every process
+on every host sees, whatever cache the site runs with. Saving or deleting a
+rule replaces the token, in the same transaction as the change, so a process
+that sees the new token also sees the new rules. A token, not a counter, so
+a restored database never matches a number a process already holds.
 Change sanctions with ``save()`` (a queryset ``update()`` sends no signal),
 or call :func:`changed` after.
 """
@@ -16,14 +18,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from dateline.moderation.models import BannedPhrase, LinkRule, Sanction
+from dateline.moderation.models import BannedPhrase, LinkRule, RulesVersion, Sanction
 from dateline.moderation.words import Phrase
-
-VERSION_KEY = "moderation:rules:version"
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,19 @@ _lock = threading.Lock()
 _held: dict[str, Any] = {"version": None, "rules": None}
 
 
+def version() -> str:
+    """The shared token: one primary-key read, in plain SQL (every post asks)."""
+    table = connection.ops.quote_name(RulesVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
 def current() -> Rules:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+    version_now = version()
     with _lock:
-        if _held["version"] != version or _held["rules"] is None:
+        if _held["version"] != version_now or _held["rules"] is None:
             _held["rules"] = Rules(
                 phrases=tuple(
                     (Phrase.of(p.phrase), p.action) for p in BannedPhrase.objects.all()
@@ -67,7 +73,7 @@ def current() -> Rules:
                 },
                 sanctions=tuple(Sanction.active()),
             )
-            _held["version"] = version
+            _held["version"] = version_now
         rules: Rules = _held["rules"]
         return rules
 
@@ -84,6 +90,6 @@ def _changed(**kwargs: Any) -> None:
 
 def changed() -> None:
     """Every process reloads the rules on its next look."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    RulesVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
     with _lock:
-        _held["rules"] = None  # this process reloads even if the cache is local
+        _held["rules"] = None

@@ -1,0 +1,147 @@
+"""A moderator's ban or banned phrase reaches every process at once.
+
+Two separate servers share one site (on the embedded default each has a
+cache of its own), and the change is made by a third process, a management
+command, as a moderator's script or another host would. Every post after
+the change, on either server, is refused.
+
+Runs on SQLite, and with ``--db=postgres`` on the throwaway PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from dateline.testing.processes import ROOT, dateline_env, run_dateline
+from dateline.testing.servers import free_port
+
+pytestmark = pytest.mark.server
+
+EMAIL = "persistent.troll@example.org"
+
+
+@pytest.fixture
+def site_env(request, tmp_path) -> dict[str, str]:
+    env = dateline_env(tmp_path, drop=("DATABASE_URL",))
+    if request.config.getoption("--db") == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        env["DATABASE_URL"] = server.create_database(f"rules_{free_port()}")
+    # Plain limits, so only the ban or the phrase can refuse these posts.
+    env["DATELINE_MODERATION_SCORERS"] = (
+        "dateline.moderation.scorers.BannedPhraseScorer"
+    )
+    done = run_dateline(["manage.py", "bootstrap", "--no-archive"], env)
+    assert done.returncode == 0, done.stderr
+    return env
+
+
+def _manage(env: dict[str, str], code: str) -> str:
+    done = run_dateline(["manage.py", "shell", "--no-imports", "-c", code], env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@contextmanager
+def _server(env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "dateline", "serve", "--port", str(port)),
+            *("--workers", "1", "--no-access-log"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/form-token", timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _post(base: str, thread: int, body: str, n: int) -> tuple[int, str]:
+    request = urllib.request.Request(
+        f"{base}/api/threads/{thread}/comments",
+        data=json.dumps({"body": body, "name": "Sam", "email": EMAIL}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "X-Forwarded-For": f"10.9.{n // 250}.{n % 250 + 1}",
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())["comment"]["status"]
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())["code"]
+
+
+def test_a_ban_and_a_phrase_made_elsewhere_reach_both_servers(site_env):
+    thread = int(
+        _manage(
+            site_env,
+            "from dateline.discussion.models import Thread;"
+            "print(Thread.objects.filter(article__isnull=False).first().pk)",
+        )
+    )
+    with _server(site_env) as one, _server(site_env) as two:
+        servers = (one, two)
+        # Each server loads the rules once, before the change.
+        for i, base in enumerate(servers):
+            assert _post(base, thread, f"First thought number {i}.", i) == (
+                201,
+                "published",
+            )
+        _manage(
+            site_env,
+            "from dateline.moderation.models import BannedPhrase;"
+            "BannedPhrase.objects.create(phrase='ferry scam', action='reject')",
+        )
+        phrase = [
+            _post(b, thread, "It is a ferry scam.", 10 + i)
+            for i, b in enumerate(servers * 5)
+        ]
+        assert phrase == [(422, "rejected")] * 10
+        _manage(
+            site_env,
+            "from dateline.moderation.models import Sanction;"
+            f"Sanction.objects.create(kind='ban', email='{EMAIL}')",
+        )
+        banned = [
+            _post(b, thread, "Still here, still posting.", 20 + i)
+            for i, b in enumerate(servers * 5)
+        ]
+        assert banned == [(403, "banned")] * 10
+        # Lifting it reaches both as well.
+        _manage(
+            site_env,
+            "from django.utils import timezone;"
+            "from dateline.moderation.models import Sanction;"
+            "s = Sanction.objects.get(email__iexact='" + EMAIL + "');"
+            "s.lifted_at = timezone.now(); s.save()",
+        )
+        lifted = [
+            _post(b, thread, f"Back again, post {i}.", 40 + i)
+            for i, b in enumerate(servers)
+        ]
+        assert lifted == [(201, "published")] * 2
