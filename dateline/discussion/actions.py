@@ -42,7 +42,7 @@ from dateline.discussion.models import (
     path_segment,
     wilson_lower_bound,
 )
-from dateline.moderation import addresses, reports, sanctions, screening
+from dateline.moderation import addresses, ratelimit, reports, sanctions, screening
 from dateline.moderation import tasks as moderation_tasks
 from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
@@ -249,6 +249,11 @@ def comment_post(
     # Text is checked, rendered and screened before the transaction, so the
     # write lock is held only for the writes.
     with transaction.atomic():
+        if moderate:  # counted again under a lock: a burst cannot overshoot
+            ratelimit.enforce(
+                ratelimit.Budget.of(member.pk if member else None, key_hash, client),
+                written_at,
+            )
         if status != Comment.Status.PUBLISHED:
             _open_thread(_lock_thread(thread.pk))
         else:

@@ -220,6 +220,11 @@ class Comment(models.Model):
                 condition=~Q(ip_hash=""),
                 name="comment_by_address",
             ),
+            models.Index(
+                fields=["ip_network", "created_at"],
+                condition=~Q(ip_network=""),
+                name="comment_by_network",
+            ),
         ]
 
     def __str__(self) -> str:

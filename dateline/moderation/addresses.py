@@ -2,8 +2,8 @@
 
 A comment stores the network its writer's address is in (IPv4 /24, IPv6
 /48: enough to ban a range, too coarse to name a household) and a keyed hash
-of the whole address (enough to see that two comments came from the same
-place, useless without the site's secret). ``purge`` clears both once they
+of the address, or of its IPv6 /64 (enough to see that two comments came
+from the same place, useless without the site's secret). ``purge`` clears both once they
 are older than ``DATELINE_IP_RETENTION_DAYS`` (default 30).
 
 The address itself is ``REMOTE_ADDR`` as ``ForwardedMiddleware`` leaves it:
@@ -46,13 +46,21 @@ def parse(client: str) -> Address | None:
     return address
 
 
+# An IPv6 /64 is one line (a home, a phone): its holder picks any address
+# inside it at will, so for "the same place" it counts as one address.
+IPV6_HOST_PREFIX = 64
+
+
 def digest(client: str) -> str:
-    """The keyed hash of an address ("" for none or garbage)."""
+    """The keyed hash of an IPv4 address or an IPv6 /64 ("" for garbage)."""
     address = parse(client)
     if address is None:
         return ""
+    packed = address.packed
+    if address.version == 6:
+        packed = packed[: IPV6_HOST_PREFIX // 8]
     key = f"dateline.moderation.addresses:{settings.SECRET_KEY}".encode()
-    return hmac.new(key, address.packed, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, packed, hashlib.sha256).hexdigest()[:32]
 
 
 def stored(client: str) -> Stored:

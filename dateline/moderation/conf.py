@@ -25,8 +25,11 @@ DEFAULTS: dict[str, Any] = {
     "MIN_SECONDS": 3,
     # At most this many comments per writer per minute; more are rejected.
     "PER_MINUTE": 5,
-    # ... and at most this many from one client address (all writers).
+    # ... and at most this many from one client address (all writers; an
+    # IPv6 /64 is one address),
     "PER_MINUTE_PER_ADDRESS": 10,
+    # ... and from one network around it (IPv4 /24, IPv6 /48).
+    "PER_MINUTE_PER_NETWORK": 30,
     # The same text again from the same writer within this many hours.
     "DUPLICATE_HOURS": 24,
     # Members with at least these points and no recent removal are trusted.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from linkify_it import LinkifyIt
 
-from dateline.moderation import addresses, conf, rules, toxicity, words
+from dateline.moderation import conf, ratelimit, rules, toxicity, words
 from dateline.moderation.scoring import (
     FLAG,
     HOLD,
@@ -202,49 +202,25 @@ class DuplicateScorer:
 
 
 class RateScorer:
-    """Too many comments in a minute from one writer, or from one address.
+    """Too many comments in a minute from one writer, address or network.
 
     The address is the one ``ForwardedMiddleware`` found, so a client that
     makes up ``X-Forwarded-For`` headers still counts as itself; a guest who
-    clears cookies between posts still counts by address.
+    clears cookies between posts still counts by address, and one who
+    rotates addresses by network (``ratelimit.py``). Posting counts again
+    under a lock, so a burst cannot overshoot.
     """
 
     name = "rate"
 
     def score(self, draft: Draft) -> Score:
-        from dateline.discussion.models import Comment
-
         if draft.comment_id:
             return Score(self.name, 0.0)
-        same_writer = writers_comments(draft.author_id, draft.guest_key_hash)
-        address = addresses.digest(draft.client)
-        same_address = Q(ip_hash=address) if address else None
-        if same_writer is None and same_address is None:
-            return Score(self.name, 0.0)
-        since = _now(draft) - dt.timedelta(minutes=1)
-        recent = Comment.objects.filter(created_at__gte=since)
-        # Two counts, each along its own index: one query with both
-        # conditions OR-ed together reads the whole table.
-        counts = {"writer": 0, "address": 0}
-        if same_writer is not None:
-            counts["writer"] = recent.filter(same_writer).count()
-        if same_address is not None:
-            # The index covers stored addresses only; saying so lets the
-            # database use it.
-            counts["address"] = recent.filter(~Q(ip_hash=""), same_address).count()
-        limit = conf.get("PER_MINUTE")
-        if counts["writer"] >= limit:
-            message = ngettext(
-                "You can post %(n)d comment a minute; please wait a moment.",
-                "You can post %(n)d comments a minute; please wait a moment.",
-                limit,
-            ) % {"n": limit}
-            return Score(self.name, 1.0, (Reason("rate", message),), insists=REJECT)
-        if counts["address"] >= conf.get("PER_MINUTE_PER_ADDRESS"):
-            message = _(
-                "Many comments came from your network in the last minute; please "
-                "wait a moment."
-            )
+        budget = ratelimit.Budget.of(
+            draft.author_id, draft.guest_key_hash, draft.client
+        )
+        message = ratelimit.refusal(budget, _now(draft))
+        if message:
             return Score(self.name, 1.0, (Reason("rate", message),), insists=REJECT)
         return Score(self.name, 0.0)
 

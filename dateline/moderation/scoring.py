@@ -158,7 +158,12 @@ def pipeline() -> Sequence[Scorer]:
 
 
 def score(draft: Draft, scorers: Sequence[Scorer] | None = None) -> Scores:
-    """Run every scorer on ``draft``; each answer records its time."""
+    """Run the scorers on ``draft`` in order; each answer records its time.
+
+    A scorer that insists on rejecting ends the run: nothing after it can
+    change the decision, so a refused post (a flood, a banned phrase) costs
+    no model time. The cheap scorers come first in ``DEFAULT_SCORERS``.
+    """
     answers = []
     for scorer in pipeline() if scorers is None else scorers:
         started = time.perf_counter()
@@ -174,4 +179,6 @@ def score(draft: Draft, scorers: Sequence[Scorer] | None = None) -> Scores:
                 elapsed,
             )
         )
+        if answer.insists == REJECT:
+            break
     return Scores(tuple(answers))
