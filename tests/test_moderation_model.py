@@ -199,19 +199,18 @@ def test_the_band_report_counts_each_style_and_band():
     assert "toy_roc_auc=0.667" in lines
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["> a\n" * 1225, "Idiot. " * 700, "you idiot " * 490, "a\n" * 2500],
-)
+@pytest.mark.parametrize("shape", sorted(evaluation.PATHOLOGICAL))
 def test_a_comment_of_any_shape_costs_a_bounded_number_of_model_units(
-    monkeypatch, text
+    monkeypatch, shape
 ):
-    seen: dict[str, int] = {"encoder": 0, "quick": 0}
+    text = evaluation.PATHOLOGICAL[shape]
+    seen: dict[str, int] = {"encoder": 0, "tokens": 0, "quick": 0}
     embed_full = minilm.Encoder.embed_full
     quick = toxicity.quick
 
     def counting_embed(self, texts):
         seen["encoder"] += len(texts)
+        seen["tokens"] += sum(len(self.tokenizer.encode(t).ids) for t in texts)
         return embed_full(self, texts)
 
     def counting_quick(texts):
@@ -222,6 +221,7 @@ def test_a_comment_of_any_shape_costs_a_bounded_number_of_model_units(
     monkeypatch.setattr(toxicity, "quick", counting_quick)
     scorers.ToxicityScorer().score(scoring.Draft(text[:5000]))
     assert seen["encoder"] <= toxicity.MAX_ENCODED
+    assert seen["tokens"] <= max(toxicity.MAX_ENCODED_TOKENS, minilm.MAX_TOKENS)
     assert seen["quick"] <= scorers.MAX_PASSAGES
 
 

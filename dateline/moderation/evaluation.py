@@ -127,6 +127,41 @@ def timing_lines(name: str, texts: Sequence[str], ms: Sequence[float]) -> list[s
     return out
 
 
+# Comments shaped to make a scorer work hard, each at the longest a comment
+# may be (5,000 characters): quoting, nesting, one word repeated, no spaces,
+# only punctuation, emoji, links, capitals, sentences of one word.
+PATHOLOGICAL: dict[str, str] = {
+    "quote_lines": "> a\n" * 1250,
+    "nested_quotes": ">" * 2000 + " a\n" + ("> " * 100 + "b\n") * 20,
+    "one_word_sentences": "Idiot. " * 715,
+    "repeated_insult": "you idiot " * 500,
+    "one_long_word": "a" * 5000,
+    "letters_and_newlines": "a\n" * 2500,
+    "punctuation": "!?.,;:-" * 714,
+    "emoji": "\U0001f621" * 2500,
+    "links": "[x](https://example.org/a) " * 178,
+    "shouting": "YOU ARE ALL LIARS AND THIEVES " * 166,
+    "spaced_letters": "i d i o t " * 500,
+}
+
+
+def pathological_lines(decide: Callable[[str], tuple[str, float]]) -> list[str]:
+    """The slowest of three runs on each shape, and the worst of them."""
+    out = []
+    worst = 0.0
+    for name, text in PATHOLOGICAL.items():
+        text = text[:5000]
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            decide(text)
+            times.append((time.perf_counter() - started) * 1000)
+        worst = max(worst, max(times))
+        out.append(f"pathological_{name}_ms={max(times):.1f}")
+    out.append(f"pathological_worst_ms={worst:.1f} (target <= 100)")
+    return out
+
+
 def candidate_lines(
     name: str, score: Callable[[str], float], rows: Sequence[Example]
 ) -> list[str]:

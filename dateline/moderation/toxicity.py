@@ -63,6 +63,12 @@ PIECE_WORDS = 60
 # doubtful ones, by the cheap models): a comment's cost is bounded whatever
 # its shape.
 MAX_ENCODED = 8
+# ... and at most this many tokens in all, but always one piece: the
+# encoder's cost grows with them (~16 ms for a 120-token piece on one core).
+# With 256, the 5,000-character shapes of ``evaluation.PATHOLOGICAL`` score
+# in under 80 ms, and the long comments of ``make eval-moderation`` land in
+# the same bands as with no budget.
+MAX_ENCODED_TOKENS = 256
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 
 
@@ -155,6 +161,20 @@ def _toxblock(texts: Sequence[str]) -> np.ndarray:
     return toxblock.model().predict(list(texts))
 
 
+def _within_budget(parts: list[str]) -> list[str]:
+    """The first of ``parts`` (most doubtful first) that fit the token budget."""
+    if len(parts) < 2:
+        return parts
+    lengths = [len(e.ids) for e in minilm.encoder().tokenizer.encode_batch(parts)]
+    kept, used = [parts[0]], lengths[0]
+    for part, length in zip(parts[1:], lengths[1:], strict=True):
+        if used + length > MAX_ENCODED_TOKENS:
+            break
+        kept.append(part)
+        used += length
+    return kept
+
+
 def assess(text: str) -> Assessment:
     """What the models make of ``text``, through the cascade.
 
@@ -179,7 +199,7 @@ def assess(text: str) -> Assessment:
         ),
         key=lambda pair: -pair[0],
     )
-    doubtful = [part for _doubt, part in ranked[:MAX_ENCODED]]
+    doubtful = _within_budget([part for _doubt, part in ranked[:MAX_ENCODED]])
     if not doubtful:
         return Assessment(fast, fast, toxic, attack)
     cleared = [s for s in fast_by_piece if s < GATE]

@@ -97,3 +97,4 @@ class Command(BaseCommand):
                 )
             )
         )
+        self.stdout.write("\n".join(evaluation.pathological_lines(_pipeline)))
