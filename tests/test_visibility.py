@@ -56,6 +56,13 @@ LISTINGS: dict[str, tuple[str, dict[str, str]]] = {
     "api_thread": ("/api/threads/{thread}/comments", {}),
     "permalink": ("/comments/{id}/", {}),  # to the thread page, highlighted
 }
+# Routes that show articles, never comments: no comment text, in any state.
+ARTICLES_ONLY: dict[str, str] = {
+    "rss": "/feeds/rss.xml",
+    "atom": "/feeds/atom.xml",
+    "search": "/search/?q=repainted+Tuesday",  # words of the comment
+    "sitemap": "/sitemap.xml",
+}
 PLACEHOLDERS = ("pending", "report_hidden", "deleted", "removed")
 
 
@@ -156,6 +163,10 @@ def test_visibility_matrix(
         response = client.get(url.format(**ids), follow=True, **headers)
         seen[name] = (response.status_code != 404, MARKER in _text(response))
         expected[name] = (name != "permalink" or allowed or placeholder, lists)
+    for name, url in ARTICLES_ONLY.items():
+        response = client.get(url)
+        seen[name] = (response.status_code != 404, MARKER in _text(response))
+        expected[name] = (True, False)
     assert seen == expected
 
     detail = client.get(f"/api/comments/{marked.pk}")
