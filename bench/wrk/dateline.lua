@@ -62,8 +62,10 @@ n = 0
 function request()
   n = n + 1
   if not bodies then return pool[1] end
-  -- 10.T.x.y: a different address for every request of every wrk thread
-  local client = string.format("10.%d.%d.%d", thread_no or 0, math.floor(n / 256) % 256, n % 256)
+  -- 10.T.x.y: a different address for every request of every wrk thread,
+  -- each in another /24 than the last 255 (the per-network budget counts
+  -- a /24 as one network, as it would count a real one)
+  local client = string.format("10.%d.%d.%d", thread_no or 0, n % 256, math.floor(n / 256) % 256)
   return wrk.format("POST", os.getenv("BENCH_POST_PATH"), {
     ["Content-Type"] = "application/json",
     ["X-Forwarded-For"] = client,
