@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+_ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,80}")
 
 
 @require_GET
@@ -42,11 +49,33 @@ def bad_request(
     that the browser's Back button returns to the text.
     """
     too_big = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_big else 400
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps 4xx answers into the form: say it above the form
+        # instead, and leave the form (and the writer's text) as it is.
+        message = (
+            _(
+                "This is larger than the site accepts (%(limit)s); nothing was "
+                "saved. Shorten the text and send it again."
+            )
+            % {"limit": limit}
+            if too_big
+            else _("The site could not read this request; nothing was saved.")
+        )
+        response = HttpResponse(
+            format_html('<p class="form-error" role="alert">{}</p>', message),
+            status=status,
+        )
+        form = request.headers.get("HX-Trigger", "")
+        if _ELEMENT_ID.fullmatch(form):
+            response["HX-Retarget"] = f"#{form}"
+            response["HX-Reswap"] = "beforebegin"
+        else:
+            response["HX-Reswap"] = "none"
+        return response
     return render(
-        request,
-        "400.html",
-        {"too_big": too_big, "limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1e6},
-        status=413 if too_big else 400,
+        request, "400.html", {"too_big": too_big, "limit": limit}, status=status
     )
 
 

@@ -93,6 +93,23 @@ def test_failed_post_keeps_the_text_in_the_browser(page, live_server, demo):
     )
 
 
+def test_a_post_too_large_to_read_keeps_the_text_and_says_why(
+    page, live_server, demo, settings, artifacts_dir
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000  # the live server shares it
+    text = "A pasted report that went on and on. " * 800
+    page.goto(live_server.url + BEIRUT)
+    form = page.locator("#compose-new")
+    form.locator("textarea[name=body]").fill(text)
+    form.locator("input[name=name]").fill("Long Paster")
+    form.locator("button[type=submit]").click()
+    error = page.locator(".form-error[role=alert]").first
+    error.wait_for()
+    assert "larger than the site accepts" in error.text_content()
+    assert page.locator("#compose-new textarea").input_value() == text
+    page.locator("#discussion").screenshot(path=str(artifacts_dir / "too-large.png"))
+
+
 def test_read_more_expands_in_place(page, live_server, demo, artifacts_dir):
     page.goto(live_server.url + BEIRUT)
     long = Comment.objects.get(body__startswith="A few things from the map")
