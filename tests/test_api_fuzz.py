@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -32,7 +29,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from dateline.moderation.scoring import DEFAULT_SCORERS
-from dateline.testing.processes import ROOT, dateline_env, run_dateline
+from dateline.testing.processes import (
+    dateline_env,
+    manage_shell,
+    run_dateline,
+    served,
+)
 from dateline.testing.servers import free_port
 
 pytestmark = pytest.mark.server
@@ -59,37 +61,10 @@ def live(request, tmp_path_factory) -> Iterator[dict[str, Any]]:
     )
     done = run_dateline(["manage.py", "bootstrap", "--no-archive"], env)
     assert done.returncode == 0, done.stderr
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "dateline", "serve", "--port", str(port)),
-            *("--workers", "1", "--no-access-log"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _json(base + "/api/openapi.json")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.25)
+    with served(env) as base:
         thread = _thread_with_comments(env)
         page = _json(f"{base}/api/threads/{thread}/comments")
-        yield {
-            "base": base,
-            "thread": thread,
-            "comment": page["comments"][0]["id"],
-        }
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        yield {"base": base, "thread": thread, "comment": page["comments"][0]["id"]}
 
 
 def _thread_with_comments(env: dict[str, str]) -> int:
@@ -97,9 +72,7 @@ def _thread_with_comments(env: dict[str, str]) -> int:
         "from dateline.discussion.models import Thread;"
         "print(Thread.objects.filter(comment_count__gt=0).order_by('pk').first().pk)"
     )
-    done = run_dateline(["manage.py", "shell", "--no-imports", "-c", code], env)
-    assert done.returncode == 0, done.stderr
-    return int(done.stdout.strip().splitlines()[-1])
+    return int(manage_shell(env, code).splitlines()[-1])
 
 
 def _aim(case: Any, live: dict[str, Any]) -> None:

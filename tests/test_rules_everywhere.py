@@ -11,17 +11,17 @@ Runs on SQLite, and with ``--db=postgres`` on the throwaway PostgreSQL.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
-from dateline.testing.processes import ROOT, dateline_env, run_dateline
+from dateline.testing.processes import (
+    dateline_env,
+    manage_shell,
+    run_dateline,
+    served,
+)
 from dateline.testing.servers import free_port
 
 pytestmark = pytest.mark.server
@@ -44,41 +44,6 @@ def site_env(request, tmp_path) -> dict[str, str]:
     return env
 
 
-def _manage(env: dict[str, str], code: str) -> str:
-    done = run_dateline(["manage.py", "shell", "--no-imports", "-c", code], env)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-@contextmanager
-def _server(env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "dateline", "serve", "--port", str(port)),
-            *("--workers", "1", "--no-access-log"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/form-token", timeout=5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.25)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def _post(base: str, thread: int, body: str, n: int) -> tuple[int, str]:
     request = urllib.request.Request(
         f"{base}/api/threads/{thread}/comments",
@@ -98,13 +63,13 @@ def _post(base: str, thread: int, body: str, n: int) -> tuple[int, str]:
 
 def test_a_ban_and_a_phrase_made_elsewhere_reach_both_servers(site_env):
     thread = int(
-        _manage(
+        manage_shell(
             site_env,
             "from dateline.discussion.models import Thread;"
             "print(Thread.objects.filter(article__isnull=False).first().pk)",
         )
     )
-    with _server(site_env) as one, _server(site_env) as two:
+    with served(site_env) as one, served(site_env) as two:
         servers = (one, two)
         # Each server loads the rules once, before the change.
         for i, base in enumerate(servers):
@@ -112,7 +77,7 @@ def test_a_ban_and_a_phrase_made_elsewhere_reach_both_servers(site_env):
                 201,
                 "published",
             )
-        _manage(
+        manage_shell(
             site_env,
             "from dateline.moderation.models import BannedPhrase;"
             "BannedPhrase.objects.create(phrase='ferry scam', action='reject')",
@@ -122,7 +87,7 @@ def test_a_ban_and_a_phrase_made_elsewhere_reach_both_servers(site_env):
             for i, b in enumerate(servers * 5)
         ]
         assert phrase == [(422, "rejected")] * 10
-        _manage(
+        manage_shell(
             site_env,
             "from dateline.moderation.models import Sanction;"
             f"Sanction.objects.create(kind='ban', email='{EMAIL}')",
@@ -133,7 +98,7 @@ def test_a_ban_and_a_phrase_made_elsewhere_reach_both_servers(site_env):
         ]
         assert banned == [(403, "banned")] * 10
         # Lifting it reaches both as well.
-        _manage(
+        manage_shell(
             site_env,
             "from django.utils import timezone;"
             "from dateline.moderation.models import Sanction;"
