@@ -251,7 +251,7 @@ def comment_post(
     with transaction.atomic():
         if moderate:  # counted again under a lock: a burst cannot overshoot
             ratelimit.enforce(
-                ratelimit.Budget.of(member.pk if member else None, key_hash, client),
+                ratelimit.Budget.of(member.pk if member else None, key_hash, address),
                 written_at,
             )
         if status != Comment.Status.PUBLISHED:

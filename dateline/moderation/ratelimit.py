@@ -41,8 +41,10 @@ class Budget:
     network: str = ""  # addresses.stored().network: IPv4 /24, IPv6 /48
 
     @classmethod
-    def of(cls, author_id: int | None, guest_key_hash: str, client: str) -> Budget:
-        stored = addresses.stored(client)
+    def of(
+        cls, author_id: int | None, guest_key_hash: str, stored: addresses.Stored
+    ) -> Budget:
+        """``stored``: what the comment keeps of the address (``addresses.stored``)."""
         return cls(
             author_id=author_id,
             guest_key_hash="" if author_id else guest_key_hash,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from linkify_it import LinkifyIt
 
-from dateline.moderation import conf, ratelimit, rules, toxicity, words
+from dateline.moderation import addresses, conf, ratelimit, rules, toxicity, words
 from dateline.moderation.scoring import (
     FLAG,
     HOLD,
@@ -217,7 +217,7 @@ class RateScorer:
         if draft.comment_id:
             return Score(self.name, 0.0)
         budget = ratelimit.Budget.of(
-            draft.author_id, draft.guest_key_hash, draft.client
+            draft.author_id, draft.guest_key_hash, addresses.stored(draft.client)
         )
         message = ratelimit.refusal(budget, _now(draft))
         if message:
