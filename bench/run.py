@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -170,6 +171,7 @@ def post_phase(name: str, base: str, post: dict) -> float:
         base + path,
         BENCH_POST_PATH=path,
         BENCH_PARENTS=",".join(str(i) for i in post["ids"]),
+        BENCH_RUN=str(random.randrange(1 << 24)),
     )
     answers = dict(
         (int(code), int(count))

@@ -41,6 +41,7 @@ function init(args)
     return
   end
   math.randomseed(1000 + (thread_no or 0))
+  run_offset = tonumber(os.getenv("BENCH_RUN") or "0")
   local parents = {}
   for id in string.gmatch(os.getenv("BENCH_PARENTS") or "", "%d+") do
     table.insert(parents, id)
@@ -62,10 +63,14 @@ n = 0
 function request()
   n = n + 1
   if not bodies then return pool[1] end
-  -- 10.T.x.y: a different address for every request of every wrk thread,
-  -- each in another /24 than the last 255 (the per-network budget counts
-  -- a /24 as one network, as it would count a real one)
-  local client = string.format("10.%d.%d.%d", thread_no or 0, n % 256, math.floor(n / 256) % 256)
+  -- 10.x.y.z: a different address for every request, each in another /24
+  -- than the last 65,535 (the per-network budget counts a /24 as one
+  -- network, as it would count a real one). BENCH_RUN (a random number
+  -- per phase) moves the range, so phases run back to back, or a rerun
+  -- within the hour, do not reuse the addresses of the last one.
+  local k = run_offset + n * 8 + (thread_no or 0)
+  local client = string.format("10.%d.%d.%d",
+    math.floor(k / 256) % 256, k % 256, 1 + math.floor(k / 65536) % 254)
   return wrk.format("POST", os.getenv("BENCH_POST_PATH"), {
     ["Content-Type"] = "application/json",
     ["X-Forwarded-For"] = client,

@@ -17,11 +17,13 @@ Comments of an unpublished article are nobody's but the moderators'.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from django.db.models import F
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from dateline.core import sql
 from dateline.core.errors import NotFound
 from dateline.discussion import actions, selectors
 from dateline.discussion.models import Comment, Thread
@@ -33,6 +35,29 @@ PLACEHOLDER_STATUSES = (
     Comment.Status.REMOVED,
     Comment.Status.PENDING,
 )
+
+
+# Plain SQL (``core/sql.py``): posting loads the thread, and the parent of a
+# reply, every time. Only the article's ``live`` flag is joined.
+@cache
+def _thread_sql() -> str:
+    return (
+        f"SELECT {sql.columns(Thread, 't')}, p.live FROM {sql.table(Thread)} t "  # noqa: S608
+        f"LEFT JOIN {sql.table(Page)} p ON p.id = t.article_id WHERE t.id = %s"
+    )
+
+
+@cache
+def _comment_sql() -> str:
+    return (
+        f"SELECT {sql.columns(Comment, 'c')}, {sql.columns(Thread, 't')}, p.live "  # noqa: S608
+        f"FROM {sql.table(Comment)} c JOIN {sql.table(Thread)} t ON t.id = c.thread_id "
+        f"LEFT JOIN {sql.table(Page)} p ON p.id = t.article_id WHERE c.id = %s"
+    )
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, int) and 0 < value < 1 << 63
 
 
 def readable(comment: Comment, viewer: selectors.Viewer) -> bool:
@@ -58,14 +83,12 @@ def access_comment(
     replies loads too, with its text (and the reason it is held) blanked.
     Raises NotFound with code ``comment_not_found``.
     """
-    rows = Comment.objects.select_related("thread", "author").annotate(
-        article_live=F("thread__article__live")
-    )
-    try:
-        comment = rows.get(pk=comment_id)
-    except (Comment.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise _not_found() from None
-    unpublished = comment.thread.article_id is not None and not comment.article_live
+    row = sql.one(_comment_sql(), [comment_id]) if _valid_id(comment_id) else None
+    if row is None:
+        raise _not_found()
+    comment = sql.instance(Comment, row)
+    comment.thread = sql.instance(Thread, row[len(Comment._meta.concrete_fields) :])
+    unpublished = comment.thread.article_id is not None and not row[-1]
     if unpublished and not actions.can_moderate(viewer.user):
         raise _not_found()
     if readable(comment, viewer):
@@ -79,14 +102,10 @@ def access_comment(
 
 def access_thread(user: Any, thread_id: int) -> Thread:
     """A thread whose article is published (or an external page's thread)."""
-    # Only the article's ``live`` flag: joining the whole page row costs more
-    # than the rest of loading the thread (posting calls this every time).
-    try:
-        thread = Thread.objects.annotate(article_live=F("article__live")).get(
-            pk=thread_id
-        )
-    except (Thread.DoesNotExist, ValueError, TypeError, OverflowError):
-        thread = None
-    if thread is None or (thread.article_id is not None and not thread.article_live):
+    row = sql.one(_thread_sql(), [thread_id]) if _valid_id(thread_id) else None
+    if row is None:
+        raise NotFound(_("There is no such discussion."), code="thread_not_found")
+    thread = sql.instance(Thread, row)
+    if thread.article_id is not None and not row[-1]:
         raise NotFound(_("There is no such discussion."), code="thread_not_found")
     return thread

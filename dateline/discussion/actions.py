@@ -18,14 +18,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from dateline.core import audit, text
+from dateline.core import audit, sql, text
 from dateline.core.errors import (
     Conflict,
     InvalidInput,
@@ -261,10 +261,10 @@ def comment_post(
             # first as in every action; a closed thread matches nothing.
             _count_in(thread.pk, parent)
         if parent is not None:
-            parent = Comment.objects.select_for_update().get(pk=parent.pk)
+            parent = _locked_comment(parent.pk)
             _check_parent(parent, thread)
 
-        comment = Comment.objects.create(
+        comment = Comment(
             thread=thread,
             parent=parent,
             depth=parent.depth + 1 if parent else 0,
@@ -282,6 +282,7 @@ def comment_post(
             ip_network=address.network,
             ip_hash=address.digest,
         )
+        sql.insert(comment)
         # Ids only grow, so the path orders a branch chronologically per level.
         segment = path_segment(comment.pk)
         if parent is None:
@@ -290,8 +291,9 @@ def comment_post(
         else:
             comment.root_id = parent.root_id
             comment.path = f"{parent.path}/{segment}"
-        Comment.objects.filter(pk=comment.pk).update(
-            root_id=comment.root_id, path=comment.path
+        sql.execute(
+            f"UPDATE {sql.table(Comment)} SET root_id = %s, path = %s WHERE id = %s",  # noqa: S608
+            [comment.root_id, comment.path, comment.pk],
         )
         if address.digest:
             moderation_tasks.purge_daily()
@@ -342,12 +344,25 @@ def _check_parent(parent: Comment, thread: Thread) -> None:
         )
 
 
+def _locked_comment(comment_id: int) -> Comment:
+    """A comment row, locked until the transaction ends (plain SQL: every reply)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    row = sql.one(
+        f"SELECT {sql.columns(Comment)} FROM {sql.table(Comment)} WHERE id = %s{lock}",  # noqa: S608
+        [comment_id],
+    )
+    if row is None:
+        raise NotFound(_("There is no such comment."), code="comment_not_found")
+    return sql.instance(Comment, row)
+
+
 def _count_in(thread_id: int, parent: Comment | None) -> None:
     """Count a newly published comment into its thread (locking the row)."""
-    counted = Thread.objects.filter(pk=thread_id, is_closed=False).update(
-        version=F("version") + 1,
-        comment_count=F("comment_count") + 1,
-        top_level_count=F("top_level_count") + (0 if parent else 1),
+    counted = sql.execute(
+        f"UPDATE {sql.table(Thread)} SET version = version + 1, "  # noqa: S608
+        "comment_count = comment_count + 1, top_level_count = top_level_count + %s "
+        "WHERE id = %s AND NOT is_closed",
+        [0 if parent else 1, thread_id],
     )
     if not counted:
         if not Thread.objects.filter(pk=thread_id).exists():
@@ -358,14 +373,22 @@ def _count_in(thread_id: int, parent: Comment | None) -> None:
 def _count_reply(parent: Comment) -> None:
     """The parent gains a reply, and its branch's top-level comment one more."""
     root_id = parent.root_id or parent.pk
+    table = sql.table(Comment)
     if root_id == parent.pk:  # a reply to a top-level comment
-        Comment.objects.filter(pk=parent.pk).update(
-            reply_count=F("reply_count") + 1,
-            branch_count=F("branch_count") + 1,
+        sql.execute(
+            f"UPDATE {table} SET reply_count = reply_count + 1, "  # noqa: S608
+            "branch_count = branch_count + 1 WHERE id = %s",
+            [parent.pk],
         )
     else:
-        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        Comment.objects.filter(pk=root_id).update(branch_count=F("branch_count") + 1)
+        sql.execute(
+            f"UPDATE {table} SET reply_count = reply_count + 1 WHERE id = %s",  # noqa: S608
+            [parent.pk],
+        )
+        sql.execute(
+            f"UPDATE {table} SET branch_count = branch_count + 1 WHERE id = %s",  # noqa: S608
+            [root_id],
+        )
 
 
 def comment_publish(comment: Comment) -> Comment:

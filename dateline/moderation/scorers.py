@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from linkify_it import LinkifyIt
 
+from dateline.core import sql
 from dateline.moderation import addresses, conf, ratelimit, rules, toxicity, words
 from dateline.moderation.scoring import (
     FLAG,
@@ -164,11 +165,6 @@ def writers_comments(author_id: int | None, guest_key_hash: str) -> Q | None:
     return None
 
 
-def _itself(draft: Draft) -> Q:
-    """The comment being edited, which is no evidence against its own edit."""
-    return Q(pk=draft.comment_id) if draft.comment_id else Q(pk__in=[])
-
-
 def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -181,18 +177,25 @@ class DuplicateScorer:
     def score(self, draft: Draft) -> Score:
         from dateline.discussion.models import Comment
 
-        same_writer = writers_comments(draft.author_id, draft.guest_key_hash)
-        if same_writer is None:
+        params: list[int | str]
+        if draft.author_id:
+            writer, params = "author_id = %s", [draft.author_id]
+        elif draft.guest_key_hash:
+            writer, params = (
+                "author_id IS NULL AND guest_key_hash = %s",
+                [draft.guest_key_hash],
+            )
+        else:
             return Score(self.name, 0.0)
         since = _now(draft) - dt.timedelta(hours=conf.get("DUPLICATE_HOURS"))
-        recent = (
-            Comment.objects.filter(same_writer, created_at__gte=since)
-            .exclude(_itself(draft))
-            .order_by("-created_at")
-            .values_list("body", flat=True)[:50]
+        # Plain SQL (``core/sql.py``): every post asks.
+        recent = sql.all_rows(
+            f"SELECT body FROM {sql.table(Comment)} WHERE {writer} "  # noqa: S608
+            "AND created_at >= %s AND id <> %s ORDER BY created_at DESC LIMIT 50",
+            [*params, sql.datetime(since), draft.comment_id or 0],
         )
         text = _normal(draft.text)
-        if not any(_normal(body) == text for body in recent):
+        if not any(_normal(body) == text for (body,) in recent):
             return Score(self.name, 0.0)
         reason = Reason(
             "duplicate",
@@ -241,11 +244,22 @@ class HistoryScorer:
         if not draft.author_id:
             return Score(self.name, 0.0)
         since = _now(draft) - dt.timedelta(days=conf.get("REMOVALS_DAYS"))
-        removals = LedgerEntry.objects.filter(
-            member_id=draft.author_id,
-            kind=LedgerEntry.Kind.COMMENT_REMOVED,
-            occurred_at__gte=since,
-        ).count()
+        # One plain-SQL statement (``core/sql.py``): every member's post asks.
+        row = sql.one(
+            "SELECT "  # noqa: S608 - names from the models, values as parameters
+            f"(SELECT COUNT(*) FROM {sql.table(LedgerEntry)} WHERE member_id = %s "
+            "AND kind = %s AND occurred_at >= %s), "
+            f"(SELECT points FROM {sql.table(Standing)} WHERE member_id = %s), "
+            f"EXISTS (SELECT 1 FROM {sql.table(Comment)} WHERE author_id = %s "
+            "AND status = %s AND id <> %s)",
+            [
+                *(draft.author_id, LedgerEntry.Kind.COMMENT_REMOVED.value),
+                *(sql.datetime(since), draft.author_id, draft.author_id),
+                *(Comment.Status.PUBLISHED.value, draft.comment_id or 0),
+            ],
+        )
+        assert row is not None  # a SELECT without FROM has one row
+        removals, points, published = int(row[0]), row[1] or 0, bool(row[2])
         if removals >= 2:
             reason = Reason(
                 "recent_removals",
@@ -259,20 +273,8 @@ class HistoryScorer:
                 % {"n": removals},
             )
             return Score(self.name, 0.6, (reason,), insists=HOLD)
-        points = (
-            Standing.objects.filter(member_id=draft.author_id)
-            .values_list("points", flat=True)
-            .first()
-        ) or 0
         if points >= conf.get("TRUSTED_POINTS") and not removals:
             return Score(self.name, 0.0, trust=1.0)
-        published = (
-            Comment.objects.filter(
-                author_id=draft.author_id, status=Comment.Status.PUBLISHED
-            )
-            .exclude(_itself(draft))
-            .exists()
-        )
         return Score(self.name, 0.0, trust=0.5 if published else 0.0)
 
 
