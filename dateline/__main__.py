@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> None:
         from django.conf import settings
 
         settings.INSTALLED_APPS  # noqa: B018 - loads and validates the settings
-        threads = env_int("DATELINE_THREADS", 2, minimum=1)
+        # SQLite work is all CPU: a second thread per worker only queues on
+        # the GIL, and a thread that holds the write lock waits for it while
+        # the other runs (make bench, two workers: comment POSTs 297 a second
+        # with two threads each, 381 with one; cached pages 688 and 755). A
+        # remote database's round trips are worth overlapping.
+        remote = bool(os.environ.get("DATABASE_URL"))
+        threads = env_int("DATELINE_THREADS", 2 if remote else 1, minimum=1)
     except ConfigError as exc:
         sys.exit(f"dateline: {exc}")
     if args.command == "check-config":
@@ -65,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         str(args.port),
         "--workers",
         str(args.workers),
-        # Request threads per worker; SQLite writes queue on one lock anyway.
+        # Request threads per worker.
         "--blocking-threads",
         str(threads),
         "--no-ws",
