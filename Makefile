@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format install lock clean bench eval-moderation train-moderation
+.PHONY: run run-prod test check format install lock clean bench eval-moderation train-moderation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: export DATELINE_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py bootstrap
 	$(BIN)/python -m dateline serve --host $(HOST) --port $(PORT)
+
+# The production topology on loopback: throwaway PostgreSQL and Redis, the
+# task worker, two app instances and nginx in front (README, Production).
+run-prod: $(STAMP)
+	$(BIN)/python -m dateline.stack --port $(PORT)
 
 check: $(STAMP)
 	$(BIN)/ruff check dateline tests bench
