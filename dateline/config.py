@@ -231,7 +231,8 @@ def cache() -> dict[str, Any]:
             f"REDIS_URL names no host ({_redacted(url)}); expected redis://HOST:6379/0"
         )
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, answering as an empty cache while Redis is away.
+        "BACKEND": "dateline.core.cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": env_str("DATELINE_CACHE_PREFIX", "dateline"),
     }

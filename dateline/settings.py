@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "dateline.discussion",
     "dateline.community",
     "dateline.moderation",
+    "dateline.ops",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
+    path("", include("dateline.ops.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("dateline.discussion.urls")),
     path("", include("dateline.community.urls")),

@@ -76,7 +76,7 @@ def test_database_url_error_never_shows_the_password(clean_env, tmp_path):
 def test_redis_url_switches_the_cache(clean_env):
     assert config.cache()["BACKEND"].endswith("LocMemCache")
     clean_env.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
-    assert config.cache()["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config.cache()["BACKEND"] == "dateline.core.cache.ResilientRedisCache"
     assert config.cache()["LOCATION"] == "redis://127.0.0.1:6379/1"
 
 

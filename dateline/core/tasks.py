@@ -6,7 +6,7 @@ wait for badge checks. A task enqueued inside a transaction starts when it
 commits (and is dropped if it rolls back), as with the database backend:
 Wagtail enqueues index updates from ``post_save``, and a thread started
 earlier would look for a page that is not committed yet. A production site
-runs a worker instead (``TASKS_BACKEND=database`` and ``manage.py db_worker``).
+runs a worker instead (``TASKS_BACKEND=database`` and ``manage.py worker``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,49 @@
+"""``manage.py worker``: django-tasks' ``db_worker``, with a heartbeat.
+
+The heartbeat (a row per worker, touched every few seconds from a thread of
+its own) is what ``/readyz`` reads to say a worker is running. Options are
+``db_worker``'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+from typing import Any
+
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+from dateline.ops import actions, conf
+
+
+class Command(DbWorker):
+    help = "Run queued background tasks (db_worker), with a heartbeat for /readyz."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = f"{socket.gethostname()}:{os.getpid()}"
+        started = timezone.now()
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.is_set():
+                try:
+                    actions.heartbeat(name, started)
+                except DatabaseError:
+                    pass  # the database is away; /readyz says so on its own
+                finally:
+                    close_old_connections()
+                stop.wait(conf.HEARTBEAT_SECONDS)
+
+        thread = threading.Thread(target=beat, name="worker-heartbeat", daemon=True)
+        thread.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+            with contextlib.suppress(DatabaseError):
+                actions.heartbeat_stop(name)

@@ -1,0 +1,138 @@
+"""``/healthz``, ``/readyz`` and the worker's heartbeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from dateline.ops import actions
+from dateline.ops.models import WorkerHeartbeat
+from dateline.testing.servers import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_healthz_answers_without_asking_anything(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_says_ready_when_the_database_and_cache_answer(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ready"] is True
+    assert set(body["checks"]) == {"database", "migrations", "cache"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_names_the_cache_it_cannot_reach(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dateline.core.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["cache"]["ok"] is False
+    assert "unreachable" in checks["cache"]["detail"]
+    assert checks["database"]["ok"] is True
+
+
+def test_with_a_task_queue_readyz_wants_a_recent_worker_heartbeat(
+    client, database_tasks
+):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "no worker" in response.json()["checks"]["worker"]["detail"]
+
+    actions.heartbeat("host-a:1", timezone.now())
+    assert client.get("/readyz").status_code == 200
+
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(minutes=5))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "last heartbeat 300 s ago" in response.json()["checks"]["worker"]["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_runs_tasks_and_leaves_no_heartbeat_behind(
+    database_tasks, thread, a_member
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from dateline.discussion import actions as discussion
+
+    discussion.comment_post(actor=a_member, thread=thread, body="For the worker.")
+    queued = DBTaskResult.objects.filter(task_path__startswith="dateline.")
+    assert queued.get().status == "READY"
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert queued.get().status == "SUCCESSFUL"
+    assert not WorkerHeartbeat.objects.exists()  # it said goodbye on the way out
+
+
+def test_while_redis_is_away_pages_and_posts_work_and_it_recovers(
+    settings, client, thread, monkeypatch
+):
+    from django.core.cache import caches
+
+    from dateline.core import cache as resilient
+    from dateline.testing.servers import ServerUnavailable, ThrowawayRedis
+
+    try:
+        redis = ThrowawayRedis()
+    except ServerUnavailable as exc:
+        pytest.skip(f"REDIS NOT AVAILABLE: {exc}")
+    url = redis.start()
+    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.2)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dateline.core.cache.ResilientRedisCache",
+            "LOCATION": url,
+        }
+    }
+    cache = caches["default"]
+    try:
+        cache.set("k", "v")
+        assert cache.get("k") == "v"
+        article = thread.article.url
+        assert client.get(article).status_code == 200
+        redis.stop()
+
+        assert cache.get("k", "missing") == "missing"
+        assert cache.add("k2", 1) is False
+        assert client.get(article).status_code == 200
+        assert client.get("/readyz").status_code == 503
+        response = client.post(
+            f"/api/threads/{thread.pk}/comments",
+            {"body": "Posted while the cache was away.", "name": "Calm reader"},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+
+        again = ThrowawayRedis()
+        again.port = redis.port  # the same address, as a restarted Redis
+        again.start()
+        try:
+            time.sleep(0.3)
+            cache.set("k", "back")
+            assert cache.get("k") == "back"
+            assert client.get("/readyz").status_code == 200
+        finally:
+            again.stop()
+    finally:
+        redis.stop()
