@@ -118,6 +118,8 @@ class Stack:
     instances: list[str]  # each app instance, directly
     env: dict[str, str]  # what every process of the stack was given
     folder: Path
+    postgres: ThrowawayPostgres
+    redis: ThrowawayRedis
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def manage(self, *args: str, timeout: float = 600) -> str:
@@ -206,7 +208,14 @@ def running(
         )
         # One secret for every instance, as EnvironmentFile gives them.
         env.setdefault("SECRET_KEY", os.urandom(32).hex())
-        stack = Stack(url=site, instances=[], env=env, folder=folder)
+        stack = Stack(
+            url=site,
+            instances=[],
+            env=env,
+            folder=folder,
+            postgres=postgres,
+            redis=redis,
+        )
 
         say("migrating and loading the demo content")
         bootstrap = ["bootstrap"]

@@ -86,3 +86,23 @@ class PermissionDenied(DatelineError):
 class Conflict(DatelineError):
     code = "conflict"
     status = 409
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database cannot be reached (a 503, not a bug).
+
+    A lost or refused connection is an ``OperationalError`` or, for a
+    connection that died between requests, an ``InterfaceError``.
+    """
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The site cannot reach its database just now; nothing was saved. "
+        "Please try again in a few seconds."
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+from dateline.core import errors
 
 _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,80}")
 
@@ -80,9 +83,30 @@ def bad_request(
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context: the failure may be in it.
+    """A crash, or (503, with Retry-After) a database that cannot be reached.
+
+    Django calls this while handling the exception, so ``sys.exc_info()``
+    names it. Rendered without the request context: the failure may be in it.
+    """
     from django.template import loader
 
+    if errors.database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {
+                    "code": "unavailable",
+                    "message": errors.unavailable_message(),
+                    "fields": {},
+                },
+                status=503,
+            )
+        else:
+            body = loader.get_template("503.html").render(
+                {"site_name": settings.DATELINE_SITE_NAME}
+            )
+            response = HttpResponse(body, status=503)
+        response["Retry-After"] = "5"
+        return response
     body = loader.get_template("500.html").render(
         {"site_name": settings.DATELINE_SITE_NAME}
     )

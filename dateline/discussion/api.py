@@ -24,6 +24,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
 
+from dateline.core import errors
 from dateline.core.errors import DatelineError, PermissionDenied
 from dateline.discussion import access, actions, conf, pagecache, selectors, views
 from dateline.discussion.models import Comment, Report, Thread
@@ -538,7 +539,19 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A crash is logged as Django logs one, and answered in the API's shape."""
+    """A crash is logged as Django logs one, and answered in the API's shape.
+
+    A database that cannot be reached is a 503 the client may retry.
+    """
+    if errors.database_unavailable(exc):
+        logging.getLogger("django.request").warning(
+            "Database unavailable: %s: %s", request.path, exc
+        )
+        response = _json_error(
+            request, 503, "unavailable", errors.unavailable_message()
+        )
+        response["Retry-After"] = "5"
+        return response
     logging.getLogger("django.request").error(
         "Internal Server Error: %s", request.path, exc_info=exc
     )

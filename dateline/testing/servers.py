@@ -83,6 +83,10 @@ class ThrowawayPostgres:
             "UTF8",
             "--no-locale",
         )
+        self._pg_ctl_start()
+        return self.url("dateline")
+
+    def _pg_ctl_start(self) -> None:
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -101,7 +105,14 @@ class ThrowawayPostgres:
             "60",
             "start",
         )
-        return self.url("dateline")
+
+    def pause(self) -> None:
+        """Stop the server and keep its data (an outage, for failure tests)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start it again after :meth:`pause`, on the same port."""
+        self._pg_ctl_start()
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
