@@ -239,6 +239,37 @@ def test_a_database_outage_is_a_clear_503_and_the_instances_recover(stack):
     assert status == 201, answer
 
 
+def test_with_redis_stopped_pages_and_posts_work_and_it_recovers(stack):
+    thread = _first_thread(stack.url)
+    article = "/conflict/night-of-strikes-leaves-southern-suburbs-dark/"
+    stack.redis.process.terminate()
+    stack.redis.process.wait(timeout=10)
+    try:
+        for n in range(3):
+            status, _, body = _get(stack.url + article)
+            assert status == 200, body[:300]
+            status, answer = _post(
+                stack.instances[n % 2],
+                f"/api/threads/{thread}/comments",
+                {"body": f"Posted without a cache, number {n}.", "name": "No cache"},
+                f"10.55.{n}.1",
+            )
+            assert status == 201, answer
+        status, _, body = _get(stack.url + "/readyz")
+        assert status == 503
+        assert json.loads(body)["checks"]["cache"]["ok"] is False
+    finally:
+        stack.redis.start()  # the same port and folder: Redis is back
+    deadline = time.monotonic() + 15
+    while _get(stack.url + "/readyz")[0] != 200:
+        assert time.monotonic() < deadline, "the instances did not use Redis again"
+        time.sleep(0.5)
+    status, _, body = _get(f"{stack.url}/api/threads/{thread}/comments?sort=newest")
+    assert status == 200
+    newest = json.loads(body)["comments"][0]["body_html"]
+    assert "Posted without a cache, number 2." in newest
+
+
 def test_zz_killing_an_instance_while_posting_loses_no_acknowledged_comment(stack):
     """Last in the file: it leaves the first instance dead."""
     thread = _first_thread(stack.url)
