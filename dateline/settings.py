@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from dateline import config
+from dateline.ops import logs
 
 BASE_DIR = config.BASE_DIR
 PROJECT_DIR = BASE_DIR / "dateline"
@@ -58,7 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: everything after it sees the client's address and scheme.
+    # First: every log line of the request carries its id.
+    "dateline.ops.logs.RequestIdMiddleware",
+    # Everything after it sees the client's address and scheme.
     "dateline.core.middleware.ForwardedMiddleware",
     "dateline.core.middleware.NulInUrlMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -259,9 +262,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no network calls from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config.env_str("LOG_LEVEL", "WARNING")},
-}
+LOGGING = logs.logging_config(
+    config.env_choice("DATELINE_LOG_FORMAT", "text", ["text", "json"]),
+    config.env_str("LOG_LEVEL", "WARNING"),
+)

@@ -136,3 +136,54 @@ def test_while_redis_is_away_pages_and_posts_work_and_it_recovers(
             again.stop()
     finally:
         redis.stop()
+
+
+def test_each_response_carries_the_request_id_nginx_gave_or_a_new_one(client):
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="nginx-abc123")["X-Request-ID"] == (
+        "nginx-abc123"
+    )
+    made = client.get("/healthz")["X-Request-ID"]
+    assert len(made) == 32
+    forged = client.get("/healthz", HTTP_X_REQUEST_ID='x" injected\nline')
+    assert forged["X-Request-ID"] not in {"", 'x" injected\nline'}
+
+
+def test_json_logs_are_one_object_per_line_with_the_request_id(client):
+    import io
+    import json
+    import logging
+
+    from dateline.ops import logs
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(logs.RequestIdFilter())
+    handler.setFormatter(logs.JsonFormatter())
+    access = logging.getLogger("dateline.access")
+    access.addHandler(handler)
+    level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        client.get("/healthz", HTTP_X_REQUEST_ID="req-42")
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    entry = json.loads(lines[0])
+    assert entry["request_id"] == "req-42"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/healthz", 200)
+    assert entry["level"] == "info"
+    assert isinstance(entry["ms"], float)
+
+
+def test_the_log_format_setting_is_checked(monkeypatch):
+    from dateline import config
+    from dateline.ops import logs
+
+    assert logs.logging_config("json", "INFO")["formatters"]["default"] == {
+        "()": "dateline.ops.logs.JsonFormatter"
+    }
+    monkeypatch.setenv("DATELINE_LOG_FORMAT", "xml")
+    with pytest.raises(config.ConfigError, match="DATELINE_LOG_FORMAT"):
+        config.env_choice("DATELINE_LOG_FORMAT", "text", ["text", "json"])

@@ -123,6 +123,15 @@ def test_requests_through_nginx_reach_both_instances(stack):
         assert any(line.split()[-2] == address for line in lines), (address, lines[-4:])
 
 
+def test_nginx_and_the_app_log_the_same_request_id(stack):
+    status, headers, _ = _get(stack.url + "/healthz")
+    assert status == 200
+    request_id = headers["X-Request-ID"]
+    assert request_id and len(request_id) == 32  # nginx's $request_id
+    log = (stack.folder / "nginx" / "access.log").read_text()
+    assert any(line.endswith(request_id) for line in log.splitlines())
+
+
 def test_a_comment_posted_on_one_instance_is_read_at_once_on_the_other(stack):
     first, second = stack.instances
     thread = _first_thread(stack.url)
