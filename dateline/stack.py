@@ -164,6 +164,11 @@ def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
             process.wait()
 
 
+def _stop_all(stack: Stack) -> None:
+    for process in reversed(list(stack.processes.values())):
+        _stop(process)
+
+
 @contextlib.contextmanager
 def running(
     folder: Path,
@@ -217,6 +222,9 @@ def running(
             redis=redis,
         )
 
+        # Whatever runs at the end (a test may replace a process): last
+        # started, first stopped, before the databases go.
+        cleanup.callback(_stop_all, stack)
         say("migrating and loading the demo content")
         bootstrap = ["bootstrap"]
         if not demo:
@@ -238,7 +246,6 @@ def running(
                     start_new_session=True,
                 )
             stack.processes[name] = process
-            cleanup.callback(_stop, process)
             return process
 
         start("worker", unit_command("dateline-worker.service"))

@@ -187,3 +187,33 @@ def test_the_log_format_setting_is_checked(monkeypatch):
     monkeypatch.setenv("DATELINE_LOG_FORMAT", "xml")
     with pytest.raises(config.ConfigError, match="DATELINE_LOG_FORMAT"):
         config.env_choice("DATELINE_LOG_FORMAT", "text", ["text", "json"])
+
+
+def test_a_task_claimed_by_a_worker_that_stopped_beating_runs_again(
+    database_tasks, a_member
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from dateline.community.tasks import refresh_standings
+
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    for _ in range(3):
+        refresh_standings.enqueue([a_member.pk])
+    ours = DBTaskResult.objects.filter(task_path__endswith="refresh_standings")
+    dead, alive, fresh = ours.order_by("enqueued_at")
+    actions.heartbeat("alive-1", timezone.now())
+    actions.heartbeat("dead-1", long_ago)
+    WorkerHeartbeat.objects.filter(worker="dead-1").update(seen_at=long_ago)
+    DBTaskResult.objects.filter(pk=dead.pk).update(
+        status="RUNNING", started_at=long_ago, worker_ids=["dead-1"]
+    )
+    DBTaskResult.objects.filter(pk=alive.pk).update(
+        status="RUNNING", started_at=long_ago, worker_ids=["alive-1"]
+    )
+    DBTaskResult.objects.filter(pk=fresh.pk).update(
+        status="RUNNING", started_at=timezone.now(), worker_ids=["gone-1"]
+    )
+
+    assert actions.requeue_abandoned(60) == 1
+    statuses = dict(ours.values_list("pk", "status"))
+    assert statuses == {dead.pk: "READY", alive.pk: "RUNNING", fresh.pk: "RUNNING"}

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -277,6 +278,64 @@ def test_with_redis_stopped_pages_and_posts_work_and_it_recovers(stack):
     assert status == 200
     newest = json.loads(body)["comments"][0]["body_html"]
     assert "Posted without a cache, number 2." in newest
+
+
+def _shell(stack: prod.Stack, code: str) -> str:
+    return stack.manage("shell", "--verbosity=0", "-c", code).strip()
+
+
+def test_a_worker_killed_mid_task_leaves_it_to_another_that_does_not_double_it(
+    stack, tmp_path
+):
+    marker = tmp_path / "first-run"
+    counts = (
+        "from dateline.community.models import BadgeGrant, LedgerEntry\n"
+        "print(LedgerEntry.objects.filter(member__username='crash').count(),"
+        " BadgeGrant.objects.filter(member__username='crash').count())\n"
+    )
+    _shell(
+        stack,
+        "from django.contrib.auth import get_user_model\n"
+        "from dateline.discussion import actions\n"
+        "from dateline.discussion.models import Thread\n"
+        "from dateline.testing.tasks import refresh_then_hang\n"
+        "m = get_user_model().objects.create_user('crash', 'c@example.org', 'pw-c-98765')\n"
+        "actions.comment_post(actor=m, thread=Thread.objects.get(pk=1), "
+        "body='One comment, one ledger entry, one badge.', moderate=False)\n"
+        f"refresh_then_hang.enqueue([m.pk], {str(marker)!r})\n",
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():  # the worker is inside the task, effects done
+        assert time.monotonic() < deadline, "the worker never started the task"
+        time.sleep(0.2)
+    after_first = _shell(stack, counts)
+    assert after_first != "0 0"
+    os.killpg(stack.processes["worker"].pid, signal.SIGKILL)
+    stack.processes["worker"].wait(timeout=10)
+
+    # A new worker that counts a silent one as dead after 10 s.
+    stack.env["DATELINE_WORKER_HEARTBEAT_MAX_AGE"] = "10"
+    log = (stack.folder / "logs" / "worker2.log").open("ab")
+    stack.processes["worker"] = subprocess.Popen(
+        prod.unit_command("dateline-worker.service"),
+        cwd=prod.ROOT,
+        env=stack.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    status = ""
+    deadline = time.monotonic() + 90
+    while status != "SUCCESSFUL":
+        assert time.monotonic() < deadline, f"the task was not run again ({status})"
+        time.sleep(1)
+        status = _shell(
+            stack,
+            "from django_tasks_db.models import DBTaskResult\n"
+            "print(DBTaskResult.objects.get(task_path__endswith='refresh_then_hang')"
+            ".status)\n",
+        )
+    assert _shell(stack, counts) == after_first  # run twice, counted once
 
 
 def test_zz_killing_an_instance_while_posting_loses_no_acknowledged_comment(stack):

@@ -1,14 +1,16 @@
 """``manage.py worker``: django-tasks' ``db_worker``, with a heartbeat.
 
 The heartbeat (a row per worker, touched every few seconds from a thread of
-its own) is what ``/readyz`` reads to say a worker is running. Options are
-``db_worker``'s.
+its own) is what ``/readyz`` reads to say a worker is running, and what
+tells a living worker that a task claimed by a dead one must run again
+(``actions.requeue_abandoned``). Options are ``db_worker``'s.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 import threading
 from typing import Any
@@ -24,7 +26,10 @@ class Command(DbWorker):
     help = "Run queued background tasks (db_worker), with a heartbeat for /readyz."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        name = f"{socket.gethostname()}:{os.getpid()}"
+        # The heartbeat's name is the id the worker claims tasks with, so a
+        # task can be traced to a worker that stopped beating.
+        name = f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"
+        options["worker_id"] = name
         started = timezone.now()
         stop = threading.Event()
 
@@ -32,6 +37,11 @@ class Command(DbWorker):
             while not stop.is_set():
                 try:
                     actions.heartbeat(name, started)
+                    requeued = actions.requeue_abandoned(conf.heartbeat_max_age())
+                    if requeued:
+                        self.stderr.write(
+                            f"Requeued {requeued} task(s) of a worker that stopped."
+                        )
                 except DatabaseError:
                     pass  # the database is away; /readyz says so on its own
                 finally:
