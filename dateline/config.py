@@ -203,9 +203,21 @@ def database(folder: Path) -> dict[str, Any]:
         raise ConfigError(
             f"DATABASE_URL names no database ({_redacted(url)}); expected {example}"
         )
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     config["ENGINE"] = "django.db.backends.postgresql"
-    return dict(config)
+    # Django's psycopg pool: each process keeps up to this many connections
+    # open and lends one to each request, checked first, so a restarted
+    # database is reconnected to on its own. 0 keeps
+    # one persistent connection per thread instead.
+    pool_size = env_int("DATELINE_DB_POOL_SIZE", 4, minimum=0)
+    if pool_size:
+        config["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+        # With a pool, this makes the pool check a connection before lending it.
+        config["CONN_HEALTH_CHECKS"] = True
+        options = dict(config.get("OPTIONS") or {})
+        options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 10}
+        config["OPTIONS"] = options
+    return config
 
 
 def cache() -> dict[str, Any]:

@@ -43,6 +43,22 @@ def test_database_url_switches_to_postgresql(clean_env, tmp_path):
         "dateline",
         "news",
     )
+    # Production connections come from Django's psycopg pool.
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 10}
+    assert db["CONN_MAX_AGE"] == 0
+
+
+def test_the_pool_size_is_set_or_turned_off(clean_env, tmp_path):
+    clean_env.setenv("DATABASE_URL", "postgres://news:s3cret@db.internal/dateline")
+    clean_env.setenv("DATELINE_DB_POOL_SIZE", "12")
+    assert config.database(tmp_path)["OPTIONS"]["pool"]["max_size"] == 12
+    clean_env.setenv("DATELINE_DB_POOL_SIZE", "0")
+    db = config.database(tmp_path)
+    assert "pool" not in db.get("OPTIONS", {})
+    assert db["CONN_MAX_AGE"] == 60
+    clean_env.setenv("DATELINE_DB_POOL_SIZE", "many")
+    with pytest.raises(config.ConfigError, match="DATELINE_DB_POOL_SIZE"):
+        config.database(tmp_path)
 
 
 @pytest.mark.parametrize(

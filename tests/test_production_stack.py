@@ -237,6 +237,7 @@ def test_a_database_outage_is_a_clear_503_and_the_instances_recover(stack):
     finally:
         stack.postgres.resume()
     # The same processes, no restart: their next requests reconnect.
+    assert all(p.poll() is None for p in stack.processes.values())
     for base in stack.instances:
         status, _, body = _get(f"{base}/api/threads/{thread}/comments")
         assert status == 200, body[:300]

@@ -13,13 +13,21 @@ import os
 import secrets
 import socket
 import threading
+import time
 from typing import Any
 
-from django.db import DatabaseError, close_old_connections
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+)
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from dateline.ops import actions, conf
+
+RETRY_SECONDS = 2
 
 
 class Command(DbWorker):
@@ -51,7 +59,16 @@ class Command(DbWorker):
         thread = threading.Thread(target=beat, name="worker-heartbeat", daemon=True)
         thread.start()
         try:
-            super().handle(*args, **options)
+            while True:
+                try:
+                    super().handle(*args, **options)
+                    break
+                except (OperationalError, InterfaceError) as exc:
+                    # db_worker stops on a lost database; wait for it instead,
+                    # as the web instances do (a task in flight is requeued).
+                    self.stderr.write(f"Database unavailable ({exc}); retrying.")
+                    close_old_connections()
+                    time.sleep(RETRY_SECONDS)
         finally:
             stop.set()
             thread.join(timeout=5)
