@@ -22,7 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import Message
 from pathlib import Path
 
@@ -82,6 +82,22 @@ def _post(base: str, path: str, payload: dict, client: str) -> tuple[int, dict]:
             return error.code, {"code": "not_json", "body": body[:200].decode()}
 
 
+def _access_log(stack: prod.Stack, wanted: Callable[[str], bool]) -> bool:
+    """Whether nginx's access log gets a line ``wanted`` within five seconds.
+
+    nginx writes the line after it has sent the answer, so a client can
+    read the answer before the line is there.
+    """
+    deadline = time.monotonic() + 5
+    while True:
+        log = (stack.folder / "nginx" / "access.log").read_text()
+        if any(wanted(line) for line in log.splitlines()):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
 def _first_thread(base: str) -> int:
     status, _, body = _get(base + "/api/threads/1/comments")
     assert status == 200, body[:300]
@@ -117,11 +133,14 @@ def test_nginx_serves_pages_from_the_app_and_static_files_from_disk(stack):
 def test_requests_through_nginx_reach_both_instances(stack):
     for _ in range(12):
         assert _get(stack.url + "/api/form-token")[0] == 200
-    log = (stack.folder / "nginx" / "access.log").read_text()
-    lines = [line for line in log.splitlines() if "/api/form-token" in line]
     for base in stack.instances:
         address = base.removeprefix("http://")
-        assert any(line.split()[-2] == address for line in lines), (address, lines[-4:])
+        assert _access_log(
+            stack,
+            lambda line, address=address: (
+                "/api/form-token" in line and line.split()[-2] == address
+            ),
+        ), address
 
 
 def test_nginx_and_the_app_log_the_same_request_id(stack):
@@ -129,8 +148,7 @@ def test_nginx_and_the_app_log_the_same_request_id(stack):
     assert status == 200
     request_id = headers["X-Request-ID"]
     assert request_id and len(request_id) == 32  # nginx's $request_id
-    log = (stack.folder / "nginx" / "access.log").read_text()
-    assert any(line.endswith(request_id) for line in log.splitlines())
+    assert _access_log(stack, lambda line: line.endswith(request_id))
 
 
 def test_a_comment_posted_on_one_instance_is_read_at_once_on_the_other(stack):
