@@ -215,7 +215,9 @@ def database(folder: Path) -> dict[str, Any]:
         # With a pool, this makes the pool check a connection before lending it.
         config["CONN_HEALTH_CHECKS"] = True
         options = dict(config.get("OPTIONS") or {})
-        options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 10}
+        # A request waits this long for a connection: only while the
+        # database is away, as long as the pool is at least DATELINE_THREADS.
+        options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 3}
         config["OPTIONS"] = options
     return config
 

@@ -44,7 +44,7 @@ def test_database_url_switches_to_postgresql(clean_env, tmp_path):
         "news",
     )
     # Production connections come from Django's psycopg pool.
-    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 10}
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 3}
     assert db["CONN_MAX_AGE"] == 0
 
 

@@ -254,11 +254,18 @@ def test_a_database_outage_is_a_clear_503_and_the_instances_recover(stack):
         assert b"Back in a moment" in body
     finally:
         stack.postgres.resume()
-    # The same processes, no restart: their next requests reconnect.
+    # The same processes, no restart: they reconnect on their own (the
+    # connection pool retries with a growing delay, so allow it some time).
     assert all(p.poll() is None for p in stack.processes.values())
+    deadline = time.monotonic() + 60
     for base in stack.instances:
-        status, _, body = _get(f"{base}/api/threads/{thread}/comments")
-        assert status == 200, body[:300]
+        while True:
+            status, _, body = _get(f"{base}/api/threads/{thread}/comments")
+            if status == 200:
+                break
+            assert status == 503, body[:300]
+            assert time.monotonic() < deadline, "an instance did not reconnect"
+            time.sleep(0.5)
     status, answer = _post(
         stack.url,
         f"/api/threads/{thread}/comments",
