@@ -27,9 +27,23 @@ def _plan(sql: str) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
+            # On a test's few rows every plan is cheap, and once PostgreSQL
+            # has analysed the table it may pick the foreign key's plain
+            # index on author_id (which reads every guest comment for
+            # "author_id IS NULL"). Hidden for this EXPLAIN only (DDL is
+            # transactional; rolled back below), the question stays whether
+            # the partial indexes fit, as a large table would have them.
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = "
+                "'discussion_comment' AND indexdef LIKE '%%(author_id)'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{name}"')
             cursor.execute(f"EXPLAIN {sql}")
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            transaction.set_rollback(True)
+            return plan
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
 

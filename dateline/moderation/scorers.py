@@ -189,10 +189,14 @@ class DuplicateScorer:
             return Score(self.name, 0.0)
         since = _now(draft) - dt.timedelta(hours=conf.get("DUPLICATE_HOURS"))
         # Plain SQL (``core/sql.py``): every post asks.
+        if draft.comment_id:  # an edit is no evidence against itself
+            writer += " AND id <> %s"
+            params.append(draft.comment_id)
+        params.append(sql.datetime(since))
         recent = sql.all_rows(
             f"SELECT body FROM {sql.table(Comment)} WHERE {writer} "  # noqa: S608
-            "AND created_at >= %s AND id <> %s ORDER BY created_at DESC LIMIT 50",
-            [*params, sql.datetime(since), draft.comment_id or 0],
+            "AND created_at >= %s ORDER BY created_at DESC LIMIT 50",
+            params,
         )
         text = _normal(draft.text)
         if not any(_normal(body) == text for (body,) in recent):
