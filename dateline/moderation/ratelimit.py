@@ -27,6 +27,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dateline.core import sql
 from dateline.core.errors import Rejected
 from dateline.moderation import addresses, conf
 
@@ -62,6 +63,21 @@ class Budget:
         return sorted(k for k in keys if k)
 
 
+def writer_condition(
+    author_id: int | None, guest_key_hash: str
+) -> tuple[str, list[int | str]] | None:
+    """One writer's comments as SQL: the member's, or the guest browser's.
+
+    Written as the writer indexes' columns, so the database reads along
+    ``comment_by_member`` or ``comment_by_guest``. None for nobody known.
+    """
+    if author_id:
+        return "author_id = %s", [author_id]
+    if guest_key_hash:
+        return "author_id IS NULL AND guest_key_hash = %s", [guest_key_hash]
+    return None
+
+
 def counts(budget: Budget, since: dt.datetime) -> tuple[int, int, int]:
     """Comments since ``since`` by the writer, from the address, the network.
 
@@ -74,21 +90,20 @@ def counts(budget: Budget, since: dt.datetime) -> tuple[int, int, int]:
     """
     from dateline.discussion.models import Comment
 
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    start = connection.ops.adapt_datetimefield_value(since)  # as the ORM stores it
+    table = sql.table(Comment)
+    start = sql.datetime(since)
     parts: list[str] = []
     params: list[Any] = []
 
     def count(where: str, *values: int | str) -> None:
         # Only fixed text goes into the SQL; the values are parameters.
-        sql = f"(SELECT COUNT(*) FROM {table} WHERE {where} AND created_at >= %s)"  # noqa: S608
-        parts.append(sql)
+        part = f"(SELECT COUNT(*) FROM {table} WHERE {where} AND created_at >= %s)"  # noqa: S608
+        parts.append(part)
         params.extend([*values, start])
 
-    if budget.author_id:
-        count("author_id = %s", budget.author_id)
-    elif budget.guest_key_hash:
-        count("author_id IS NULL AND guest_key_hash = %s", budget.guest_key_hash)
+    writer_found = writer_condition(budget.author_id, budget.guest_key_hash)
+    if writer_found:
+        count(writer_found[0], *writer_found[1])
     else:
         parts.append("0")
     if budget.address:
@@ -99,9 +114,9 @@ def counts(budget: Budget, since: dt.datetime) -> tuple[int, int, int]:
         count("NOT (ip_network = '') AND ip_network = %s", budget.network)
     else:
         parts.append("0")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        writer, address, network = cursor.fetchone()
+    row = sql.one("SELECT " + ", ".join(parts), params)
+    assert row is not None  # a SELECT without FROM has one row
+    writer, address, network = row
     return int(writer), int(address), int(network)
 
 

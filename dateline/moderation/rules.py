@@ -18,10 +18,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from dateline.core import sql
 from dateline.moderation.models import BannedPhrase, LinkRule, RulesVersion, Sanction
 from dateline.moderation.words import Phrase
 
@@ -52,10 +52,7 @@ _held: dict[str, Any] = {"version": None, "rules": None}
 
 def version() -> str:
     """The shared token: one primary-key read, in plain SQL (every post asks)."""
-    table = connection.ops.quote_name(RulesVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
+    row = sql.one(f"SELECT token FROM {sql.table(RulesVersion)} WHERE id = 1")  # noqa: S608
     return row[0] if row else ""
 
 

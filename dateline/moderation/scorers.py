@@ -177,16 +177,10 @@ class DuplicateScorer:
     def score(self, draft: Draft) -> Score:
         from dateline.discussion.models import Comment
 
-        params: list[int | str]
-        if draft.author_id:
-            writer, params = "author_id = %s", [draft.author_id]
-        elif draft.guest_key_hash:
-            writer, params = (
-                "author_id IS NULL AND guest_key_hash = %s",
-                [draft.guest_key_hash],
-            )
-        else:
+        found = ratelimit.writer_condition(draft.author_id, draft.guest_key_hash)
+        if found is None:
             return Score(self.name, 0.0)
+        writer, params = found
         since = _now(draft) - dt.timedelta(hours=conf.get("DUPLICATE_HOURS"))
         # Plain SQL (``core/sql.py``): every post asks.
         if draft.comment_id:  # an edit is no evidence against itself

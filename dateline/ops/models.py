@@ -8,7 +8,7 @@ from django.db import models
 class WorkerHeartbeat(models.Model):
     """One row per running task worker, touched every few seconds."""
 
-    worker = models.CharField(max_length=200, unique=True)  # host:pid
+    worker = models.CharField(max_length=200, unique=True)  # host-pid-random
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField(db_index=True)
 
