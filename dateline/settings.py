@@ -6,6 +6,7 @@ One settings module for every mode: the environment switches the parts (see
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from dateline import config
@@ -193,9 +194,10 @@ DATELINE_MODERATION_SLOW_SECONDS = config.env_int("DATELINE_MODERATION_SLOW_SECO
 _scorers = config.env_list("DATELINE_MODERATION_SCORERS", [])
 if _scorers:
     DATELINE_MODERATION_SCORERS = [] if _scorers == ["none"] else _scorers
-# Threads per call of the toxicity encoder (dateline/moderation/minilm.py).
+# Threads for the toxicity models' calls on a long comment (its pieces, more
+# than 128 tokens, or its sentences; shorter calls use one): moderation/minilm.py.
 DATELINE_MODERATION_MODEL_THREADS = config.env_int(
-    "DATELINE_MODERATION_MODEL_THREADS", 1, minimum=1
+    "DATELINE_MODERATION_MODEL_THREADS", min(2, os.cpu_count() or 1), minimum=1
 )
 # Toxicity bands (dateline/moderation/conf.py explains each measure).
 DATELINE_MODERATION_FLAG_AT = config.env_fraction("DATELINE_MODERATION_FLAG_AT", 0.35)

@@ -146,6 +146,33 @@ def test_the_onnx_graph_is_the_encoder_numpy_runs():
         assert float(small @ reference) > 0.94
 
 
+def test_the_word_vectors_of_many_texts_at_once_are_each_texts_own():
+    import numpy as np
+
+    encoder = minilm.encoder()
+    texts = ["lol no", "", "YOU ARE ALL LIARS!!", "a" * 900, "Danke 🙂 schön"]
+    together = encoder.embed_words(texts)
+    assert together.shape == (len(texts), minilm.HIDDEN)
+    for text, row in zip(texts, together, strict=True):
+        assert row == pytest.approx(encoder.embed(text, 0), abs=1e-5)
+    assert float(np.linalg.norm(together[2])) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_only_a_long_comments_encoder_call_gets_more_threads(settings):
+    settings.DATELINE_MODERATION_MODEL_THREADS = 2
+    encoder = minilm.encoder()
+    short = encoder.batch(["Thank you, really."])
+    long = encoder.batch(["word " * 100, "other words " * 40])
+    assert encoder.threads_for(short) == 1
+    assert encoder.threads_for(long) == 2
+    # Two threads give what one gives.
+    (one,) = encoder.session(1).run(None, long)
+    (two,) = encoder.session(2).run(None, long)
+    assert two == pytest.approx(one, abs=1e-4)
+    settings.DATELINE_MODERATION_MODEL_THREADS = 1
+    assert encoder.threads_for(long) == 1
+
+
 def test_toxblock_refuses_files_it_was_not_built_for(tmp_path):
     (tmp_path / toxblock.VOCABULARY).write_bytes(b"not the tokenizer")
     with pytest.raises(RuntimeError, match="not the ToxBlock file"):

@@ -28,8 +28,13 @@ HEAD_DIM = HIDDEN // HEADS
 MAX_TOKENS = 128  # comments are short; longer ones are judged by their start
 
 
+# An encoder call reading more tokens than this (a long comment's pieces) may
+# use ``model_threads()`` threads; shorter calls, nearly all, use one.
+LONG_CALL_TOKENS = 128
+
+
 def model_threads() -> int:
-    """``DATELINE_MODERATION_MODEL_THREADS``: threads per encoder call."""
+    """``DATELINE_MODERATION_MODEL_THREADS``: threads for a long encoder call."""
     from django.conf import settings
 
     return max(1, int(getattr(settings, "DATELINE_MODERATION_MODEL_THREADS", 1)))
@@ -80,21 +85,31 @@ class Encoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
         self.directory = directory
-        self._session: Any = None
+        self._sessions: dict[int, Any] = {}
         self._session_lock = threading.Lock()
 
-    def session(self) -> Any:
-        """The onnxruntime session of the int8 graph, built on first use."""
-        with self._session_lock:
-            if self._session is None:
-                self._session = self._open_session()
-        return self._session
+    def session(self, threads: int = 1) -> Any:
+        """An onnxruntime session of the int8 graph, built on first use.
 
-    def _open_session(self) -> Any:
+        One per thread count: a session's thread pool is fixed, and a short
+        call gains nothing from a second thread but its hand-over.
+        """
+        with self._session_lock:
+            if threads not in self._sessions:
+                self._sessions[threads] = self._open_session(threads)
+            return self._sessions[threads]
+
+    def _open_session(self, threads: int) -> Any:
         from dateline.moderation import onnxgraph
 
         path = onnxgraph.quantized(self.directory, model_cache())
-        return onnxgraph.session(path, model_threads())
+        return onnxgraph.session(path, threads)
+
+    def threads_for(self, inputs: dict[str, np.ndarray]) -> int:
+        """Threads for one call: several only for a long comment's pieces,
+        which take tens of milliseconds on one core."""
+        long = int(inputs["attention_mask"].sum()) > LONG_CALL_TOKENS
+        return model_threads() if long else 1
 
     def batch(self, texts: list[str]) -> dict[str, np.ndarray]:
         """The graph's inputs for ``texts``: token ids padded at the end, and
@@ -110,7 +125,34 @@ class Encoder:
 
     def embed_full(self, texts: list[str]) -> np.ndarray:
         """Unit embeddings of ``texts`` after all six layers, in one batch."""
-        (pooled,) = self.session().run(None, self.batch(texts))
+        inputs = self.batch(texts)
+        (pooled,) = self.session(self.threads_for(inputs)).run(None, inputs)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        result: np.ndarray = pooled / norms
+        return result
+
+    def embed_words(self, texts: list[str]) -> np.ndarray:
+        """Unit embeddings of ``texts`` before any encoder layer, all at once.
+
+        The same numbers as ``embed(text, 0)`` for each text, as one
+        normalisation over every token of every text and one mean per text:
+        a long comment's sentences cost about what one of them does.
+        """
+        w = self.w
+        encoded = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        lengths = np.array([len(ids) for ids in encoded])
+        ids = np.concatenate([np.asarray(found, np.int64) for found in encoded])
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][positions]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _layer_norm(
+            x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]
+        )
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        pooled = np.add.reduceat(x, starts, axis=0) / lengths[:, None]
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         result: np.ndarray = pooled / norms
         return result

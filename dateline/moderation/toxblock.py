@@ -28,10 +28,13 @@ from typing import Any
 
 import numpy as np
 
+from dateline.moderation import minilm
+
 CLASSES = ("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")
 MAX_FEATURES = 20_000
 SEQUENCE = 100  # Keras pads (at the front) or cuts (keeping the end) to this
 UNITS = 50
+MANY_TEXTS = 8  # a call with this many texts may use more threads
 WEIGHTS = "lstm_model_0.1.2.h5"
 VOCABULARY = "encoder_0.1.2.pkl"
 SHA256 = {
@@ -112,7 +115,7 @@ class ToxBlock:
             }
             self.hidden = (get("dense/dense/kernel:0"), get("dense/dense/bias:0"))
             self.out = (get("dense_1/dense_1/kernel:0"), get("dense_1/dense_1/bias:0"))
-        self._session: Any = None
+        self._sessions: dict[int, Any] = {}
         self._session_lock = threading.Lock()
 
     def ids(self, text: str) -> list[int]:
@@ -153,17 +156,24 @@ class ToxBlock:
 
         Several texts cost little more than one: they go through together.
         """
-        with self._session_lock:
-            if self._session is None:
-                self._session = self._open_session()
-        (found,) = self._session.run(None, {"ids": self._padded(texts)})
+        threads = minilm.model_threads() if len(texts) >= MANY_TEXTS else 1
+        (found,) = self.session(threads).run(None, {"ids": self._padded(texts)})
         result: np.ndarray = found
         return result
 
-    def _open_session(self) -> Any:
+    def session(self, threads: int = 1) -> Any:
+        """An onnxruntime session of the model, one per thread count.
+
+        Each text costs about 0.3 ms, so the sentences of a long comment
+        (read one by one for its highlight) may share the cores, as the
+        encoder's long calls do (``minilm.model_threads``).
+        """
         from dateline.moderation import onnxgraph
 
-        return onnxgraph.session(self.graph())
+        with self._session_lock:
+            if threads not in self._sessions:
+                self._sessions[threads] = onnxgraph.session(self.graph(), threads)
+            return self._sessions[threads]
 
     def graph(self) -> bytes:
         """The model as an ONNX graph: ids (batch, 100) in, probabilities out.

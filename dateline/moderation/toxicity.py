@@ -96,6 +96,8 @@ def embeddings(texts: Sequence[str], layers: int) -> np.ndarray:
     encoder = minilm.encoder()
     if layers == FULL:
         return encoder.embed_full(list(texts))
+    if layers == FAST:
+        return encoder.embed_words(list(texts))
     return np.array([encoder.embed(text, layers) for text in texts])
 
 
@@ -226,6 +228,17 @@ def quick(texts: Sequence[str]) -> list[Assessment]:
     return found
 
 
+def load() -> None:
+    """Load the models and open their sessions (about a second)."""
+    heads()
+    encoder = minilm.encoder()
+    encoder.embed_full(["warm up"])  # builds the graph if need be
+    encoder.session(minilm.model_threads())  # a long comment's
+    model = toxblock.model()
+    model.predict(["warm up"])
+    model.session(minilm.model_threads())  # a long comment's sentences
+
+
 def warm_up() -> None:
     """Load the models in the background, so the first post does not wait.
 
@@ -237,10 +250,4 @@ def warm_up() -> None:
 
     if "dateline.moderation.scorers.ToxicityScorer" not in scoring.scorer_paths():
         return
-
-    def load() -> None:
-        heads()
-        minilm.encoder().embed_full(["warm up"])  # builds the graph if need be
-        toxblock.model().predict(["warm up"])
-
     threading.Thread(target=load, name="toxicity-warm-up", daemon=True).start()

@@ -44,6 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        toxicity.load()  # loading the models is not scoring a comment
         rows = training.load(training.EVAL)
         sets = {"eval": rows}
         folder = Path(str(options["external"]))
