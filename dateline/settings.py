@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "dateline.community",
     "dateline.moderation",
     "dateline.ops",
+    "dateline.cdn",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -172,6 +173,13 @@ DATELINE_COMMENTS_DEFAULT_SORT = config.env_choice(
 # Anonymous article pages and thread payloads are cached this long at most;
 # a new comment, edit or vote replaces them at once.
 DATELINE_PAGE_CACHE_SECONDS = config.env_int("DATELINE_PAGE_CACHE_SECONDS", 300)
+# A shared cache (CDN, Varnish) in front: how long it may keep those pages
+# (0: not at all), and how to purge them when they change (dateline/cdn/).
+DATELINE_CDN_MAX_AGE = config.env_int("DATELINE_CDN_MAX_AGE", 0)
+DATELINE_CDN_STALE_SECONDS = config.env_int("DATELINE_CDN_STALE_SECONDS", 60)
+DATELINE_CDN_PURGE = config.env_str("DATELINE_CDN_PURGE", "")
+DATELINE_CDN_PURGE_URLS = config.env_list("DATELINE_CDN_PURGE_URLS", [])
+DATELINE_CDN_PURGE_TIMEOUT = config.env_int("DATELINE_CDN_PURGE_TIMEOUT", 2, minimum=1)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # storage and internals; readers see DATELINE_DISPLAY_TIME_ZONE
@@ -235,6 +243,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A form sent from a shared-cache page without JavaScript: its fields back,
+# with a token, to send again (dateline/cdn/views.py).
+CSRF_FAILURE_VIEW = "dateline.cdn.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -65,28 +65,56 @@ def env_file_names() -> list[str]:
     return names
 
 
-def nginx_site(*, listen: str, upstreams: list[str], data_dir: Path) -> str:
-    """``deploy/nginx/dateline.conf`` with its ``{{...}}`` values filled in."""
-    text = (DEPLOY / "nginx" / "dateline.conf").read_text()
-    values = {
-        "upstream_servers": "\n".join(f"    server {u};" for u in upstreams),
-        "listen": listen,
-        "server_name": "127.0.0.1 localhost",
-        "data_dir": str(data_dir),
-    }
+def _render(template: Path, values: dict[str, str]) -> str:
+    """``template`` with its ``{{...}}`` values filled in (not in comments)."""
     lines = []
-    for line in text.splitlines():
+    for line in template.read_text().splitlines():
         if not line.lstrip().startswith("#"):  # the header names them too
             for key, value in values.items():
                 line = line.replace("{{" + key + "}}", value)
         lines.append(line)
-    text = "\n".join(lines) + "\n"
     unfilled = [
         line for line in lines if "{{" in line and not line.lstrip().startswith("#")
     ]
     if unfilled:
-        raise StackError(f"deploy/nginx/dateline.conf: nothing fills {unfilled[0]!r}")
-    return text
+        name = template.relative_to(DEPLOY.parent)
+        raise StackError(f"{name}: nothing fills {unfilled[0]!r}")
+    return "\n".join(lines) + "\n"
+
+
+def nginx_site(*, listen: str, upstreams: list[str], data_dir: Path) -> str:
+    """``deploy/nginx/dateline.conf`` with its ``{{...}}`` values filled in."""
+    return _render(
+        DEPLOY / "nginx" / "dateline.conf",
+        {
+            "upstream_servers": "\n".join(f"    server {u};" for u in upstreams),
+            "listen": listen,
+            "server_name": "127.0.0.1 localhost",
+            "data_dir": str(data_dir),
+        },
+    )
+
+
+def varnish_vcl(*, backends: list[str]) -> str:
+    """``deploy/varnish/dateline.vcl`` for app instances at ``backends`` (host:port)."""
+    blocks, adds = [], []
+    for number, backend in enumerate(backends, start=1):
+        host, port = backend.rsplit(":", 1)
+        blocks.append(
+            f"backend web{number} {{\n"
+            f'    .host = "{host}";\n    .port = "{port}";\n'
+            '    .probe = { .url = "/healthz"; .interval = 1s; .timeout = 1s;'
+            " .window = 3; .threshold = 2; }\n}"
+        )
+        adds.append(f"    app.add_backend(web{number});")
+    return _render(
+        DEPLOY / "varnish" / "dateline.vcl",
+        {
+            "backends": "\n".join(blocks),
+            "backend_adds": "\n".join(adds),
+            "purgers": '    "127.0.0.1";\n    "::1";',
+        },
+    )
 
 
 def _nginx_main(prefix: Path) -> str:
@@ -121,6 +149,7 @@ class Stack:
     postgres: ThrowawayPostgres
     redis: ThrowawayRedis
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    varnish_url: str = ""  # Varnish in front of the instances, when started
 
     def manage(self, *args: str, timeout: float = 600) -> str:
         """``manage.py ARGS`` against the stack's database; its output."""
@@ -177,16 +206,22 @@ def running(
     instances: int = 2,
     demo: bool = True,
     archive: bool = True,
+    varnish: bool = False,
     say: Callable[[str], None] = lambda message: None,
 ) -> Iterator[Stack]:
     """Start the whole stack; stop all of it, and only it, on the way out.
 
     ``folder`` holds the data directory (static files, uploads), nginx's
-    configuration and every process's log.
+    configuration and every process's log. With ``varnish``, Varnish stands
+    in front of the instances too (``deploy/varnish/dateline.vcl``), and the
+    instances send it their purges.
     """
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise ServerUnavailable("nginx not found; install Debian's 'nginx' package")
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if varnish and not Path(varnishd).exists():
+        raise ServerUnavailable("varnishd not found; install Debian's 'varnish'")
     folder.mkdir(parents=True, exist_ok=True)
     logs = folder / "logs"
     logs.mkdir(exist_ok=True)
@@ -211,6 +246,13 @@ def running(
             DATELINE_SERVE_MEDIA="false",
             WEB_CONCURRENCY="1",
         )
+        varnish_port = free_port() if varnish else 0
+        if varnish:
+            env.update(
+                DATELINE_CDN_MAX_AGE="300",
+                DATELINE_CDN_PURGE="varnish",
+                DATELINE_CDN_PURGE_URLS=f"http://127.0.0.1:{varnish_port}/",
+            )
         # One secret for every instance, as EnvironmentFile gives them.
         env.setdefault("SECRET_KEY", os.urandom(32).hex())
         stack = Stack(
@@ -282,6 +324,24 @@ def running(
             ],
         )
         _wait_until(site + "/api/form-token", proxy, "nginx", prefix / "error.log")
+        if varnish:
+            work = folder / "varnish"
+            work.mkdir(exist_ok=True)
+            vcl = work / "dateline.vcl"
+            behind = [u.removeprefix("http://") for u in stack.instances]
+            vcl.write_text(varnish_vcl(backends=behind))
+            cache = start(
+                "varnish",
+                [
+                    *(varnishd, "-F", "-j", "none", "-f", str(vcl)),
+                    *("-a", f"127.0.0.1:{varnish_port}", "-n", str(work / "state")),
+                    *("-s", "malloc,64m", "-T", "none"),
+                ],
+            )
+            stack.varnish_url = f"http://127.0.0.1:{varnish_port}"
+            _wait_until(
+                stack.varnish_url + "/healthz", cache, "varnish", logs / "varnish.log"
+            )
         yield stack
         say("stopping")
         _stop(proxy, signal.SIGQUIT)  # graceful: finish the requests in flight
@@ -293,6 +353,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--folder", type=Path, default=ROOT / "var" / "prod")
     parser.add_argument("--no-archive", action="store_true")
+    parser.add_argument(
+        "--varnish", action="store_true", help="Varnish in front as well (a CDN)"
+    )
     args = parser.parse_args(argv)
 
     def say(message: str) -> None:
@@ -313,10 +376,13 @@ def main(argv: list[str] | None = None) -> None:
             port=args.port,
             instances=args.instances,
             archive=not args.no_archive,
+            varnish=args.varnish,
             say=say,
         ) as stack:
             behind = ", ".join(stack.instances)
             say(f"Dateline: {stack.url}/ (nginx) in front of {behind}")
+            if stack.varnish_url:
+                say(f"Varnish: {stack.varnish_url}/ in front of {behind}")
             say(f"logs: {stack.folder / 'logs'}; Ctrl-C stops everything")
             while all(p.poll() is None for p in stack.processes.values()):
                 time.sleep(1)

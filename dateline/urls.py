@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
     path("", include("dateline.ops.urls")),
+    path("", include("dateline.cdn.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("dateline.discussion.urls")),
     path("", include("dateline.community.urls")),

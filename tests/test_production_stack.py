@@ -43,7 +43,7 @@ def stack(request) -> Iterator[prod.Stack]:
     folder = Path(tempfile.mkdtemp(prefix="dateline-prod-"))
     folder.chmod(0o755)
     try:
-        with prod.running(folder, archive=False) as running:
+        with prod.running(folder, archive=False, varnish=True) as running:
             yield running
     except ServerUnavailable as exc:
         message = f"NGINX NOT AVAILABLE, TESTS SKIPPED: {exc}"
@@ -174,6 +174,49 @@ def test_a_comment_posted_on_one_instance_is_read_at_once_on_the_other(stack):
         status, _, body = _get(f"{base}/api/threads/{thread}/comments?sort=newest")
         assert status == 200
         assert comment in [c["id"] for c in json.loads(body)["comments"]]
+
+
+def test_varnish_keeps_pages_for_repeat_readers_and_shows_a_new_comment_at_once(
+    stack,
+):
+    cache = stack.varnish_url
+    api = "/api/threads/1/comments"
+    status, _, body = _get(cache + api)
+    assert status == 200
+    thread = json.loads(body)["thread"]
+    page = thread["url"]
+    _get(cache + page)  # the first reader fills the cache
+    status, headers, before = _get(cache + page)
+    assert status == 200
+    assert headers["X-Cache"] == "hit"
+    assert "s-maxage=300" in headers["Cache-Control"]
+    assert headers["Set-Cookie"] is None
+    # The same bytes for every reader: no token in the page.
+    assert b'name="csrfmiddlewaretoken" value=""' in before
+    status, _, _ = _get(cache + page, **{"If-None-Match": headers["ETag"]})
+    assert status == 304
+    status, headers, _ = _get(cache + api)
+    assert headers["X-Cache"] == "hit"
+
+    text = "Seen through Varnish at once, though its copy was five minutes good."
+    status, answer = _post(
+        cache,
+        f"/api/threads/{thread['id']}/comments",
+        {"body": text, "name": "Varnish reader"},
+        "10.77.9.9",
+    )
+    assert status == 201, answer
+    assert answer["comment"]["status"] == "published"
+    # The instance that took the comment purged its keys before answering.
+    status, headers, after = _get(cache + page)
+    assert headers["X-Cache"] == "miss"
+    assert text.encode() in after
+    status, headers, again = _get(cache + page)
+    assert headers["X-Cache"] == "hit"
+    assert text.encode() in again
+    status, headers, body = _get(cache + api)
+    assert headers["X-Cache"] == "miss"
+    assert json.loads(body)["thread"]["comment_count"] == thread["comment_count"] + 1
 
 
 def test_the_worker_runs_what_the_instances_queue(stack):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
+from dateline.cdn import actions as cdn_actions
 from dateline.core import audit, sql, text
 from dateline.core.errors import (
     Conflict,
@@ -99,6 +100,7 @@ def thread_close(*, actor: Any, thread: Thread, closed: bool = True) -> Thread:
     Thread.objects.filter(pk=thread.pk).update(
         is_closed=closed, version=F("version") + 1
     )
+    cdn_actions.thread_changed(thread.pk)
     thread.refresh_from_db()
     return thread
 
@@ -114,6 +116,7 @@ def _lock_thread(thread_id: int) -> Thread:
 
 def _thread_changed(thread_id: int, **counters: Any) -> None:
     Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
+    cdn_actions.thread_changed(thread_id)
 
 
 def _members_changed(*member_ids: int | None) -> None:
@@ -368,6 +371,7 @@ def _count_in(thread_id: int, parent: Comment | None) -> None:
         if not Thread.objects.filter(pk=thread_id).exists():
             raise NotFound(_("There is no such discussion."), code="thread_not_found")
         raise _closed()
+    cdn_actions.thread_changed(thread_id)
 
 
 def _count_reply(parent: Comment) -> None:

@@ -24,6 +24,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
 
+from dateline.cdn import conf as cdn_conf
+from dateline.cdn import headers as cdn_headers
 from dateline.core import errors
 from dateline.core.errors import DatelineError, PermissionDenied
 from dateline.discussion import access, actions, conf, pagecache, selectors, views
@@ -364,8 +366,15 @@ def thread_page(
         request, guest_cookie=views.GUEST_COOKIE
     ) and not request.META.get(views.GUEST_HEADER):
         key = pagecache.key("api-thread", thread.pk, thread.version, order, page)
-        return pagecache.serve_bytes(key, build, content_type="application/json")
-    return HttpResponse(build(), content_type="application/json")
+        return pagecache.serve_bytes(
+            request,
+            key,
+            build,
+            content_type="application/json",
+            keys=[cdn_headers.thread_key(thread.pk)],
+        )
+    answer = HttpResponse(build(), content_type="application/json")
+    return cdn_headers.private(answer) if cdn_conf.enabled() else answer
 
 
 @router.get(

@@ -25,8 +25,11 @@ from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 
+from dateline.cdn import conf as cdn_conf
+from dateline.cdn import headers as cdn_headers
+
 CSRF_PLACEHOLDER = "__dateline_csrf_placeholder__"
-PREFIX = "dateline:page:"
+PREFIX = "dateline:page:2:"  # 2: pages are kept with their ETag
 
 
 def seconds() -> int:
@@ -70,24 +73,44 @@ def _route_key(request: HttpRequest) -> str:
 
 
 def _html_response(
-    request: HttpRequest, cached: tuple[bytes, str], source: str
-) -> HttpResponse:
-    content, content_type = cached
+    request: HttpRequest, cached: tuple[bytes, str, str], source: str, keys: list[str]
+) -> HttpResponseBase:
+    content, content_type, tag = cached
+    if _shared(request):
+        # The same bytes for every reader: no token in the page (the
+        # reader's browser asks for one when a form is sent).
+        out = HttpResponse(
+            content.replace(CSRF_PLACEHOLDER.encode(), b""), content_type=content_type
+        )
+        out["X-Dateline-Cache"] = source
+        return cdn_headers.shared(request, out, keys=keys, tag=tag)
     out = HttpResponse(
         content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()),
         content_type=content_type,
     )
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
-    return out
+    return cdn_headers.private(out) if cdn_conf.enabled() else out
+
+
+def _shared(request: HttpRequest) -> bool:
+    """A page a shared cache may keep: the reader has no CSRF cookie either."""
+    return cdn_conf.enabled() and settings.CSRF_COOKIE_NAME not in request.COOKIES
+
+
+def _keys(article_id: int, thread_id: int) -> list[str]:
+    return [cdn_headers.article_key(article_id), cdn_headers.thread_key(thread_id)]
 
 
 def serve_html(
-    request: HttpRequest, cache_key: str, render: Callable[[], HttpResponseBase]
+    request: HttpRequest,
+    cache_key: str,
+    render: Callable[[], HttpResponseBase],
+    keys: list[str],
 ) -> HttpResponseBase:
     cached = cache.get(cache_key)
     if cached is not None:
-        return _html_response(request, cached, "hit")
+        return _html_response(request, cached, "hit", keys)
     response = render()
     if response.status_code != 200 or not isinstance(response, TemplateResponse):
         return response
@@ -96,9 +119,10 @@ def serve_html(
         "csrf_token": CSRF_PLACEHOLDER,
     }
     response.render()
-    cached = (response.content, response["Content-Type"])
+    content = response.content
+    cached = (content, response["Content-Type"], cdn_headers.etag(content))
     cache.set(cache_key, cached, seconds())
-    return _html_response(request, cached, "miss")
+    return _html_response(request, cached, "miss", keys)
 
 
 def serve_article(
@@ -118,6 +142,7 @@ def serve_article(
         request,
         article_key(article.pk, article.last_published_at, thread.version, full_path),
         render,
+        _keys(article.pk, thread.pk),
     )
     if response.status_code == 200:
         route = {
@@ -130,7 +155,7 @@ def serve_article(
     return response
 
 
-def serve_known_article(request: HttpRequest) -> HttpResponse | None:
+def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
     """The cached page for a URL that showed an article, if still current.
 
     One query checks what Wagtail's routing would: the page is still live at
@@ -168,20 +193,31 @@ def serve_known_article(request: HttpRequest) -> HttpResponse | None:
     )
     if cached is None:
         return None
-    return _html_response(request, cached, "hit")
+    return _html_response(
+        request, cached, "hit", _keys(route["article"], route["thread"])
+    )
 
 
 def serve_bytes(
-    cache_key: str, build: Callable[[], bytes], *, content_type: str
-) -> HttpResponse:
+    request: HttpRequest,
+    cache_key: str,
+    build: Callable[[], bytes],
+    *,
+    content_type: str,
+    keys: list[str],
+) -> HttpResponseBase:
     """A response whose body is cached as is (API payloads for anonymous readers)."""
-    content = cache.get(cache_key)
+    cached = cache.get(cache_key)
     source = "hit"
-    if content is None:
+    if cached is None:
         content = build()
-        cache.set(cache_key, content, seconds())
+        cached = (content, cdn_headers.etag(content))
+        cache.set(cache_key, cached, seconds())
         source = "miss"
+    content, tag = cached
     out = HttpResponse(content, content_type=content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
+    if cdn_conf.enabled():  # no token in it: shared whatever the cookies
+        return cdn_headers.shared(request, out, keys=keys, tag=tag)
     return out

@@ -31,6 +31,38 @@
   document.addEventListener("mouseover", showRelative);
   document.addEventListener("focusin", showRelative);
 
+  // A page a shared cache kept (a CDN, Varnish) carries no CSRF token: ask
+  // the site for the reader's own when a form is sent, then send it. Without
+  // this file, the site shows the form again with a token (cdn/views.py).
+  var pendingToken = null;
+  function csrfToken() {
+    var meta = document.querySelector("meta[name=dateline-csrf-url]");
+    if (!pendingToken) {
+      pendingToken = fetch(meta ? meta.content : "/csrf-token", {
+        credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (!response.ok) throw new Error("csrf-token " + response.status);
+        return response.json();
+      }).then(function (data) { return data.token; });
+      pendingToken.catch(function () { pendingToken = null; });
+    }
+    return pendingToken;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var input = form && form.querySelector && form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!input || input.value) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();  // htmx waits for the token too
+    var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
+    csrfToken().then(function (token) {
+      document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (el) {
+        if (!el.value) el.value = token;
+      });
+      if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+    }, function () { form.submit(); });
+  }, true);
+
   // After "Read more »" or an edit, keep the keyboard where the reader is.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
