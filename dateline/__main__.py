@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -54,6 +56,13 @@ def main(argv: list[str] | None = None) -> None:
         f"Dateline: serving {settings.SITE_URL}/ on http://{args.host}:{args.port}/",
         flush=True,
     )
+    if settings.DATELINE_METRICS_TOKEN or settings.DATELINE_METRICS_NETWORKS:
+        # The workers keep their metrics in files there; /metrics adds them
+        # up. A fresh folder per server: a restart starts from zero.
+        folder = Path(settings.DATA_DIR) / "metrics" / str(args.port)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     # The toxicity model's matrix products are small: one thread each is
     # faster than a pool per worker competing for the same cores.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request carries its id.
     "dateline.ops.logs.RequestIdMiddleware",
+    # Counts and times every answer when /metrics is on (DATELINE_METRICS_*).
+    "dateline.ops.metrics.MetricsMiddleware",
     # Everything after it sees the client's address and scheme.
     "dateline.core.middleware.ForwardedMiddleware",
     "dateline.core.middleware.NulInUrlMiddleware",
@@ -220,6 +222,10 @@ DATELINE_MODERATION_RECONSIDERED = config.env_choice(
     "DATELINE_MODERATION_RECONSIDERED", "flag", ["flag", "hold"]
 )
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
+# /metrics (Prometheus) answers a request with this bearer token, or from
+# these networks; with neither, there is no /metrics.
+DATELINE_METRICS_TOKEN = config.env_str("DATELINE_METRICS_TOKEN", "")
+DATELINE_METRICS_NETWORKS = config.networks("DATELINE_METRICS_NETWORKS", [])
 DATELINE_TRUSTED_PROXIES = config.networks(
     "DATELINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"]
 )

@@ -245,6 +245,8 @@ def running(
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATELINE_SERVE_MEDIA="false",
             WEB_CONCURRENCY="1",
+            # Prometheus may scrape each instance from this machine.
+            DATELINE_METRICS_NETWORKS="127.0.0.1/32,::1/128",
         )
         varnish_port = free_port() if varnish else 0
         if varnish:

@@ -219,6 +219,24 @@ def test_varnish_keeps_pages_for_repeat_readers_and_shows_a_new_comment_at_once(
     assert json.loads(body)["thread"]["comment_count"] == thread["comment_count"] + 1
 
 
+def test_each_instance_answers_prometheus_with_every_workers_counts(stack):
+    first = stack.instances[0]
+    for _ in range(3):
+        assert _get(first + "/healthz")[0] == 200
+    status, _, body = _get(first + "/metrics")
+    assert status == 200, body[:300]
+    text = body.decode()
+    assert (
+        'dateline_http_requests_total{method="GET",route="/healthz",status="200"}'
+        in (text)
+    )
+    assert "dateline_moderation_queue" in text
+    assert "dateline_db_pool_connections" in text
+    # From another network, through nginx's X-Forwarded-For: refused.
+    status, _, _ = _get(stack.url + "/metrics", **{"X-Forwarded-For": "203.0.113.5"})
+    assert status == 403
+
+
 def test_the_worker_runs_what_the_instances_queue(stack):
     # A member's comment queues the refresh of their standing (reputation)
     # in the database; only the worker process runs it.

@@ -48,6 +48,7 @@ from dateline.moderation import tasks as moderation_tasks
 from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
 from dateline.moderation.screening import Signals
+from dateline.ops import metrics
 
 # --- identities ------------------------------------------------------------
 
@@ -286,6 +287,8 @@ def comment_post(
             ip_hash=address.digest,
         )
         sql.insert(comment)
+        decision = "shadowed" if shadowed else verdict.decision if verdict else "none"
+        transaction.on_commit(lambda: metrics.comment_posted(decision))
         # Ids only grow, so the path orders a branch chronologically per level.
         segment = path_segment(comment.pk)
         if parent is None:

@@ -27,6 +27,7 @@ from django.utils.cache import patch_vary_headers
 
 from dateline.cdn import conf as cdn_conf
 from dateline.cdn import headers as cdn_headers
+from dateline.ops import metrics
 
 CSRF_PLACEHOLDER = "__dateline_csrf_placeholder__"
 PREFIX = "dateline:page:2:"  # 2: pages are kept with their ETag
@@ -76,6 +77,7 @@ def _html_response(
     request: HttpRequest, cached: tuple[bytes, str, str], source: str, keys: list[str]
 ) -> HttpResponseBase:
     content, content_type, tag = cached
+    metrics.page_cache(source)
     if _shared(request):
         # The same bytes for every reader: no token in the page (the
         # reader's browser asks for one when a form is sent).
@@ -215,6 +217,7 @@ def serve_bytes(
         cache.set(cache_key, cached, seconds())
         source = "miss"
     content, tag = cached
+    metrics.page_cache(source)
     out = HttpResponse(content, content_type=content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])

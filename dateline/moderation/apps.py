@@ -8,4 +8,12 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from dateline.moderation import rules  # noqa: F401 - connects its signals
+        from dateline.moderation import queue, rules  # noqa: F401 - rules: signals
+        from dateline.ops import metrics
+
+        metrics.at_scrape(
+            "dateline_moderation_queue",
+            "Items waiting for a moderator, by where they came from.",
+            queue.pending_by_source,
+            label="source",
+        )

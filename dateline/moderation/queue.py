@@ -265,3 +265,13 @@ def items(tab: str, *, limit: int = PAGE) -> list[Item]:
             )
         )
     return found
+
+
+def pending_by_source() -> dict[str, float]:
+    """How many items wait for a moderator, by source (held, reported, ...)."""
+    rows = (
+        Review.objects.filter(state=Review.State.PENDING)
+        .values_list("source")
+        .annotate(n=Count("id"))
+    )
+    return {str(source): float(n) for source, n in rows}

@@ -17,6 +17,7 @@ from dateline.core import audit
 from dateline.core.errors import Reconsider, Rejected
 from dateline.moderation import policies, scoring
 from dateline.moderation.models import Review
+from dateline.ops import metrics
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def screen(
         now=now,
         confirmed=signals.confirmed,
     )
+    metrics.moderation_decision(verdict.decision)
     if verdict.decision == scoring.REJECT:
         raise refusal(verdict, target=thread, draft=draft)
     if verdict.decision == scoring.RECONSIDER:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Q
 from django.utils import timezone
 
 from dateline.ops import conf
@@ -100,3 +102,31 @@ def readiness() -> list[Check]:
         if found is not None:
             checks.append(found)
     return checks
+
+
+def _waiting() -> Any:
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+
+
+def tasks_waiting() -> float:
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
+        return 0.0
+    return float(_waiting().count())
+
+
+def task_lag_seconds() -> float:
+    """Seconds since the oldest waiting task could have run (0: none waits)."""
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
+        return 0.0
+    now = timezone.now()
+    oldest = (
+        _waiting()
+        .filter(Q(run_after__isnull=True) | Q(run_after__lte=now))
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    return max(0.0, (now - oldest).total_seconds()) if oldest else 0.0

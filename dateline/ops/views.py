@@ -6,11 +6,11 @@ session, and ``/readyz`` says in JSON which dependency is missing.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dateline.ops import selectors
+from dateline.ops import metrics, selectors
 
 
 @never_cache
@@ -30,4 +30,19 @@ def readyz(request: HttpRequest) -> HttpResponse:
             "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
         },
         status=200 if ready else 503,
+    )
+
+
+@never_cache
+@require_GET
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus' text format, for the token or the allowed networks only."""
+    if not metrics.enabled():
+        raise Http404("metrics are off (DATELINE_METRICS_TOKEN / _NETWORKS)")
+    if not metrics.allowed(request):
+        refused = HttpResponse("not allowed\n", status=403, content_type="text/plain")
+        refused["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return refused
+    return HttpResponse(
+        metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8"
     )
