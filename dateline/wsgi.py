@@ -10,7 +10,11 @@ from dateline.config import ConfigError
 try:
     from django.core.wsgi import get_wsgi_application
 
-    application = get_wsgi_application()
+    from dateline.discussion.front import Front
+
+    # Cached article pages for anonymous readers are answered in front of
+    # Django's stack (dateline/discussion/front.py).
+    application = Front(get_wsgi_application())
 
     from dateline.moderation.toxicity import warm_up
 

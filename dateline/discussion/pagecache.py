@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -104,18 +105,19 @@ def _keys(article_id: int, thread_id: int) -> list[str]:
     return [cdn_headers.article_key(article_id), cdn_headers.thread_key(thread_id)]
 
 
-def serve_html(
+def _serve_html(
     request: HttpRequest,
     cache_key: str,
     render: Callable[[], HttpResponseBase],
     keys: list[str],
-) -> HttpResponseBase:
+) -> tuple[HttpResponseBase, tuple[bytes, str, str] | None]:
+    """The page, from the cache or rendered into it, and what was cached."""
     cached = cache.get(cache_key)
     if cached is not None:
-        return _html_response(request, cached, "hit", keys)
+        return _html_response(request, cached, "hit", keys), cached
     response = render()
     if response.status_code != 200 or not isinstance(response, TemplateResponse):
-        return response
+        return response, None
     response.context_data = {
         **(response.context_data or {}),
         "csrf_token": CSRF_PLACEHOLDER,
@@ -124,7 +126,7 @@ def serve_html(
     content = response.content
     cached = (content, response["Content-Type"], cdn_headers.etag(content))
     cache.set(cache_key, cached, seconds())
-    return _html_response(request, cached, "miss", keys)
+    return _html_response(request, cached, "miss", keys), cached
 
 
 def serve_article(
@@ -140,13 +142,13 @@ def serve_article(
     routes it through the page tree.
     """
     full_path = request.get_full_path()
-    response = serve_html(
+    response, cached = _serve_html(
         request,
         article_key(article.pk, article.last_published_at, thread.version, full_path),
         render,
         _keys(article.pk, thread.pk),
     )
-    if response.status_code == 200:
+    if response.status_code == 200 and cached is not None:
         route = {
             "article": article.pk,
             "thread": thread.pk,
@@ -154,7 +156,64 @@ def serve_article(
             "tree_path": article.path,
         }
         cache.set(_route_key(request), route, seconds())
+        _offer_to_front(route, cached, (thread.version, article.last_published_at))
     return response
+
+
+def _current(route: dict[str, Any]) -> Any:
+    """The thread's version and the article's publication time, while the
+    URL still shows that article: live, at the same URL, and neither it nor
+    an ancestor restricted (what Wagtail's routing would check)."""
+    from wagtail.models import PageViewRestriction
+
+    from dateline.discussion.models import Thread
+
+    tree_path = route["tree_path"]
+    ancestors = [tree_path[:end] for end in range(4, len(tree_path) + 1, 4)]
+    return (
+        Thread.objects.filter(
+            pk=route["thread"],
+            article_id=route["article"],
+            article__live=True,
+            article__url_path=route["url_path"],
+        )
+        .exclude(Exists(PageViewRestriction.objects.filter(page__path__in=ancestors)))
+        .values_list("version", "article__last_published_at")
+    )
+
+
+def _offer_to_front(
+    route: dict[str, Any],
+    cached: tuple[bytes, str, str],
+    shown: tuple[int, dt.datetime | None],
+) -> None:
+    """Hand the page to ``front.py``, with the query that says it is current.
+
+    ``shown`` is the version and publication time the page was cached
+    under: the front keeps it only if they are still the current ones (read
+    after the row it will compare with, so a change in between is seen).
+    """
+    from dateline.discussion import front
+
+    if not front.listening():
+        return
+    sql, params = _current(route)[:1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None or _current(route).first() != shown:
+        return
+    front.offer(
+        front.Offer(
+            content=cached[0],
+            placeholder=CSRF_PLACEHOLDER.encode(),
+            sql=sql,
+            driver_sql=front.driver_sql(sql),
+            params=tuple(params),
+            stamp=tuple(row),
+            etag=cached[2],
+        )
+    )
 
 
 def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
@@ -165,26 +224,10 @@ def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
     restriction. It also reads the thread's version and the publication
     time, which are part of the page's key.
     """
-    from wagtail.models import PageViewRestriction
-
-    from dateline.discussion.models import Thread
-
     route = cache.get(_route_key(request))
     if route is None:
         return None
-    tree_path = route["tree_path"]
-    ancestors = [tree_path[:end] for end in range(4, len(tree_path) + 1, 4)]
-    current = (
-        Thread.objects.filter(
-            pk=route["thread"],
-            article_id=route["article"],
-            article__live=True,
-            article__url_path=route["url_path"],
-        )
-        .exclude(Exists(PageViewRestriction.objects.filter(page__path__in=ancestors)))
-        .values_list("version", "article__last_published_at")
-        .first()
-    )
+    current = _current(route).first()
     if current is None:
         return None
     version, last_published_at = current
@@ -195,6 +238,7 @@ def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
     )
     if cached is None:
         return None
+    _offer_to_front(route, cached, current)
     return _html_response(
         request, cached, "hit", _keys(route["article"], route["thread"])
     )

@@ -1,0 +1,310 @@
+"""The page cache's front door: an anonymous reader's cached article page,
+answered before Django's handler and middleware run.
+
+Through Django, a page-cache hit cost about a millisecond of CPU: the
+handler, fifteen middleware, a cache lookup and a query. Here it costs the
+one query that says the page is still current (the thread's version, the
+article still live at that URL and not restricted) and a token in the page.
+What the answer carries is what Django's answer carried: the front keeps the
+page as the page cache rendered it (``pagecache.offer``) with the headers the
+whole middleware stack gave it (security policy, framing, ``Vary``,
+``Cache-Control``), and sets what is the reader's own: the CSRF token and its
+cookie (as ``CsrfViewMiddleware`` would), the request id.
+
+Anything else, and any doubt (a cookie that is not a plain token, a
+database error, a page changed or gone), goes to Django, whose answer may
+refill the front. Each worker process keeps its own pages, at most
+``MAX_PAGES``, each for ``DATELINE_PAGE_CACHE_SECONDS`` at most.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.http.cookie import parse_cookie
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+
+from dateline.cdn import conf as cdn_conf
+from dateline.ops import logs, metrics
+
+MAX_PAGES = 256
+FAIR_BYTES = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+_INDEX = {char: number for number, char in enumerate(CSRF_ALLOWED_CHARS)}
+SECRET = re.compile(r"^[A-Za-z0-9]{32}$")  # CsrfViewMiddleware's cookie
+# Dropped from a kept answer: the reader's own, or set again for each reader.
+OWN_HEADERS = frozenset(
+    {"set-cookie", "x-request-id", "date", "content-length", "x-dateline-cache"}
+)
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the page cache hands the front for the page it is serving."""
+
+    content: bytes  # with pagecache.CSRF_PLACEHOLDER where the token goes
+    placeholder: bytes
+    sql: str  # one row (version, publication) while the page is current
+    params: tuple[Any, ...]
+    stamp: tuple[Any, ...]
+    etag: str
+    driver_sql: str = ""  # ``sql`` in the driver's own style (``driver_sql``)
+
+
+def driver_sql(sql: str) -> str:
+    """Django's SQL in the driver's parameter style (SQLite's is ``?``)."""
+    if connection.vendor == "sqlite":
+        return re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%")
+    return sql
+
+
+@dataclass(frozen=True)
+class Page:
+    offer: Offer
+    headers: tuple[tuple[str, str], ...]
+    shared_body: bytes
+    expires: float
+
+
+_offered = threading.local()
+
+
+def offer(found: Offer) -> None:
+    """Called by the page cache while it serves a page the front may keep."""
+    _offered.value = found
+
+
+def listening() -> bool:
+    """A front is serving this request (not a test client, not a command)."""
+    return bool(getattr(_offered, "listening", False))
+
+
+def eligible(environ: dict[str, Any], cookies: dict[str, str]) -> bool:
+    """``pagecache.cacheable`` for a WSGI request: the same-for-everyone view."""
+    from dateline.discussion import pagecache
+    from dateline.discussion.views import GUEST_COOKIE
+
+    return (
+        pagecache.seconds() > 0
+        and environ.get("REQUEST_METHOD") == "GET"
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and GUEST_COOKIE not in cookies
+        and "messages" not in cookies
+        and "HTTP_HX_REQUEST" not in environ
+    )
+
+
+def _key(environ: dict[str, Any], shared: bool) -> tuple[str, ...]:
+    query = environ.get("QUERY_STRING", "")
+    return (
+        environ.get("wsgi.url_scheme", ""),
+        environ.get("HTTP_X_FORWARDED_PROTO", ""),
+        environ.get("HTTP_HOST", ""),
+        environ.get("PATH_INFO", "") + ("?" + query if query else ""),
+        "shared" if shared else "own",
+    )
+
+
+def _csrf_cookie(secret: str) -> str:
+    """The ``Set-Cookie`` value ``CsrfViewMiddleware`` would send."""
+    response = HttpResponse()
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        secret,
+        max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    return response.cookies[settings.CSRF_COOKIE_NAME].OutputString()
+
+
+class Front:
+    """WSGI middleware around Django's application (``dateline/wsgi.py``)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.pages: OrderedDict[tuple[str, ...], Page] = OrderedDict()
+        self.lock = threading.Lock()
+        self.metrics = metrics.enabled()
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "GET" or settings.CSRF_USE_SESSIONS:
+            return self.app(environ, start_response)
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if not eligible(environ, cookies):
+            return self.app(environ, start_response)
+        secret = cookies.get(settings.CSRF_COOKIE_NAME)
+        if secret is not None and not SECRET.match(secret):
+            return self.app(environ, start_response)  # Django sorts it out
+        shared = cdn_conf.enabled() and secret is None
+        key = _key(environ, shared)
+        page = self.pages.get(key)
+        if page is not None and page.expires > time.monotonic() and _current(page):
+            return self._answer(page, environ, secret, shared, start_response)
+        return self._through_django(key, environ, start_response)
+
+    def _through_django(
+        self, key: tuple[str, ...], environ: dict[str, Any], start_response: Any
+    ) -> Iterable[bytes]:
+        _offered.value = None
+        _offered.listening = True
+        seen: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            seen.append((status, headers))
+            return start_response(status, headers, *exc)
+
+        try:
+            result = self.app(environ, capture)
+        finally:
+            _offered.listening = False
+        found: Offer | None = getattr(_offered, "value", None)
+        _offered.value = None
+        if found is not None and seen and seen[0][0].startswith("200 "):
+            from dateline.discussion import pagecache
+
+            kept = tuple(
+                (name, value)
+                for name, value in seen[0][1]
+                if name.lower() not in OWN_HEADERS
+            )
+            page = Page(
+                found,
+                kept,
+                found.content.replace(found.placeholder, b""),
+                time.monotonic() + pagecache.seconds(),
+            )
+            with self.lock:
+                self.pages[key] = page
+                self.pages.move_to_end(key)
+                while len(self.pages) > MAX_PAGES:
+                    self.pages.popitem(last=False)
+        return result
+
+    def _answer(
+        self,
+        page: Page,
+        environ: dict[str, Any],
+        secret: str | None,
+        shared: bool,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        started = time.perf_counter()
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if logs.VALID_ID.match(given) else uuid.uuid4().hex
+        headers = [
+            *page.headers,
+            ("X-Dateline-Cache", "front"),
+            ("X-Request-ID", request_id),
+        ]
+        if shared:
+            if environ.get("HTTP_IF_NONE_MATCH") == page.offer.etag:
+                start_response("304 Not Modified", headers)
+                self._log(environ, 304, started, request_id)
+                return []
+            body = page.shared_body
+        else:
+            secret = secret or _random_chars(CSRF_SECRET_LENGTH)
+            token = _masked(secret).encode()
+            body = page.offer.content.replace(page.offer.placeholder, token)
+            # Sent every time, as Django does, to renew its expiry.
+            headers.append(("Set-Cookie", _csrf_cookie(secret)))
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        self._log(environ, 200, started, request_id)
+        return [body]
+
+    def _log(
+        self, environ: dict[str, Any], status: int, started: float, request_id: str
+    ) -> None:
+        if self.metrics:
+            metrics.page_cache("hit")
+            metrics.REQUESTS.labels("article (front)", "GET", str(status)).inc()
+            metrics.LATENCY.labels("article (front)").observe(
+                time.perf_counter() - started
+            )
+        if logs.access_log.isEnabledFor(logging.INFO):
+            token = logs.REQUEST_ID.set(request_id)
+            try:
+                path = environ.get("PATH_INFO", "")
+                logs.access_log.info(
+                    "GET %s %s",
+                    path,
+                    status,
+                    extra={
+                        "method": "GET",
+                        "path": path,
+                        "status": status,
+                        "ms": round(1000 * (time.perf_counter() - started), 1),
+                    },
+                )
+            finally:
+                logs.REQUEST_ID.reset(token)
+
+
+def _random_chars(length: int) -> str:
+    """``length`` characters of ``CSRF_ALLOWED_CHARS`` from the system's
+    randomness, unbiased (bytes past the last whole multiple of 62 are
+    skipped), with one call for all of them instead of one per character."""
+    chars, size = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
+    found: list[str] = []
+    while len(found) < length:
+        found += [chars[b % size] for b in os.urandom(2 * length) if b < FAIR_BYTES]
+    return "".join(found[:length])
+
+
+def _masked(secret: str) -> str:
+    """The form token for ``secret``, masked afresh as Django masks it
+    (``django.middleware.csrf._mask_cipher_secret``: a random mask, then
+    each character shifted by the mask's), so every page carries a different
+    token; tests/test_front.py unmasks it with Django's own function."""
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    size = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % size]
+        for x, y in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+_cursors = threading.local()
+
+
+def _current(page: Page) -> bool:
+    """The page's row is unchanged: same version, still live at this URL.
+
+    On the database connection Django keeps for this thread, with a cursor
+    of the driver's own (Django's wrapper costs more than the query).
+    """
+    try:
+        if connection.connection is None:
+            connection.ensure_connection()
+        raw = connection.connection
+        cursor = getattr(_cursors, "cursor", None)
+        if cursor is None or getattr(_cursors, "owner", None) is not raw:
+            cursor = _cursors.cursor = raw.cursor()
+            _cursors.owner = raw
+        cursor.execute(page.offer.driver_sql, page.offer.params)
+        row = cursor.fetchone()
+    except Exception:
+        _cursors.cursor = None
+        return False
+    return row is not None and tuple(row) == page.offer.stamp
