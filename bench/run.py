@@ -12,6 +12,10 @@
    are warmed up). Then again with the page cache off, which is what the
    first page costs to build, and the POSTs again without the toxicity
    scorer. A POST phase with more than 1% of answers other than 201 fails.
+   Beside them (``edges.py``): nginx serving the cached article page's bytes
+   as a file, the physical limit the cached page is a fraction of, and the
+   article page through Varnish (``deploy/varnish/``) in front of a server
+   that sends its pages to shared caches.
 3. Runs ``../shared/bench/peer_isso.sh`` right after (same machine, same
    concurrency for POSTs) and prints the ratios the discussion issue targets.
 
@@ -44,6 +48,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import edges  # noqa: E402
 
 from dateline.moderation.scoring import DEFAULT_SCORERS  # noqa: E402
 from dateline.testing.processes import dateline_env  # noqa: E402
@@ -200,6 +206,47 @@ def post_phase(name: str, base: str, post: dict) -> float:
     return float(fields["rps"])
 
 
+def static_limit(url: str) -> dict[str, float]:
+    """nginx serving the cached page's bytes as a file: the physical limit."""
+    status, body, _ = get(url)
+    if status != 200:
+        sys.exit(f"bench: GET {url} answered {status}")
+    with edges.nginx_file(body, DATA_DIR / "static-limit") as static:
+        if static is None:
+            log("nginx not found: no static limit (apt-get install -y nginx)")
+            return {}
+        emit("dateline_static_limit_article_small_resp_bytes", len(body))
+        subprocess.run(
+            ["wrk", "-t1", f"-c{CONCURRENCY}", "-d2s", static],
+            capture_output=True,
+            check=False,
+        )
+        fields = wrk("static_limit_article_small", static)
+    return {"static_limit_article_small": float(fields["rps"])}
+
+
+def through_varnish(env: dict[str, str], path: str) -> dict[str, float]:
+    """The cached article page through Varnish, which Dateline purges."""
+    port = free_port()
+    shared = {
+        **env,
+        "DATELINE_PAGE_CACHE_SECONDS": "300",
+        "DATELINE_CDN_MAX_AGE": "300",
+        "DATELINE_CDN_PURGE": "varnish",
+        "DATELINE_CDN_PURGE_URLS": f"http://127.0.0.1:{port}/",
+    }
+    with (
+        server(shared, DATA_DIR / "server_varnish.log") as base,
+        edges.varnish(base.removeprefix("http://"), port, DATA_DIR / "varnish") as url,
+    ):
+        if url is None:
+            log("varnishd not found: no Varnish line (apt-get install -y varnish)")
+            return {}
+        single(url + path)
+        fields = wrk("article_small_varnish", url + path)
+    return {"article_small_varnish": float(fields["rps"])}
+
+
 def check_thread(base: str, thread: int, count: int) -> None:
     status, body, _ = get(f"{base}/api/threads/{thread}/comments")
     payload = json.loads(body)
@@ -275,6 +322,7 @@ def dateline() -> dict[str, float]:
                 rps[name + phase] = float(fields["rps"])
                 bad += int(fields["bad"])
             if not phase:
+                rps.update(static_limit(targets["article_small"]))
                 rps["post"] = post_phase("post", base, post)
         errors += server_errors(log_path)
     log_path = DATA_DIR / "server_post_notoxicity.log"
@@ -282,6 +330,8 @@ def dateline() -> dict[str, float]:
     with server(without, log_path) as base:
         rps["post_notoxicity"] = post_phase("post_notoxicity", base, post)
     errors += server_errors(log_path)
+    rps.update(through_varnish(env, small["path"]))
+    errors += server_errors(DATA_DIR / "server_varnish.log")
     emit("dateline_server_errors", errors)
     emit("dateline_clean", int(bad + errors == 0))
     if COMMUNITY_EVENTS:
@@ -360,6 +410,14 @@ def main() -> None:
     # toxicity model, twice it (the moderation issue's targets).
     ratio("ratio_post_vs_isso", rps["post"], post_rps, ">=1")
     ratio("ratio_post_notoxicity_vs_isso", rps["post_notoxicity"], post_rps, ">=2")
+    # A cache hit must not pay for what it does not need: at least a quarter
+    # of what nginx does serving the same bytes from a file.
+    ratio(
+        "ratio_article_small_vs_static_limit",
+        rps["article_small"],
+        rps.get("static_limit_article_small"),
+        ">=0.25",
+    )
     # Cost is time per request, so cost(big) / cost(small) = rps(small) / rps(big).
     ratio(
         "ratio_big_vs_small_json_cost",

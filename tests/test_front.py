@@ -173,3 +173,26 @@ def test_shared_pages_in_front_carry_no_token_and_answer_304(app, thread, settin
     assert "s-maxage=120" in headers["cache-control"][0]
     status, _, empty = call(app, IF_NONE_MATCH=headers["etag"][0])
     assert (status, empty) == (304, b"")
+
+
+def test_its_csrf_cookie_is_the_one_django_would_set(settings):
+    from django.http import HttpResponse
+
+    for secure, httponly, domain in ((False, False, None), (True, True, "ex.org")):
+        settings.CSRF_COOKIE_SECURE = secure
+        settings.CSRF_COOKIE_HTTPONLY = httponly
+        settings.CSRF_COOKIE_DOMAIN = domain
+        secret = csrf._get_new_csrf_string()
+        django = HttpResponse()
+        django.set_cookie(
+            "csrftoken",
+            secret,
+            max_age=settings.CSRF_COOKIE_AGE,
+            domain=domain,
+            path=settings.CSRF_COOKIE_PATH,
+            secure=secure,
+            httponly=httponly,
+            samesite=settings.CSRF_COOKIE_SAMESITE,
+        )
+        expected = django.cookies["csrftoken"].OutputString()
+        assert front._csrf_cookie(secret) == expected

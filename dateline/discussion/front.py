@@ -28,13 +28,16 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
-from django.http import HttpResponse
+from django.dispatch import receiver
 from django.http.cookie import parse_cookie
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.http import http_date
 
 from dateline.cdn import conf as cdn_conf
 from dateline.ops import logs, metrics
@@ -82,6 +85,44 @@ class Page:
 _offered = threading.local()
 
 
+@dataclass(frozen=True)
+class Conf:
+    """The settings the front reads on every request, read once."""
+
+    page_seconds: int
+    shared: bool  # DATELINE_CDN_MAX_AGE > 0
+    session_cookie: str
+    csrf_in_session: bool
+    csrf_cookie: str
+    csrf_attributes: tuple[Any, ...]  # age, domain, path, secure, httponly, samesite
+
+
+@cache
+def conf() -> Conf:
+    from dateline.discussion import pagecache
+
+    return Conf(
+        page_seconds=pagecache.seconds(),
+        shared=cdn_conf.enabled(),
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        csrf_in_session=settings.CSRF_USE_SESSIONS,
+        csrf_cookie=settings.CSRF_COOKIE_NAME,
+        csrf_attributes=(
+            settings.CSRF_COOKIE_AGE,
+            settings.CSRF_COOKIE_DOMAIN,
+            settings.CSRF_COOKIE_PATH,
+            settings.CSRF_COOKIE_SECURE,
+            settings.CSRF_COOKIE_HTTPONLY,
+            settings.CSRF_COOKIE_SAMESITE,
+        ),
+    )
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    conf.cache_clear()
+
+
 def offer(found: Offer) -> None:
     """Called by the page cache while it serves a page the front may keep."""
     _offered.value = found
@@ -94,13 +135,12 @@ def listening() -> bool:
 
 def eligible(environ: dict[str, Any], cookies: dict[str, str]) -> bool:
     """``pagecache.cacheable`` for a WSGI request: the same-for-everyone view."""
-    from dateline.discussion import pagecache
     from dateline.discussion.views import GUEST_COOKIE
 
     return (
-        pagecache.seconds() > 0
+        conf().page_seconds > 0
         and environ.get("REQUEST_METHOD") == "GET"
-        and settings.SESSION_COOKIE_NAME not in cookies
+        and conf().session_cookie not in cookies
         and GUEST_COOKIE not in cookies
         and "messages" not in cookies
         and "HTTP_HX_REQUEST" not in environ
@@ -119,19 +159,31 @@ def _key(environ: dict[str, Any], shared: bool) -> tuple[str, ...]:
 
 
 def _csrf_cookie(secret: str) -> str:
-    """The ``Set-Cookie`` value ``CsrfViewMiddleware`` would send."""
-    response = HttpResponse()
-    response.set_cookie(
-        settings.CSRF_COOKIE_NAME,
-        secret,
-        max_age=settings.CSRF_COOKIE_AGE,
-        domain=settings.CSRF_COOKIE_DOMAIN,
-        path=settings.CSRF_COOKIE_PATH,
-        secure=settings.CSRF_COOKIE_SECURE,
-        httponly=settings.CSRF_COOKIE_HTTPONLY,
-        samesite=settings.CSRF_COOKIE_SAMESITE,
-    )
-    return response.cookies[settings.CSRF_COOKIE_NAME].OutputString()
+    """The ``Set-Cookie`` value ``CsrfViewMiddleware`` would send (its
+    ``response.set_cookie``, written out: tests/test_front.py compares)."""
+    found = conf()
+    age, domain, path, secure, httponly, samesite = found.csrf_attributes
+    # In SimpleCookie's order: the attributes by name.
+    parts = [f"{found.csrf_cookie}={secret}"]
+    if domain:
+        parts.append(f"Domain={domain}")
+    if age is not None:
+        parts.append(f"expires={_expires(int(time.time()) + age)}")
+    if httponly:
+        parts.append("HttpOnly")
+    if age is not None:
+        parts.append(f"Max-Age={age}")
+    parts.append(f"Path={path}")
+    if samesite:
+        parts.append(f"SameSite={samesite}")
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _expires(when: int) -> str:
+    return http_date(when)
 
 
 class Front:
@@ -146,15 +198,15 @@ class Front:
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or settings.CSRF_USE_SESSIONS:
+        if environ.get("REQUEST_METHOD") != "GET" or conf().csrf_in_session:
             return self.app(environ, start_response)
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         if not eligible(environ, cookies):
             return self.app(environ, start_response)
-        secret = cookies.get(settings.CSRF_COOKIE_NAME)
+        secret = cookies.get(conf().csrf_cookie)
         if secret is not None and not SECRET.match(secret):
             return self.app(environ, start_response)  # Django sorts it out
-        shared = cdn_conf.enabled() and secret is None
+        shared = conf().shared and secret is None
         key = _key(environ, shared)
         page = self.pages.get(key)
         if page is not None and page.expires > time.monotonic() and _current(page):
@@ -179,8 +231,6 @@ class Front:
         found: Offer | None = getattr(_offered, "value", None)
         _offered.value = None
         if found is not None and seen and seen[0][0].startswith("200 "):
-            from dateline.discussion import pagecache
-
             kept = tuple(
                 (name, value)
                 for name, value in seen[0][1]
@@ -190,7 +240,7 @@ class Front:
                 found,
                 kept,
                 found.content.replace(found.placeholder, b""),
-                time.monotonic() + pagecache.seconds(),
+                time.monotonic() + conf().page_seconds,
             )
             with self.lock:
                 self.pages[key] = page
