@@ -203,6 +203,41 @@ def database(folder: Path) -> dict[str, Any]:
         raise ConfigError(
             f"DATABASE_URL names no database ({_redacted(url)}); expected {example}"
         )
+    return _postgres(url)
+
+
+def replica_database() -> dict[str, Any] | None:
+    """``DATABASE_REPLICA_URL``: a PostgreSQL streaming replica that readers'
+    pages are read from (``core/routers.py``), or None."""
+    url = env_str("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    primary = urlsplit(env_str("DATABASE_URL"))
+    if primary.scheme.lower() not in POSTGRES_SCHEMES:
+        raise ConfigError(
+            "DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL "
+            "primary it replicates"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in POSTGRES_SCHEMES
+        or not parts.path.strip("/")
+    ):
+        raise ConfigError(
+            f"DATABASE_REPLICA_URL is not a PostgreSQL URL ({_redacted(url)}); "
+            "expected postgres://USER:PASSWORD@REPLICA-HOST:5432/DBNAME"
+        )
+    config = _postgres(url)
+    config["TEST"] = {"MIRROR": "default"}  # tests read what they wrote
+    return config
+
+
+def _postgres(url: str) -> dict[str, Any]:
     config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     config["ENGINE"] = "django.db.backends.postgresql"
     # Django's psycopg pool: each process keeps up to this many connections

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "dateline.ops.logs.RequestIdMiddleware",
     # Counts and times every answer when /metrics is on (DATELINE_METRICS_*).
     "dateline.ops.metrics.MetricsMiddleware",
+    # With DATABASE_REPLICA_URL: readers' GETs read from the replica.
+    "dateline.core.routers.ReplicaMiddleware",
     # Everything after it sees the client's address and scheme.
     "dateline.core.middleware.ForwardedMiddleware",
     "dateline.core.middleware.NulInUrlMiddleware",
@@ -108,6 +110,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(DATA_DIR)}
+# A streaming replica for what readers read; a writer's next requests, and
+# everything that is not a reader's GET, stay on the primary.
+_replica = config.replica_database()
+if _replica:
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["dateline.core.routers.PrimaryReplicaRouter"]
+DATELINE_REPLICA_PIN_SECONDS = config.env_int("DATELINE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": config.cache()}

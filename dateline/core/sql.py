@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
 
 M = TypeVar("M", bound=models.Model)
 
@@ -61,20 +61,29 @@ def _converters(model: type[models.Model], vendor: str) -> tuple[tuple[Any, ...]
     return tuple(found)
 
 
-def instance(model: type[M], row: Sequence[Any]) -> M:
+def instance(model: type[M], row: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> M:
     """A model instance from the first columns of ``row`` (see :func:`columns`)."""
+    found = connections[using]
     values = []
     for (converters, column), value in zip(
-        _converters(model, connection.vendor), row, strict=False
+        _converters(model, found.vendor), row, strict=False
     ):
         for convert in converters:
-            value = convert(value, column, connection)
+            value = convert(value, column, found)
         values.append(value)
-    return model.from_db(connection.alias, list(_columns(model)[1]), values)
+    return model.from_db(found.alias, list(_columns(model)[1]), values)
 
 
-def one(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-    with connection.cursor() as cursor:
+def reading(model: type[models.Model]) -> str:
+    """The database a read of ``model`` goes to: a reader's GET may read the
+    replica (``core/routers.py``); everything else reads the primary."""
+    return router.db_for_read(model) or DEFAULT_DB_ALIAS
+
+
+def one(
+    sql: str, params: Sequence[Any] = (), using: str = DEFAULT_DB_ALIAS
+) -> tuple[Any, ...] | None:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 

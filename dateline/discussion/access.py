@@ -83,11 +83,15 @@ def access_comment(
     replies loads too, with its text (and the reason it is held) blanked.
     Raises NotFound with code ``comment_not_found``.
     """
-    row = sql.one(_comment_sql(), [comment_id]) if _valid_id(comment_id) else None
+    using = sql.reading(Comment)
+    row = None
+    if _valid_id(comment_id):
+        row = sql.one(_comment_sql(), [comment_id], using)
     if row is None:
         raise _not_found()
-    comment = sql.instance(Comment, row)
-    comment.thread = sql.instance(Thread, row[len(Comment._meta.concrete_fields) :])
+    comment = sql.instance(Comment, row, using)
+    fields = len(Comment._meta.concrete_fields)
+    comment.thread = sql.instance(Thread, row[fields:], using)
     unpublished = comment.thread.article_id is not None and not row[-1]
     if unpublished and not actions.can_moderate(viewer.user):
         raise _not_found()
@@ -102,10 +106,11 @@ def access_comment(
 
 def access_thread(user: Any, thread_id: int) -> Thread:
     """A thread whose article is published (or an external page's thread)."""
-    row = sql.one(_thread_sql(), [thread_id]) if _valid_id(thread_id) else None
+    using = sql.reading(Thread)
+    row = sql.one(_thread_sql(), [thread_id], using) if _valid_id(thread_id) else None
     if row is None:
         raise NotFound(_("There is no such discussion."), code="thread_not_found")
-    thread = sql.instance(Thread, row)
+    thread = sql.instance(Thread, row, using)
     if thread.article_id is not None and not row[-1]:
         raise NotFound(_("There is no such discussion."), code="thread_not_found")
     return thread

@@ -117,6 +117,24 @@ class ThrowawayPostgres:
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
+    def start_replica(self) -> ThrowawayPostgres:
+        """A hot standby streaming from this server, on a port of its own.
+
+        ``pg_basebackup -R`` copies the running server and writes the
+        standby's connection to it; the standby then follows every change.
+        """
+        replica = ThrowawayPostgres()
+        if replica._as_postgres:
+            entry = pwd.getpwnam("postgres")
+            os.chown(replica.folder, entry.pw_uid, entry.pw_gid)
+        self._run(
+            "pg_basebackup",
+            *("-D", str(replica.data), "-h", "127.0.0.1", "-p", str(self.port)),
+            *("-U", "postgres", "-R", "-X", "stream", "--no-sync"),
+        )
+        replica._pg_ctl_start()
+        return replica
+
     def create_database(self, name: str) -> str:
         import psycopg
 
