@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -201,7 +201,8 @@ def _offer_to_front(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None or _current(route).first() != shown:
+    # On the primary, as the front's own query (not a lagging replica's).
+    if row is None or _current(route).using(DEFAULT_DB_ALIAS).first() != shown:
         return
     front.offer(
         front.Offer(
