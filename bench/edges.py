@@ -10,36 +10,28 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dateline.stack import varnish_vcl
+from dateline.stack import StackError, varnish_vcl, wait_until
 from dateline.testing.servers import free_port
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5).close()  # noqa: S310 - loopback
-            return
-        except OSError as exc:
-            if process.poll() is not None or time.monotonic() > deadline:
-                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
-                raise SystemExit(f"bench: {what} did not start:\n{tail}") from exc
-            time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _started(url: str, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
+    try:
+        wait_until(url, process, what, log)
+    except StackError as exc:
+        raise SystemExit(f"bench: {exc}") from exc
 
 
 @contextmanager
@@ -85,10 +77,10 @@ http {{
     )
     url = f"http://127.0.0.1:{port}/article.html"
     try:
-        _wait(url, process, "nginx", folder / "error.log")
+        _started(url, process, "nginx", folder / "error.log")
         yield url
     finally:
-        _stop(process)
+        stop(process)
 
 
 @contextmanager
@@ -116,7 +108,7 @@ def varnish(backend: str, port: int, folder: Path) -> Iterator[str | None]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait(url + "/healthz", process, "varnish", log)
+        _started(url + "/healthz", process, "varnish", log)
         yield url
     finally:
-        _stop(process)
+        stop(process)

@@ -123,12 +123,7 @@ def server(env: dict[str, str], log_path: Path) -> Iterator[str]:
                 time.sleep(0.3)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        edges.stop(process)
 
 
 def single(url: str) -> tuple[float, int]:

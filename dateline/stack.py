@@ -168,7 +168,7 @@ class Stack:
         return done.stdout
 
 
-def _wait_until(
+def wait_until(
     url: str, process: subprocess.Popen[bytes], what: str, log: Path
 ) -> None:
     deadline = time.monotonic() + 90
@@ -300,7 +300,7 @@ def running(
                 name, unit_command("dateline-web@.service", str(instance_port))
             )
             base = f"http://127.0.0.1:{instance_port}"
-            _wait_until(base + "/api/form-token", process, name, logs / f"{name}.log")
+            wait_until(base + "/api/form-token", process, name, logs / f"{name}.log")
             stack.instances.append(base)
         prefix = folder / "nginx"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -325,7 +325,7 @@ def running(
                 str(prefix / "nginx.conf"),
             ],
         )
-        _wait_until(site + "/api/form-token", proxy, "nginx", prefix / "error.log")
+        wait_until(site + "/api/form-token", proxy, "nginx", prefix / "error.log")
         if varnish:
             work = folder / "varnish"
             work.mkdir(exist_ok=True)
@@ -341,7 +341,7 @@ def running(
                 ],
             )
             stack.varnish_url = f"http://127.0.0.1:{varnish_port}"
-            _wait_until(
+            wait_until(
                 stack.varnish_url + "/healthz", cache, "varnish", logs / "varnish.log"
             )
         yield stack
