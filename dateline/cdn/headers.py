@@ -49,6 +49,8 @@ def shared(
 
 
 def private(response: HttpResponseBase) -> HttpResponseBase:
-    """A page made for one reader (it carries their CSRF token)."""
-    response["Cache-Control"] = "private, no-cache"
+    """A page made for one reader (it carries their CSRF token): said so
+    when shared caches are in use, else left as it is."""
+    if conf.enabled():
+        response["Cache-Control"] = "private, no-cache"
     return response

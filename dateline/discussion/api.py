@@ -24,7 +24,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from dateline.cdn import conf as cdn_conf
 from dateline.cdn import headers as cdn_headers
 from dateline.core import errors
 from dateline.core.errors import DatelineError, PermissionDenied
@@ -373,8 +372,7 @@ def thread_page(
             content_type="application/json",
             keys=[cdn_headers.thread_key(thread.pk)],
         )
-    answer = HttpResponse(build(), content_type="application/json")
-    return cdn_headers.private(answer) if cdn_conf.enabled() else answer
+    return cdn_headers.private(HttpResponse(build(), content_type="application/json"))
 
 
 @router.get(

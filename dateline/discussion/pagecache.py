@@ -93,7 +93,7 @@ def _html_response(
     )
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
-    return cdn_headers.private(out) if cdn_conf.enabled() else out
+    return cdn_headers.private(out)
 
 
 def _shared(request: HttpRequest) -> bool:

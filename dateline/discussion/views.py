@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from dateline.cdn import conf as cdn_conf
 from dateline.cdn import headers as cdn_headers
 from dateline.core.errors import DatelineError, NotFound, Reconsider
 from dateline.discussion import access, actions, conf, pagecache, selectors
@@ -137,8 +136,7 @@ def article_response(
 ) -> HttpResponseBase:
     """Serve an article page, from the page cache for anonymous readers."""
     if not pagecache.cacheable(request, guest_cookie=GUEST_COOKIE):
-        response = serve()
-        return cdn_headers.private(response) if cdn_conf.enabled() else response
+        return cdn_headers.private(serve())
     thread = actions.thread_ensure(article=article)
     return pagecache.serve_article(request, article, thread, serve)
 
