@@ -15,3 +15,17 @@ def api_post(client: Any, thread: Any, body: str, **extra: Any) -> Any:
         content_type="application/json",
         headers=headers,
     )
+
+
+def guest_post(
+    thread: Any, body: str = "The ferry ran late again, third day now."
+) -> Any:
+    """A guest's comment (Rafi, browser key ``k1``), through the action."""
+    from dateline.discussion import actions
+
+    return actions.comment_post(
+        actor=None,
+        thread=thread,
+        body=body,
+        guest=actions.GuestIdentity(name="Rafi", key="k1"),
+    )

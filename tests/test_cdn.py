@@ -14,6 +14,7 @@ from django.test import Client
 from dateline.cdn import backends
 from dateline.discussion import actions
 from dateline.discussion.models import Comment
+from tests.posting import guest_post
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +42,8 @@ def cdn(settings):
     return settings
 
 
-def _post(thread, body="The ferry ran late again, third day now."):
-    return actions.comment_post(
-        actor=None,
-        thread=thread,
-        body=body,
-        guest=actions.GuestIdentity(name="Rafi", key="k1"),
-    )
-
-
 def test_an_anonymous_page_is_the_same_bytes_for_every_reader(cdn, client, thread):
-    _post(thread)
+    guest_post(thread)
     first = client.get(ARTICLE)
     assert first.status_code == 200
     assert first["Cache-Control"] == (
@@ -71,7 +63,7 @@ def test_the_etag_answers_304_until_the_thread_changes(cdn, client, thread):
     tag = client.get(ARTICLE)["ETag"]
     assert tag.startswith('"')  # strong
     assert client.get(ARTICLE, HTTP_IF_NONE_MATCH=tag).status_code == 304
-    _post(thread, "A new comment changes the page.")
+    guest_post(thread, "A new comment changes the page.")
     changed = client.get(ARTICLE, HTTP_IF_NONE_MATCH=tag)
     assert changed.status_code == 200
     assert changed["ETag"] != tag
@@ -110,7 +102,7 @@ def test_the_thread_payload_is_shared_too(cdn, client, thread):
 def test_a_comment_vote_and_moderation_purge_the_threads_key(
     cdn, live, thread, a_member, another_member, a_moderator
 ):
-    comment = live(_post, thread)
+    comment = live(guest_post, thread)
     live(actions.comment_vote, actor=another_member, comment=comment, value=1)
     live(actions.comment_hide, comment, because="Off topic")
     assert Recorder.purged == [[f"thread-{thread.pk}"]] * 3
@@ -123,7 +115,7 @@ def test_nothing_is_purged_before_the_change_commits(
     cdn, thread, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as waiting:
-        _post(thread)
+        guest_post(thread)
     assert Recorder.purged == []
     for callback in waiting:
         callback()
@@ -139,7 +131,7 @@ def test_a_cache_that_is_down_does_not_fail_the_writer(settings, live, thread):
     settings.DATELINE_CDN_MAX_AGE = 60
     settings.DATELINE_CDN_PURGE = "varnish"
     settings.DATELINE_CDN_PURGE_URLS = ["http://127.0.0.1:9/"]  # nobody there
-    comment = live(_post, thread)
+    comment = live(guest_post, thread)
     assert comment.pk
 
 

@@ -17,8 +17,9 @@ from django.db import close_old_connections
 from django.middleware import csrf
 from django.test import Client
 
-from dateline.discussion import actions, front
+from dateline.discussion import front
 from dateline.discussion.models import Comment
+from tests.posting import guest_post
 
 pytestmark = pytest.mark.django_db
 
@@ -68,17 +69,8 @@ def _token(body: bytes) -> str:
     return body.split(b'name="csrfmiddlewaretoken" value="')[1].split(b'"')[0].decode()
 
 
-def _post(thread, body="The ferry ran late again, third day now."):
-    return actions.comment_post(
-        actor=None,
-        thread=thread,
-        body=body,
-        guest=actions.GuestIdentity(name="Rafi", key="k1"),
-    )
-
-
 def test_the_second_reader_is_answered_in_front_with_djangos_headers(app, thread):
-    _post(thread)
+    guest_post(thread)
     status, through, body = call(app)
     assert status == 200
     assert through["x-dateline-cache"] == ["miss"]
@@ -136,7 +128,7 @@ def test_a_reader_with_a_cookie_keeps_their_secret(app, thread):
 def test_a_change_sends_the_next_reader_through_django(app, thread):
     call(app)
     assert call(app)[1]["x-dateline-cache"] == ["front"]
-    _post(thread, "Something new under the article.")
+    guest_post(thread, "Something new under the article.")
     _, headers, body = call(app)
     assert headers["x-dateline-cache"] == ["miss"]
     assert b"Something new under the article." in body
