@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.management import call_command
 from wagtail.images.models import Image
 
@@ -60,3 +62,22 @@ def test_demo_articles_were_filed_at_their_local_clock_times(demo):
     )
     assert beirut.dateline_text == "BEIRUT, LEBANON (10:15 P.M.) –"
     assert beirut.first_published_at > beirut.filed_at
+
+
+def test_the_demo_discussion_lies_in_the_past_whatever_the_hour(db, settings, tmp_path):
+    """Loaded just after the first article's clock time, no comment is dated
+    later than the moment of loading (readers saw the newest comments sorted
+    below ones from the future, and CI failed at 21:00 UTC)."""
+    from dateline.discussion.demo import THREADS
+    from dateline.newsroom.demo import content
+    from dateline.newsroom.demo.loader import load_demo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Beirut is UTC+2 in December: filed 22:15, published 35 minutes later.
+    now = dt.datetime(2026, 12, 2, 20, 51, tzinfo=dt.UTC)
+    load_demo(now, archive=False)
+    newest = Comment.objects.order_by("-created_at").first()
+    assert newest is not None
+    assert newest.created_at <= now
+    longest = max(spec[4] for specs in THREADS.values() for spec in specs)
+    assert longest <= content.DISCUSSION_MINUTES

@@ -410,12 +410,14 @@ def load_demo_threads(
     articles: dict[str, Any],
     authors: dict[str, Any],
     archive: list[tuple[Any, dict[str, Any]]] | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
     """Post the demo discussions; returns how many comments were created.
 
     The archive's discussions (oldest first) come before the front page's.
     Ranks and badges come from this history, computed once per member at
-    the end rather than after every comment.
+    the end rather than after every comment. Everything is dated before
+    ``now`` (default: the clock).
     """
     from dateline.community import tasks as community_tasks
     from dateline.discussion import demo_archive
@@ -423,9 +425,9 @@ def load_demo_threads(
 
     with community_tasks.batched():
         users = _members()
-        created = demo_archive.post_archive(archive or [])
+        created = demo_archive.post_archive(archive or [], now)
         created += _post_demo_threads(articles, authors, users)
-        created += load_queue_examples(articles, users)
+        created += load_queue_examples(articles, users, now)
         _analyze()  # before the refreshes that batched() runs on the way out
     return created
 

@@ -194,14 +194,17 @@ def _members() -> dict[str, Any]:
     return users
 
 
-def post_archive(articles: list[tuple[Any, dict[str, Any]]]) -> int:
+def post_archive(
+    articles: list[tuple[Any, dict[str, Any]]], now: dt.datetime | None = None
+) -> int:
     """Post the discussion under each (article, spec) whose thread is empty.
 
-    Articles come oldest first; returns how many comments were created.
+    Articles come oldest first; returns how many comments were created. No
+    comment is dated after ``now`` (default: the clock).
     """
     rng = random.Random(SEED)  # noqa: S311 - reproducible, not secret
     users = _members()
-    now = timezone.now()
+    now = now or timezone.now()
     # Newer members join one after another across the archive's span.
     joins = {name: i / len(NEWER) for i, (name, *_rest) in enumerate(NEWER)}
     writers = {

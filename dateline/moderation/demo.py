@@ -141,8 +141,13 @@ def _post(thread: Thread, writer: str, text: str, users: dict[str, Any]) -> Comm
     )
 
 
-def load_queue_examples(articles: dict[str, Any], users: dict[str, Any]) -> int:
-    """Post the examples once (a second load adds nothing); how many."""
+def load_queue_examples(
+    articles: dict[str, Any], users: dict[str, Any], now: dt.datetime | None = None
+) -> int:
+    """Post the examples once (a second load adds nothing); how many.
+
+    They are dated over the hour before ``now`` (default: the clock).
+    """
     threads = {
         slug: actions.thread_ensure(article=articles[slug])
         for slug in (BEIRUT, CEASEFIRE, AID)
@@ -192,7 +197,7 @@ def load_queue_examples(articles: dict[str, Any], users: dict[str, Any]) -> int:
         )
         posted.append(comment)
     # Spread them over the last hour, as a real queue would be.
-    now = timezone.now()
+    now = now or timezone.now()
     for n, comment in enumerate(posted):
         when = now - dt.timedelta(minutes=55 - 6 * n)
         Comment.objects.filter(pk=comment.pk).update(created_at=when)

@@ -68,6 +68,9 @@ AUTHORS: list[dict[str, Any]] = [
 
 # Each article is filed at a local clock time at its dateline place on the
 # most recent day that time has passed, then published a little later.
+# Its demo discussion runs for up to DISCUSSION_MINUTES after publication,
+# and all of it must lie in the past when the demo loads.
+DISCUSSION_MINUTES = 120
 ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "night-of-strikes-leaves-southern-suburbs-dark",

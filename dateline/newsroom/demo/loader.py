@@ -170,7 +170,11 @@ def load_demo(
     by_slug: dict[str, ArticlePage] = {}
     top: list[tuple[int, ArticlePage]] = []
     for position, spec in enumerate(content.ARTICLES):
-        lead = dt.timedelta(minutes=spec["published_after_minutes"] + 90 * position)
+        lead = dt.timedelta(
+            minutes=spec["published_after_minutes"]
+            + content.DISCUSSION_MINUTES
+            + 90 * position
+        )
         article, new = _article_ensure(
             sections[spec["section"]], spec, authors, spec["body"], now, lead
         )
@@ -198,7 +202,7 @@ def load_demo(
             for rank, article in sorted(top, key=lambda t: t[0])
         ]
         actions.page_publish(page=home)
-    comments = load_demo_threads(by_slug, authors, archived)
+    comments = load_demo_threads(by_slug, authors, archived, now)
     return {
         "articles_created": created,
         "articles": len(content.ARTICLES) + len(specs),
