@@ -139,6 +139,15 @@ def single(url: str) -> tuple[float, int]:
     return 1000 * statistics.median(times), size
 
 
+def encoded_size(url: str, coding: str) -> int:
+    """Bytes on the wire for a reader whose browser accepts ``coding``."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": coding})  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+        if response.headers.get("Content-Encoding", "") != coding:
+            sys.exit(f"bench: GET {url} with {coding} came back uncompressed")
+        return len(response.read())
+
+
 def wrk(name: str, url: str, **env: str) -> dict[str, str]:
     """Run wrk against ``url``; emit and return its report fields."""
     done = subprocess.run(
@@ -305,6 +314,11 @@ def dateline() -> dict[str, float]:
                 ms, size = single(url)
                 emit(f"dateline_{name}{phase}_single_ms", f"{ms:.1f}")
                 emit(f"dateline_{name}{phase}_resp_bytes", size)
+                for coding in ("br", "gzip"):  # what browsers get (wrk asks for none)
+                    emit(
+                        f"dateline_{name}{phase}_{coding}_bytes",
+                        encoded_size(url, coding),
+                    )
             log("warm-up (2 s per target, not counted)")
             for url in targets.values():
                 subprocess.run(

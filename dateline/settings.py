@@ -70,6 +70,9 @@ MIDDLEWARE = [
     # Everything after it sees the client's address and scheme.
     "dateline.core.middleware.ForwardedMiddleware",
     "dateline.core.middleware.NulInUrlMiddleware",
+    # Brotli or gzip for what the middleware below renders (not static files,
+    # not the page cache's answers, which come compressed).
+    "dateline.core.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a body: refuses cross-site and non-JSON API writes.

@@ -5,12 +5,15 @@ Through Django, a page-cache hit ran the handler, fifteen middleware, a
 cache lookup and a query (``make bench``: 755 cached article pages a second
 on two cores). Here it costs the one query that says the page is still
 current (the thread's version, the article still live at that URL and not
-restricted) and a token in the page (about 7,800 a second). What the answer
+restricted) and a token in the page (about 7,800 a second). The page is kept
+compressed (``core/compression.py``): the reader's token goes in without
+compressing anything again. What the answer
 carries is what Django's answer carried: the front keeps the page as the
 page cache rendered it (``pagecache`` hands it over with :func:`offer`) with
 the headers the whole middleware stack gave it (security policy, framing,
 ``Vary``, ``Cache-Control``), and sets what is the reader's own: the CSRF
-token and its cookie (as ``CsrfViewMiddleware`` would), the request id.
+token and its cookie (as ``CsrfViewMiddleware`` would), the request id, the
+coding and the ``ETag`` that goes with it.
 
 Anything else, and any doubt (a cookie that is not a plain token, a
 database error, a page changed or gone), goes to Django, whose answer may
@@ -41,6 +44,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.http import http_date
 
 from dateline.cdn import conf as cdn_conf
+from dateline.core import compression
 from dateline.ops import logs, metrics
 
 MAX_PAGES = 256
@@ -49,7 +53,15 @@ _INDEX = {char: number for number, char in enumerate(CSRF_ALLOWED_CHARS)}
 SECRET = re.compile(r"^[A-Za-z0-9]{32}$")  # CsrfViewMiddleware's cookie
 # Dropped from a kept answer: the reader's own, or set again for each reader.
 OWN_HEADERS = frozenset(
-    {"set-cookie", "x-request-id", "date", "content-length", "x-dateline-cache"}
+    {
+        "set-cookie",
+        "x-request-id",
+        "date",
+        "content-length",
+        "x-dateline-cache",
+        "content-encoding",
+        "etag",
+    }
 )
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -59,13 +71,12 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 class Offer:
     """What the page cache hands the front for the page it is serving."""
 
-    content: bytes  # with pagecache.CSRF_PLACEHOLDER where the token goes
-    placeholder: bytes
+    packed: compression.Packed  # the slot is where the token goes
     sql: str  # one row (version, publication) while the page is current
     driver_sql: str  # the same in the driver's own style (:func:`driver_sql`)
     params: tuple[Any, ...]
     stamp: tuple[Any, ...]
-    etag: str
+    etag: str  # for the page without a token, before any coding
 
 
 def driver_sql(sql: str) -> str:
@@ -79,7 +90,6 @@ def driver_sql(sql: str) -> str:
 class Page:
     offer: Offer
     headers: tuple[tuple[str, str], ...]
-    shared_body: bytes
     expires: float
 
 
@@ -237,12 +247,7 @@ class Front:
                 for name, value in seen[0][1]
                 if name.lower() not in OWN_HEADERS
             )
-            page = Page(
-                found,
-                kept,
-                found.content.replace(found.placeholder, b""),
-                time.monotonic() + conf().page_seconds,
-            )
+            page = Page(found, kept, time.monotonic() + conf().page_seconds)
             with self.lock:
                 self.pages[key] = page
                 self.pages.move_to_end(key)
@@ -266,18 +271,22 @@ class Front:
             ("X-Dateline-Cache", "front"),
             ("X-Request-ID", request_id),
         ]
+        coding = compression.accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
         if shared:
-            if environ.get("HTTP_IF_NONE_MATCH") == page.offer.etag:
+            tag = compression.encoded_etag(page.offer.etag, coding)
+            headers.append(("ETag", tag))
+            if environ.get("HTTP_IF_NONE_MATCH") == tag:
                 start_response("304 Not Modified", headers)
                 self._log(environ, 304, started, request_id)
                 return []
-            body = page.shared_body
+            body = page.offer.packed.body(coding)
         else:
             secret = secret or _random_chars(CSRF_SECRET_LENGTH)
-            token = _masked(secret).encode()
-            body = page.offer.content.replace(page.offer.placeholder, token)
+            body = page.offer.packed.body(coding, _masked(secret).encode())
             # Sent every time, as Django does, to renew its expiry.
             headers.append(("Set-Cookie", _csrf_cookie(secret)))
+        if coding:
+            headers.append(("Content-Encoding", coding))
         headers.append(("Content-Length", str(len(body))))
         start_response("200 OK", headers)
         self._log(environ, 200, started, request_id)

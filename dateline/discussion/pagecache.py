@@ -3,7 +3,9 @@
 Keys include the thread's ``version`` (read from the database on every
 request, so every process sees a change at once, whatever the cache backend)
 and the article's publication time. A cached page carries a placeholder where
-the CSRF token goes; each response gets the reader's own token.
+the CSRF token goes; each response gets the reader's own token. Pages and
+payloads are kept compressed (``core/compression.py``), so a hit does no
+compression work whichever coding the reader accepts.
 
 Changes elsewhere on the site (navigation, other articles) reach a cached
 article page within ``DATELINE_PAGE_CACHE_SECONDS``.
@@ -28,10 +30,12 @@ from django.utils.cache import patch_vary_headers
 
 from dateline.cdn import conf as cdn_conf
 from dateline.cdn import headers as cdn_headers
+from dateline.core import compression
 from dateline.ops import metrics
 
 CSRF_PLACEHOLDER = "__dateline_csrf_placeholder__"
-PREFIX = "dateline:page:2:"  # 2: pages are kept with their ETag
+PREFIX = "dateline:page:3:"  # 3: pages are kept packed (compression.Packed)
+Cached = tuple[compression.Packed, str, str]  # page, content type, ETag
 
 
 def seconds() -> int:
@@ -74,23 +78,31 @@ def _route_key(request: HttpRequest) -> str:
     return key("route", request.get_host(), request.get_full_path())
 
 
+def _encoded(
+    request: HttpRequest, packed: compression.Packed, token: bytes, content_type: str
+) -> tuple[HttpResponse, str]:
+    """The packed page with ``token`` in it, in the coding the reader takes."""
+    coding = compression.accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    out = HttpResponse(packed.body(coding, token), content_type=content_type)
+    if coding:
+        out["Content-Encoding"] = coding
+    patch_vary_headers(out, ["Accept-Encoding"])
+    return out, coding
+
+
 def _html_response(
-    request: HttpRequest, cached: tuple[bytes, str, str], source: str, keys: list[str]
+    request: HttpRequest, cached: Cached, source: str, keys: list[str]
 ) -> HttpResponseBase:
-    content, content_type, tag = cached
+    packed, content_type, tag = cached
     metrics.page_cache(source)
     if _shared(request):
         # The same bytes for every reader: no token in the page (the
         # reader's browser asks for one when a form is sent).
-        out = HttpResponse(
-            content.replace(CSRF_PLACEHOLDER.encode(), b""), content_type=content_type
-        )
+        out, coding = _encoded(request, packed, b"", content_type)
         out["X-Dateline-Cache"] = source
+        tag = compression.encoded_etag(tag, coding)
         return cdn_headers.shared(request, out, keys=keys, tag=tag)
-    out = HttpResponse(
-        content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()),
-        content_type=content_type,
-    )
+    out, _ = _encoded(request, packed, get_token(request).encode(), content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
     return cdn_headers.private(out)
@@ -110,7 +122,7 @@ def _serve_html(
     cache_key: str,
     render: Callable[[], HttpResponseBase],
     keys: list[str],
-) -> tuple[HttpResponseBase, tuple[bytes, str, str] | None]:
+) -> tuple[HttpResponseBase, Cached | None]:
     """The page, from the cache or rendered into it, and what was cached."""
     cached = cache.get(cache_key)
     if cached is not None:
@@ -124,7 +136,8 @@ def _serve_html(
     }
     response.render()
     content = response.content
-    cached = (content, response["Content-Type"], cdn_headers.etag(content))
+    packed = compression.pack(content, CSRF_PLACEHOLDER.encode())
+    cached = (packed, response["Content-Type"], cdn_headers.etag(content))
     cache.set(cache_key, cached, seconds())
     return _html_response(request, cached, "miss", keys), cached
 
@@ -184,7 +197,7 @@ def _current(route: dict[str, Any]) -> Any:
 
 def _offer_to_front(
     route: dict[str, Any],
-    cached: tuple[bytes, str, str],
+    cached: Cached,
     shown: tuple[int, dt.datetime | None],
 ) -> None:
     """Hand the page to ``front.py``, with the query that says it is current.
@@ -206,8 +219,7 @@ def _offer_to_front(
         return
     front.offer(
         front.Offer(
-            content=cached[0],
-            placeholder=CSRF_PLACEHOLDER.encode(),
+            packed=cached[0],
             sql=sql,
             driver_sql=front.driver_sql(sql),
             params=tuple(params),
@@ -258,14 +270,15 @@ def serve_bytes(
     source = "hit"
     if cached is None:
         content = build()
-        cached = (content, cdn_headers.etag(content))
+        cached = (compression.pack(content), cdn_headers.etag(content))
         cache.set(cache_key, cached, seconds())
         source = "miss"
-    content, tag = cached
+    packed, tag = cached
     metrics.page_cache(source)
-    out = HttpResponse(content, content_type=content_type)
+    out, coding = _encoded(request, packed, b"", content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
     if cdn_conf.enabled():  # no token in it: shared whatever the cookies
+        tag = compression.encoded_etag(tag, coding)
         return cdn_headers.shared(request, out, keys=keys, tag=tag)
     return out

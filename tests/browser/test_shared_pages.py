@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 BEIRUT = "/conflict/night-of-strikes-leaves-southern-suburbs-dark/"
-EMPTY_TOKEN = "#compose-new input[name=csrfmiddlewaretoken][value='']"
+EMPTY_TOKEN = "input[name=csrfmiddlewaretoken][form=compose-new][value='']"
 
 
 @pytest.fixture

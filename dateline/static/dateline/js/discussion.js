@@ -48,10 +48,16 @@
     }
     return pendingToken;
   }
+  // The token may sit outside its form (form="…", last in an article page).
+  function tokenInputs(form) {
+    return Array.prototype.filter.call(form.elements || [], function (el) {
+      return el.name === "csrfmiddlewaretoken";
+    });
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var input = form && form.querySelector && form.querySelector("input[name=csrfmiddlewaretoken]");
-    if (!input || input.value) return;
+    var inputs = tokenInputs(form);
+    if (!inputs.length || inputs.every(function (el) { return el.value; })) return;
     event.preventDefault();
     event.stopImmediatePropagation();  // htmx waits for the token too
     var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
