@@ -18,15 +18,21 @@
    that sends its pages to shared caches.
 3. Runs ``../shared/bench/peer_isso.sh`` right after (same machine, same
    concurrency for POSTs) and prints the ratios the discussion issue targets.
+4. Rebuilds every member's ledger, rank and badges from a generated history
+   of BENCH_COMMUNITY_EVENTS comments and votes (``rebuild_community``) and
+   prints the time.
+
+With ``BENCH_TOPOLOGY=prod`` (or ``both``), the same phases run against
+``make run-prod``'s stack instead (or as well): a throwaway PostgreSQL and
+Redis, the task worker and two instances of one worker each behind nginx;
+those lines are named ``dateline_prod_...``.
 
 Every line of output that matters is ``name=value``. Knobs (environment):
 BENCH_N, BENCH_BIG_N, BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
 BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out),
-BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000).
+BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000),
+BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``).
 
-4. Rebuilds every member's ledger, rank and badges from a generated history
-   of BENCH_COMMUNITY_EVENTS comments and votes (``rebuild_community``) and
-   prints the time.
 """
 
 from __future__ import annotations
@@ -42,8 +48,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 import edges  # noqa: E402
 
+from dateline import stack  # noqa: E402
 from dateline.moderation.scoring import DEFAULT_SCORERS  # noqa: E402
 from dateline.testing.processes import dateline_env  # noqa: E402
 from dateline.testing.servers import free_port  # noqa: E402
@@ -66,6 +73,9 @@ PEER = os.environ.get("BENCH_PEER", str(ROOT.parent / "shared/bench/peer_isso.sh
 LUA = ROOT / "bench" / "wrk" / "dateline.lua"
 NO_TOXICITY = [path for path in DEFAULT_SCORERS if not path.endswith("ToxicityScorer")]
 WRK_LINE = re.compile(r"^WRK (.*)$", re.M)
+TOPOLOGY = os.environ.get("BENCH_TOPOLOGY", "embedded")
+SEEDED: dict[str, dict] = {}  # what bench/seed.py made, by thread
+BAD: dict[str, int] = {}  # answers that were not 2xx, or failed, by topology
 
 
 def log(message: str) -> None:
@@ -269,39 +279,84 @@ def server_errors(log_path: Path) -> int:
     return len(re.findall(r"Traceback|database is locked|\bERROR\b", text))
 
 
+Serve = Callable[[dict[str, str]], AbstractContextManager[str]]
+
+
 def dateline() -> dict[str, float]:
-    if shutil.which("wrk") is None:
-        sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
+    """The embedded default: SQLite in ``DATA_DIR``, one server, two workers."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     env = dateline_env(DATA_DIR, DATELINE_SITE_URL="http://127.0.0.1")
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite-wal"
     log(f"bootstrapping {DATA_DIR} ({database})")
     run(["manage.py", "bootstrap"], env)
+    logs: list[Path] = []
+
+    @contextmanager
+    def serve(overrides: dict[str, str]) -> Iterator[str]:
+        log_path = DATA_DIR / f"server_{len(logs)}.log"
+        logs.append(log_path)
+        with server({**env, **overrides}, log_path) as base:
+            yield base
+
+    rps = measure("", env, database, serve, COMMUNITY_EVENTS)
+    rps.update(through_varnish(env, SEEDED["small"]["path"]))
+    logs.append(DATA_DIR / "server_varnish.log")
+    finish("", logs)
+    if COMMUNITY_EVENTS:
+        rebuild(env)
+    return rps
+
+
+def production() -> dict[str, float]:
+    """``BENCH_TOPOLOGY=prod``: ``make run-prod``'s stack (PostgreSQL, Redis,
+    a task worker, two instances of one worker each behind nginx), started
+    afresh, seeded, and its instances restarted with each phase's settings."""
+    folder = DATA_DIR / "prod"
+    shutil.rmtree(folder, ignore_errors=True)
+    log(f"starting the production stack in {folder}")
+    with stack.running(folder, demo=False, say=log) as started:
+
+        @contextmanager
+        def serve(overrides: dict[str, str]) -> Iterator[str]:
+            started.restart_instances(**overrides)
+            yield started.url
+
+        env = dict(started.env)
+        emit("dateline_prod_instances", len(started.instances))  # of 1 worker
+        rps = measure("prod_", env, "postgresql", serve, 0, workers=1)
+        finish("prod_", sorted((folder / "logs").glob("web*.log")))
+    return rps
+
+
+def measure(
+    tag: str,
+    env: dict[str, str],
+    database: str,
+    serve: Serve,
+    events: int,
+    workers: int = WORKERS,
+) -> dict[str, float]:
+    """Seed, then every phase; lines are named ``dateline_{tag}...``."""
     log(
         f"seeding {N} and {BIG_N} comments and a community history of "
-        f"{COMMUNITY_EVENTS} events through the actions (first run only)"
+        f"{events} events through the actions (first run only)"
     )
-    seeded = json.loads(
-        run(["bench/seed.py", str(N), str(BIG_N), str(COMMUNITY_EVENTS)], env)
-    )
+    seeded = json.loads(run(["bench/seed.py", str(N), str(BIG_N), str(events)], env))
+    SEEDED.update(seeded)
     small, big, post = seeded["small"], seeded["big"], seeded["post"]
-    emit("dateline_database", database)
-    emit("dateline_workers", WORKERS)
-    emit("dateline_c", CONCURRENCY)
-    emit("dateline_duration_s", DURATION)
-    emit("dateline_n", N)
-    emit("dateline_big_n", BIG_N)
-    emit("dateline_seed_s", small["seed_s"])
-    emit("dateline_seed_big_s", big["seed_s"])
+    emit(f"dateline_{tag}database", database)
+    emit(f"dateline_{tag}workers", workers)
+    emit(f"dateline_{tag}c", CONCURRENCY)
+    emit(f"dateline_{tag}duration_s", DURATION)
+    emit(f"dateline_{tag}n", N)
+    emit(f"dateline_{tag}big_n", BIG_N)
+    emit(f"dateline_{tag}seed_s", small["seed_s"])
+    emit(f"dateline_{tag}seed_big_s", big["seed_s"])
 
     rps: dict[str, float] = {}
-    bad = 0
-    errors = 0
     for phase, cache_seconds in (("", "300"), ("_nocache", "0")):
-        log_path = DATA_DIR / f"server{phase or '_cached'}.log"
-        phase_env = {**env, "DATELINE_PAGE_CACHE_SECONDS": cache_seconds}
-        with server(phase_env, log_path) as base:
+        with serve({"DATELINE_PAGE_CACHE_SECONDS": cache_seconds}) as base:
             check_thread(base, small["thread"], N)
             check_thread(base, big["thread"], BIG_N)
             targets = {
@@ -312,11 +367,11 @@ def dateline() -> dict[str, float]:
             }
             for name, url in targets.items():
                 ms, size = single(url)
-                emit(f"dateline_{name}{phase}_single_ms", f"{ms:.1f}")
-                emit(f"dateline_{name}{phase}_resp_bytes", size)
+                emit(f"dateline_{tag}{name}{phase}_single_ms", f"{ms:.1f}")
+                emit(f"dateline_{tag}{name}{phase}_resp_bytes", size)
                 for coding in ("br", "gzip"):  # what browsers get (wrk asks for none)
                     emit(
-                        f"dateline_{name}{phase}_{coding}_bytes",
+                        f"dateline_{tag}{name}{phase}_{coding}_bytes",
                         encoded_size(url, coding),
                     )
             log("warm-up (2 s per target, not counted)")
@@ -327,25 +382,23 @@ def dateline() -> dict[str, float]:
                     check=False,
                 )
             for name, url in targets.items():
-                fields = wrk(name + phase, url)
+                fields = wrk(tag + name + phase, url)
                 rps[name + phase] = float(fields["rps"])
-                bad += int(fields["bad"])
+                BAD[tag] = BAD.get(tag, 0) + int(fields["bad"])
             if not phase:
-                rps.update(static_limit(targets["article_small"]))
-                rps["post"] = post_phase("post", base, post)
-        errors += server_errors(log_path)
-    log_path = DATA_DIR / "server_post_notoxicity.log"
-    without = {**env, "DATELINE_MODERATION_SCORERS": ",".join(NO_TOXICITY)}
-    with server(without, log_path) as base:
-        rps["post_notoxicity"] = post_phase("post_notoxicity", base, post)
-    errors += server_errors(log_path)
-    rps.update(through_varnish(env, small["path"]))
-    errors += server_errors(DATA_DIR / "server_varnish.log")
-    emit("dateline_server_errors", errors)
-    emit("dateline_clean", int(bad + errors == 0))
-    if COMMUNITY_EVENTS:
-        rebuild(env)
+                if not tag:  # the same bytes from a file: once is enough
+                    rps.update(static_limit(targets["article_small"]))
+                rps["post"] = post_phase(tag + "post", base, post)
+    without = {"DATELINE_MODERATION_SCORERS": ",".join(NO_TOXICITY)}
+    with serve(without) as base:
+        rps["post_notoxicity"] = post_phase(tag + "post_notoxicity", base, post)
     return rps
+
+
+def finish(tag: str, logs: list[Path]) -> None:
+    errors = sum(server_errors(path) for path in logs if path.exists())
+    emit(f"dateline_{tag}server_errors", errors)
+    emit(f"dateline_{tag}clean", int(BAD.get(tag, 0) + errors == 0))
 
 
 def rebuild(env: dict[str, str]) -> None:
@@ -405,9 +458,37 @@ def ratio(name: str, top: float | None, bottom: float | None, target: str) -> No
 
 
 def main() -> None:
-    rps = dateline()
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
+    if TOPOLOGY not in ("embedded", "prod", "both"):
+        sys.exit(f"bench: BENCH_TOPOLOGY is embedded, prod or both, not {TOPOLOGY!r}")
+    rps = dateline() if TOPOLOGY != "prod" else {}
+    prod = production() if TOPOLOGY != "embedded" else {}
     isso = peer()
     get_rps, post_rps = isso.get("isso_get_rps"), isso.get("isso_post_rps")
+    if rps:
+        embedded_ratios(rps, get_rps, post_rps)
+    if prod:
+        # The production issue: the uncached first page of the 200-comment
+        # thread at five times Isso's rate for its whole thread.
+        ratio(
+            "ratio_prod_json_first_view_nocache_vs_isso",
+            prod["json_small_nocache"],
+            get_rps,
+            ">=5",
+        )
+        ratio("ratio_prod_post_vs_isso", prod["post"], post_rps, ">=1")
+        ratio(
+            "ratio_prod_post_notoxicity_vs_isso",
+            prod["post_notoxicity"],
+            post_rps,
+            ">=2",
+        )
+
+
+def embedded_ratios(
+    rps: dict[str, float], get_rps: float | None, post_rps: float | None
+) -> None:
     ratio("ratio_json_first_view_vs_isso", rps["json_small"], get_rps, ">=10")
     ratio(
         "ratio_json_first_view_nocache_vs_isso",

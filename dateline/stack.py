@@ -167,6 +167,45 @@ class Stack:
             )
         return done.stdout
 
+    def start(
+        self, name: str, command: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        """Start one of the stack's processes, logging to ``logs/NAME.log``."""
+        with (self.folder / "logs" / f"{name}.log").open("ab") as out:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.env if env is None else env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                # Ctrl-C reaches the stack alone, which stops them in order.
+                start_new_session=True,
+            )
+        self.processes[name] = process
+        return process
+
+    def start_instance(
+        self, number: int, port: int, env: dict[str, str] | None = None
+    ) -> str:
+        """App instance ``number`` on ``port``, once it answers; its URL."""
+        name = f"web{number}"
+        process = self.start(
+            name, unit_command("dateline-web@.service", str(port)), env
+        )
+        base = f"http://127.0.0.1:{port}"
+        logs = self.folder / "logs" / f"{name}.log"
+        wait_until(base + "/api/form-token", process, name, logs)
+        return base
+
+    def restart_instances(self, **overrides: str) -> None:
+        """Start every app instance again, on its port, with ``overrides``
+        added to its environment (``make bench`` changes settings this way
+        between phases while the databases and nginx stay up)."""
+        for number, base in enumerate(self.instances, start=1):
+            _stop(self.processes[f"web{number}"])
+            port = int(base.rsplit(":", 1)[1])
+            self.start_instance(number, port, {**self.env, **overrides})
+
 
 def wait_until(
     url: str, process: subprocess.Popen[bytes], what: str, log: Path
@@ -278,30 +317,9 @@ def running(
         for line in stack.manage(*bootstrap).splitlines():
             say(f"  {line}")
 
-        def start(name: str, command: list[str]) -> subprocess.Popen[bytes]:
-            with (logs / f"{name}.log").open("ab") as out:
-                process = subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    # Ctrl-C reaches the stack alone, which stops them in order.
-                    start_new_session=True,
-                )
-            stack.processes[name] = process
-            return process
-
-        start("worker", unit_command("dateline-worker.service"))
+        stack.start("worker", unit_command("dateline-worker.service"))
         for number in range(1, instances + 1):
-            instance_port = free_port()
-            name = f"web{number}"
-            process = start(
-                name, unit_command("dateline-web@.service", str(instance_port))
-            )
-            base = f"http://127.0.0.1:{instance_port}"
-            wait_until(base + "/api/form-token", process, name, logs / f"{name}.log")
-            stack.instances.append(base)
+            stack.instances.append(stack.start_instance(number, free_port()))
         prefix = folder / "nginx"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (prefix / "tmp" / kind).mkdir(parents=True, exist_ok=True)
@@ -313,7 +331,7 @@ def running(
             )
         )
         (prefix / "nginx.conf").write_text(_nginx_main(prefix))
-        proxy = start(
+        proxy = stack.start(
             "nginx",
             [
                 nginx,
@@ -332,7 +350,7 @@ def running(
             vcl = work / "dateline.vcl"
             behind = [u.removeprefix("http://") for u in stack.instances]
             vcl.write_text(varnish_vcl(backends=behind))
-            cache = start(
+            cache = stack.start(
                 "varnish",
                 [
                     *(varnishd, "-F", "-j", "none", "-f", str(vcl)),

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from email.message import Message
 from pathlib import Path
 
+import brotli
 import pytest
 
 from dateline import stack as prod
@@ -423,6 +424,46 @@ def test_a_worker_killed_mid_task_leaves_it_to_another_that_does_not_double_it(
             ".status)\n",
         )
     assert _shell(stack, counts) == after_first  # run twice, counted once
+
+
+def _article(stack: prod.Stack) -> str:
+    _, _, body = _get(stack.url + "/api/threads/1/comments")
+    return json.loads(body)["thread"]["url"]
+
+
+def test_pages_come_compressed_through_nginx_and_varnish(stack):
+    page = _article(stack)
+    status, headers, body = _get(stack.url + page, **{"Accept-Encoding": "br, gzip"})
+    assert (status, headers["Content-Encoding"]) == (200, "br")
+    assert brotli.decompress(body).rstrip().endswith(b"</html>")
+    # Varnish asks the instances for gzip, keeps that, and unpacks it for a
+    # client that takes none.
+    for _ in range(2):
+        status, headers, body = _get(
+            stack.varnish_url + page, **{"Accept-Encoding": "gzip"}
+        )
+        assert (status, headers["Content-Encoding"]) == (200, "gzip")
+        assert gzip.decompress(body).rstrip().endswith(b"</html>")
+    status, headers, plain = _get(stack.varnish_url + page)
+    assert (status, headers["Content-Encoding"]) == (200, None)
+    assert plain.rstrip().endswith(b"</html>")
+
+
+def test_the_instances_start_again_with_other_settings(stack):
+    """What ``BENCH_TOPOLOGY=prod`` does between its phases."""
+    page = _article(stack)
+    try:
+        stack.restart_instances(DATELINE_PAGE_CACHE_SECONDS="0")
+        for base in stack.instances:
+            for _ in range(2):
+                status, headers, _ = _get(base + page)
+                assert status == 200
+                assert headers["X-Dateline-Cache"] is None  # no page cache
+    finally:
+        stack.restart_instances()
+    for base in stack.instances:
+        _get(base + page)
+        assert _get(base + page)[1]["X-Dateline-Cache"] in ("hit", "front")
 
 
 def test_zz_killing_an_instance_while_posting_loses_no_acknowledged_comment(stack):
