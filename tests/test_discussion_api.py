@@ -201,3 +201,41 @@ def test_the_schema_states_the_limits_the_server_enforces(client, thread, settin
     for text, status in (("", 400), ("x" * 301, 400), ("A fair point. " * 21, 201)):
         response = call(client, "post", url, {"body": text, "name": "Api Guest"})
         assert response.status_code == status, (len(text), response.content[:200])
+
+
+def test_thread_pages_are_the_bytes_their_schema_gives(demo):
+    """``api.page_json`` skips validating what the API built; for every demo
+    thread and kinds of reader, the bytes are those of the schema's dump."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from dateline.discussion import api, selectors
+    from dateline.discussion.models import Thread
+
+    members = list(get_user_model().objects.filter(comments__isnull=False)[:3])
+    guest = Comment.objects.exclude(guest_key_hash="").first()
+    viewers = [selectors.Viewer()] + [selectors.Viewer(user=m) for m in members]
+    viewers.append(selectors.Viewer(guest_key_hash=guest.guest_key_hash))
+    checked = 0
+    for thread in Thread.objects.all():
+        for viewer in viewers:
+            for sort in ("best", "newest"):
+                data = selectors.thread_page_for_reader(
+                    thread,
+                    viewer=viewer,
+                    sort=sort,
+                    article_author_user_id=selectors.article_author_user_id(thread),
+                )
+                payload = {
+                    "thread": api._thread_out(thread),
+                    "sort": data.sort,
+                    "page": data.page,
+                    "num_pages": data.num_pages,
+                    "page_size": data.page_size,
+                    "comments": [api._node_out(n) for n in data.nodes],
+                }
+                with translation.override("fr"):  # lazy labels, translated
+                    want = api.ThreadPageOut.model_validate(payload).model_dump_json()
+                    assert api.page_json(payload) == want.encode()
+                checked += len(data.nodes)
+    assert checked > 100
