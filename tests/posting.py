@@ -29,3 +29,16 @@ def guest_post(
         body=body,
         guest=actions.GuestIdentity(name="Rafi", key="k1"),
     )
+
+
+def form_post(client: Any, thread: Any, body: str, token: str) -> None:
+    """A guest's comment through the page's form with its CSRF token; the
+    comment must be kept."""
+    from dateline.discussion.models import Comment
+
+    answer = client.post(
+        f"/threads/{thread.pk}/comments/",
+        {"body": body, "name": "Rafi", "csrfmiddlewaretoken": token},
+    )
+    assert answer.status_code in (200, 302, 303)
+    assert Comment.objects.filter(body=body).exists()
