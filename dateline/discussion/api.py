@@ -290,13 +290,20 @@ def _node_out(node: selectors.CommentNode) -> dict[str, Any]:
     }
 
 
-def page_json(payload: dict[str, Any]) -> bytes:
-    """``ThreadPageOut`` as JSON, the bytes ``ThreadPageOut.model_validate(
-    payload).model_dump_json()`` gives (tests/test_discussion_api.py
-    compares), without validating again what this module built: that took
-    1.4 ms of the 11 an uncached first page costs. Lazy translations become
-    text in the reader's language, as validation made them."""
+def schema_json(payload: dict[str, Any]) -> bytes:
+    """What this module built for a response schema (``ThreadPageOut``,
+    ``CommentOut``, ``CommentPosted``) as JSON: the bytes the schema's
+    ``model_validate(payload).model_dump_json()`` gives (tests compare),
+    without validating it again through ninja (1.4 ms of the 11 an uncached
+    thread page costs, 5% of a comment post). Lazy translations become text
+    in the reader's language, as validation made them."""
     return pydantic_core.to_json(payload, fallback=str)
+
+
+def _json(payload: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        schema_json(payload), status=status, content_type="application/json"
+    )
 
 
 def _thread_out(thread: Thread) -> dict[str, Any]:
@@ -317,8 +324,10 @@ def _viewer(request: HttpRequest) -> selectors.Viewer:
     return views.viewer_for(request)
 
 
-def _one(request: HttpRequest, comment: Comment) -> dict[str, Any]:
-    return _node_out(selectors.comment_for_reader(comment, viewer=_viewer(request)))
+def _one(request: HttpRequest, comment: Comment) -> HttpResponse:
+    return _json(
+        _node_out(selectors.comment_for_reader(comment, viewer=_viewer(request)))
+    )
 
 
 # --- routes ---------------------------------------------------------------
@@ -361,7 +370,7 @@ def thread_page(
             page=page,
             article_author_user_id=selectors.article_author_user_id(thread),
         )
-        return page_json(
+        return schema_json(
             {
                 "thread": _thread_out(thread),
                 "sort": data.sort,
@@ -429,7 +438,8 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
     node = selectors.comment_for_reader(
         comment, viewer=selectors.Viewer.for_request(request, key)
     )
-    return Status(201, {"comment": _node_out(node), "guest_key": new_key})
+    payload = {"comment": _node_out(node), "guest_key": new_key}
+    return _json(payload, status=201)
 
 
 @router.patch(
