@@ -5,7 +5,7 @@ Through Django, a page-cache hit ran the handler, fifteen middleware, a
 cache lookup and a query (``make bench``: 755 cached article pages a second
 on two cores). Here it costs the one query that says the page is still
 current (the thread's version, the article still live at that URL and not
-restricted) and a token in the page (about 7,800 a second). The page is kept
+restricted) and a token in the page (8,000 to 10,000 a second). The page is kept
 compressed (``core/compression.py``): the reader's token goes in without
 compressing anything again. What the answer
 carries is what Django's answer carried: the front keeps the page as the
