@@ -74,8 +74,6 @@ LUA = ROOT / "bench" / "wrk" / "dateline.lua"
 NO_TOXICITY = [path for path in DEFAULT_SCORERS if not path.endswith("ToxicityScorer")]
 WRK_LINE = re.compile(r"^WRK (.*)$", re.M)
 TOPOLOGY = os.environ.get("BENCH_TOPOLOGY", "embedded")
-SEEDED: dict[str, dict] = {}  # what bench/seed.py made, by thread
-BAD: dict[str, int] = {}  # answers that were not 2xx, or failed, by topology
 
 
 def log(message: str) -> None:
@@ -304,10 +302,10 @@ def dateline() -> dict[str, float]:
         with server({**env, **overrides}, log_path) as base:
             yield base
 
-    rps = measure("", env, database, serve, COMMUNITY_EVENTS)
-    rps.update(through_varnish(env, SEEDED["small"]["path"]))
+    rps, seeded, bad = measure("", env, database, serve, COMMUNITY_EVENTS)
+    rps.update(through_varnish(env, seeded["small"]["path"]))
     logs.append(DATA_DIR / "server_varnish.log")
-    finish("", logs)
+    finish("", logs, bad)
     if COMMUNITY_EVENTS:
         rebuild(env)
     return rps
@@ -329,8 +327,8 @@ def production() -> dict[str, float]:
 
         env = dict(started.env)
         emit("dateline_prod_instances", len(started.instances))  # of 1 worker
-        rps = measure("prod_", env, "postgresql", serve, 0, workers=1)
-        finish("prod_", sorted((folder / "logs").glob("web*.log")))
+        rps, _, bad = measure("prod_", env, "postgresql", serve, 0, workers=1)
+        finish("prod_", sorted((folder / "logs").glob("web*.log")), bad)
     return rps
 
 
@@ -341,14 +339,17 @@ def measure(
     serve: Serve,
     events: int,
     workers: int = WORKERS,
-) -> dict[str, float]:
-    """Seed, then every phase; lines are named ``dateline_{tag}...``."""
+) -> tuple[dict[str, float], dict, int]:
+    """Seed, then every phase; lines are named ``dateline_{tag}...``.
+
+    Returns the rates by phase, what ``bench/seed.py`` made, and how many
+    answers were not 2xx or failed.
+    """
     log(
         f"seeding {N} and {BIG_N} comments and a community history of "
         f"{events} events through the actions (first run only)"
     )
     seeded = json.loads(run(["bench/seed.py", str(N), str(BIG_N), str(events)], env))
-    SEEDED.update(seeded)
     small, big, post = seeded["small"], seeded["big"], seeded["post"]
     emit(f"dateline_{tag}database", database)
     emit(f"dateline_{tag}workers", workers)
@@ -360,6 +361,7 @@ def measure(
     emit(f"dateline_{tag}seed_big_s", big["seed_s"])
 
     rps: dict[str, float] = {}
+    bad = 0
     for phase, cache_seconds in (("", "300"), ("_nocache", "0")):
         with serve({"DATELINE_PAGE_CACHE_SECONDS": cache_seconds}) as base:
             check_thread(base, small["thread"], N)
@@ -389,7 +391,7 @@ def measure(
             for name, url in targets.items():
                 fields = wrk(tag + name + phase, url)
                 rps[name + phase] = float(fields["rps"])
-                BAD[tag] = BAD.get(tag, 0) + int(fields["bad"])
+                bad += int(fields["bad"])
             if not phase:
                 if not tag:  # the same bytes from a file: once is enough
                     rps.update(static_limit(targets["article_small"]))
@@ -397,13 +399,13 @@ def measure(
     without = {"DATELINE_MODERATION_SCORERS": ",".join(NO_TOXICITY)}
     with serve(without) as base:
         rps["post_notoxicity"] = post_phase(tag + "post_notoxicity", base, post)
-    return rps
+    return rps, seeded, bad
 
 
-def finish(tag: str, logs: list[Path]) -> None:
+def finish(tag: str, logs: list[Path], bad: int) -> None:
     errors = sum(server_errors(path) for path in logs if path.exists())
     emit(f"dateline_{tag}server_errors", errors)
-    emit(f"dateline_{tag}clean", int(BAD.get(tag, 0) + errors == 0))
+    emit(f"dateline_{tag}clean", int(bad + errors == 0))
 
 
 def rebuild(env: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from dateline.discussion import actions, conf
 from dateline.discussion.models import Comment
+from tests.posting import api_post
 
 pytestmark = pytest.mark.django_db
 
@@ -252,12 +253,7 @@ def test_comment_answers_are_what_their_schema_dumps(client, thread, a_member):
         assert answer.content == dumped.encode()
         return answer.json()
 
-    posted = call(
-        client,
-        "post",
-        f"/api/threads/{thread.pk}/comments",
-        {"body": "Ferry times *again*? Third week now.", "name": "Rafi"},
-    )
+    posted = api_post(client, thread, "Ferry times *again*? Third week now.")
     assert posted.status_code == 201
     data = same(posted, api.CommentPosted)
     assert data["guest_key"] and data["comment"]["author"]["role"] == "Guest"

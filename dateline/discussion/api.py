@@ -311,8 +311,9 @@ def _thread_out(thread: Thread) -> dict[str, Any]:
         "id": thread.pk,
         "title": thread.title,
         # Without the request: Wagtail then finds the site from its cached
-        # root paths instead of a query by host name (a sixth of an uncached
-        # page's time); the path alone on a one-site install, else the URL.
+        # root paths instead of a query by host name (about a tenth of an
+        # uncached page's time); the path alone on a one-site install, else
+        # the URL.
         "url": views.thread_url(thread),
         "closed": thread.is_closed,
         "comment_count": thread.comment_count,
