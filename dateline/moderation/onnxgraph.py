@@ -9,8 +9,9 @@ weights and of this module's graph version, so it is built once (a few
 seconds) and rebuilt only when either changes.
 
 The graph is BERT as all-MiniLM-L6-v2 uses it: word, position and token-type
-embeddings, six encoder layers (12 heads, GELU with erf), then the mean of
-the token vectors under the attention mask.
+embeddings, the first ``minilm.ENCODER_LAYERS`` of its six encoder layers (12
+heads, GELU with erf), then the mean of the token vectors under the attention
+mask.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-GRAPH_VERSION = "1"  # change it when the graph or its quantization changes
-LAYERS, HEADS, HIDDEN = 6, 12, 384
-HEAD_DIM = HIDDEN // HEADS
+from dateline.moderation.minilm import ENCODER_LAYERS, HEAD_DIM, HEADS, HIDDEN
+
+GRAPH_VERSION = "2"  # change it when the graph or its quantization changes
 
 
 def _weights(directory: Path) -> dict[str, np.ndarray]:
@@ -40,7 +41,7 @@ def _weights(directory: Path) -> dict[str, np.ndarray]:
     }
 
 
-def build(directory: Path) -> bytes:
+def build(directory: Path, layers: int = ENCODER_LAYERS) -> bytes:
     """The float32 graph: inputs ``input_ids`` and ``attention_mask`` (batch,
     tokens), output ``pooled`` (batch, 384), not yet normalised."""
     import onnx
@@ -132,7 +133,7 @@ def build(directory: Path) -> bytes:
     half = const("half", np.array(0.5, np.float32))
     root2 = const("root2", np.array(math.sqrt(2.0), np.float32))
     onef = "onef"
-    for i in range(LAYERS):
+    for i in range(layers):
         p = f"encoder.layer.{i}."
         q = op(
             "Transpose",
@@ -216,7 +217,7 @@ def quantized(directory: Path, cache: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     source = hashlib.sha256((directory / "model.safetensors").read_bytes())
-    source.update(GRAPH_VERSION.encode())
+    source.update(f"{GRAPH_VERSION}:{ENCODER_LAYERS}".encode())
     target = cache / f"minilm-int8-{source.hexdigest()[:16]}.onnx"
     if target.exists():
         return target

@@ -6,13 +6,15 @@ Offline and on the CPU:
   (``minilm.py``), trained by ``manage.py train_moderation`` on
   ``data/train.jsonl`` only (never on ``data/eval.jsonl``). The *fast* head
   reads the mean of the word vectors before any encoder layer (about
-  0.1 ms); the *full* head reads the six-layer encoder's embedding (several
-  ms), which understands context: threats and insults phrased politely,
+  0.1 ms); the *full* head reads the encoder's embedding after four of its
+  six layers (one to two ms; ``minilm.ENCODER_LAYERS`` says why four),
+  which understands context: threats and insults phrased politely,
   attacks on a group.
 - **ToxBlock** (``toxblock.py``): an LSTM trained on real comments (the
-  Jigsaw data), about 3 ms. It knows readers' slang and swearing and is not
-  thrown by short, informal or second-person civil text, which the MiniLM
-  heads, trained on a few hundred comments, read as abuse too often.
+  Jigsaw data), about 0.3 ms for a short comment. It knows readers' slang
+  and swearing and is not thrown by short, informal or second-person civil
+  text, which the MiniLM heads, trained on a few hundred comments, read as
+  abuse too often.
 
 An :class:`Assessment` keeps each model's answer and derives the three
 measures the decision bands use (``scorers.ToxicityScorer``):
@@ -48,7 +50,7 @@ from dateline.moderation import minilm, toxblock
 
 DATA = Path(__file__).parent / "data"
 HEADS_FILE = DATA / "heads.json"
-FAST, FULL = 0, minilm.LAYERS
+FAST, FULL = 0, minilm.ENCODER_LAYERS
 # Below this on the fast head and on ToxBlock's toxic class, a comment is not
 # sent through the encoder (``training.train`` reports how many abusive
 # training examples fall below both).

