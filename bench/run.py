@@ -31,7 +31,9 @@ Every line of output that matters is ``name=value``. Knobs (environment):
 BENCH_N, BENCH_BIG_N, BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
 BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out),
 BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000),
-BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``).
+BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``),
+BENCH_SCENARIO (``default``; ``storm``: the breaking story of ``storm.py``
+instead, on each topology asked for; its own knobs are described there).
 
 """
 
@@ -56,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import edges  # noqa: E402
+import storm  # noqa: E402
 
 from dateline import stack  # noqa: E402
 from dateline.moderation.scoring import DEFAULT_SCORERS  # noqa: E402
@@ -69,6 +72,7 @@ CONCURRENCY = int(os.environ.get("BENCH_C", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "var" / "bench"))
 COMMUNITY_EVENTS = int(os.environ.get("BENCH_COMMUNITY_EVENTS", "100000"))
+SCENARIO = os.environ.get("BENCH_SCENARIO", "default")
 PEER = os.environ.get("BENCH_PEER", str(ROOT.parent / "shared/bench/peer_isso.sh"))
 LUA = ROOT / "bench" / "wrk" / "dateline.lua"
 NO_TOXICITY = [path for path in DEFAULT_SCORERS if not path.endswith("ToxicityScorer")]
@@ -464,11 +468,38 @@ def ratio(name: str, top: float | None, bottom: float | None, target: str) -> No
     emit(f"{name}_met", int(met))
 
 
+def storm_scenario() -> None:
+    """``BENCH_SCENARIO=storm`` on the topologies asked for."""
+    if TOPOLOGY != "prod":
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        env = dateline_env(DATA_DIR, DATELINE_SITE_URL="http://127.0.0.1")
+        env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+        run(["manage.py", "bootstrap"], env)
+        seeded = json.loads(run(["bench/seed.py", "storm", str(N)], env))
+        log_path = DATA_DIR / "server_storm.log"
+        with server(env, log_path) as base:
+            storm.storm("", base, seeded, str(LUA), emit, log)
+        finish("storm_", [log_path], 0)
+    if TOPOLOGY != "embedded":
+        folder = DATA_DIR / "prod"
+        shutil.rmtree(folder, ignore_errors=True)
+        with stack.running(folder, archive=False, say=log) as started:
+            env = dict(started.env)
+            seeded = json.loads(run(["bench/seed.py", "storm", str(N)], env))
+            storm.storm("prod_", started.url, seeded, str(LUA), emit, log)
+            finish("storm_prod_", sorted((folder / "logs").glob("web*.log")), 0)
+
+
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
     if TOPOLOGY not in ("embedded", "prod", "both"):
         sys.exit(f"bench: BENCH_TOPOLOGY is embedded, prod or both, not {TOPOLOGY!r}")
+    if SCENARIO not in ("default", "storm"):
+        sys.exit(f"bench: BENCH_SCENARIO is default or storm, not {SCENARIO!r}")
+    if SCENARIO == "storm":
+        storm_scenario()
+        return
     rps = dateline() if TOPOLOGY != "prod" else {}
     prod = production() if TOPOLOGY != "embedded" else {}
     isso = peer()

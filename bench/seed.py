@@ -11,6 +11,11 @@ of the small thread and a tenth of the big one. Prints one JSON object:
 thread ids, article paths, reply targets.
 
 Usage: python bench/seed.py N BIG_N  (with the same environment as the site)
+
+``python bench/seed.py storm N`` seeds a fresh article of N comments for the
+breaking-story scenario (``bench/storm.py``) and signs in 100 members to
+vote on it; it prints the thread, its comment ids and the members' session
+keys.
 """
 
 from __future__ import annotations
@@ -239,7 +244,46 @@ def community_history(events: int, seed: int) -> dict[str, Any]:
     return {"thread": thread.pk, "seed_s": round(time.perf_counter() - started, 1)}
 
 
+def storm(count: int) -> dict[str, Any]:
+    """A new article for one storm run, its thread of ``count`` comments, and
+    100 signed-in voters (session keys, as a browser's cookie holds them)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    stamp = int(time.time())
+    voters = members(40)
+    found = seeded(
+        f"bench-storm-{stamp}", "Benchmark: a breaking story", count, 45, voters, 0.33
+    )
+    engine = import_module(settings.SESSION_ENGINE)
+    sessions = []
+    User = get_user_model()
+    for i in range(100):
+        user, _ = User.objects.get_or_create(
+            username=f"bench-voter-{i:03d}",
+            defaults={"email": f"bench-voter-{i:03d}@example.invalid"},
+        )
+        session = engine.SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    found["ids"] = list(
+        Comment.objects.filter(thread_id=found["thread"]).values_list("pk", flat=True)
+    )
+    found["sessions"] = sessions
+    found["session_cookie"] = settings.SESSION_COOKIE_NAME
+    found["csrf_cookie"] = settings.CSRF_COOKIE_NAME
+    return found
+
+
 def main() -> None:
+    if sys.argv[1] == "storm":
+        print(json.dumps(storm(int(sys.argv[2]))))
+        return
     n, big_n = (int(arg) for arg in sys.argv[1:3])
     community_events = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     voters = members(40)

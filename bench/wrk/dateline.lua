@@ -7,7 +7,10 @@
 -- client apart, as they would on a real site. Counts every response status and prints one line
 -- "WRK requests=... rps=... p50_ms=... p99_ms=... non2xx=... err_*=..."
 -- in the same format as ../shared/bench/wrk/report.lua, so the numbers of
--- Dateline and of the peer are read the same way.
+-- Dateline and of the peer are read the same way. With env
+-- BENCH_READ_PATHS ("path,path,..."), it GETs those paths in turn instead
+-- (the storm's readers), and also counts the X-Dateline-Cache answers
+-- ("cache=front:N,hit:N,miss:N,...": what served each page).
 local threads = {}
 local thread_no = 0
 
@@ -35,6 +38,15 @@ end
 
 function init(args)
   statuses = {}
+  caches = {}
+  local read_paths = os.getenv("BENCH_READ_PATHS")
+  if read_paths then
+    pool = {}
+    for path in string.gmatch(read_paths, "[^,]+") do
+      table.insert(pool, wrk.format("GET", path))
+    end
+    return
+  end
   local post_path = os.getenv("BENCH_POST_PATH")
   if not post_path then
     pool = {wrk.format()}
@@ -62,7 +74,7 @@ n = 0
 
 function request()
   n = n + 1
-  if not bodies then return pool[1] end
+  if not bodies then return pool[(n % #pool) + 1] end
   -- 10.x.y.z: a different address for every request, each in another /24
   -- than the last 65,535 (the per-network budget counts a /24 as one
   -- network, as it would count a real one). BENCH_RUN (a random number
@@ -79,14 +91,20 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  local source = headers["X-Dateline-Cache"] or headers["x-dateline-cache"] or "none"
+  caches[source] = (caches[source] or 0) + 1
 end
 
 function done(summary, latency, requests)
-  local agg = {}
+  local agg, sources = {}, {}
   for _, t in ipairs(threads) do
     local s = t:get("statuses")
     for code, c in pairs(s) do agg[code] = (agg[code] or 0) + c end
+    for source, c in pairs(t:get("caches")) do sources[source] = (sources[source] or 0) + c end
   end
+  local cache_parts = {}
+  for source, c in pairs(sources) do table.insert(cache_parts, source .. ":" .. c) end
+  table.sort(cache_parts)
   local ok, bad, parts = 0, 0, {}
   for code, c in pairs(agg) do
     if code >= 200 and code < 300 then ok = ok + c else bad = bad + c end
@@ -98,11 +116,12 @@ function done(summary, latency, requests)
   io.write(string.format(
     "WRK requests=%d duration_s=%.3f rps=%.2f ok2xx=%d non2xx=%d statuses=%s " ..
     "err_connect=%d err_read=%d err_write=%d err_timeout=%d err_status=%d " ..
-    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f bytes_per_req=%.0f\n",
+    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_ms=%.2f bytes_per_req=%.0f cache=%s\n",
     summary.requests, dur, summary.requests / dur, ok, bad,
     (#parts > 0 and table.concat(parts, ",") or "none"),
     e.connect, e.read, e.write, e.timeout, e.status,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000,
-    (summary.requests > 0 and summary.bytes / summary.requests or 0)))
+    (summary.requests > 0 and summary.bytes / summary.requests or 0),
+    (#cache_parts > 0 and table.concat(cache_parts, ",") or "none")))
 end
