@@ -185,8 +185,12 @@ DATELINE_COMMENTS_DEFAULT_SORT = config.env_choice(
     "DATELINE_COMMENTS_DEFAULT_SORT", "best", ["best", "newest", "oldest", "replies"]
 )
 # Anonymous article pages and thread payloads are cached this long at most;
-# a new comment, edit or vote replaces them at once.
+# a new comment, edit or vote replaces them at once, or, when the page was
+# built less than DATELINE_PAGE_STALE_MS ago, at the next build after that
+# (readers get the version before meanwhile: a thread taking many comments
+# a second does not rebuild its pages on every one).
 DATELINE_PAGE_CACHE_SECONDS = config.env_int("DATELINE_PAGE_CACHE_SECONDS", 300)
+DATELINE_PAGE_STALE_MS = config.env_int("DATELINE_PAGE_STALE_MS", 500)
 # A shared cache (CDN, Varnish) in front: how long it may keep those pages
 # (0: not at all), and how to purge them when they change (dateline/cdn/).
 DATELINE_CDN_MAX_AGE = config.env_int("DATELINE_CDN_MAX_AGE", 0)

@@ -75,6 +75,17 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+# A change shows on the next anonymous request, with no stale window (most
+# tests read right after they write); tests of the window set their own.
+# Also for the servers tests start, which inherit the environment.
+os.environ["DATELINE_PAGE_STALE_MS"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_window(request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("settings").DATELINE_PAGE_STALE_MS = 0
+
+
 @pytest.fixture(autouse=True)
 def _moderation(request: pytest.FixtureRequest) -> None:
     """Posting in tests skips the scorers unless a test is marked ``moderation``.

@@ -386,10 +386,10 @@ def thread_page(
     if pagecache.cacheable(
         request, guest_cookie=views.GUEST_COOKIE
     ) and not request.META.get(views.GUEST_HEADER):
-        key = pagecache.key("api-thread", thread.pk, thread.version, order, page)
         return pagecache.serve_bytes(
             request,
-            key,
+            pagecache.key("api-thread", thread.pk, order, page),
+            thread.version,
             build,
             content_type="application/json",
             keys=[cdn_headers.thread_key(thread.pk)],

@@ -16,9 +16,13 @@ token and its cookie (as ``CsrfViewMiddleware`` would), the request id, the
 coding and the ``ETag`` that goes with it.
 
 Anything else, and any doubt (a cookie that is not a plain token, a
-database error, a page changed or gone), goes to Django, whose answer may
-refill the front. Each worker process keeps its own pages, at most
-``MAX_PAGES``, each for ``DATELINE_PAGE_CACHE_SECONDS`` at most.
+database error, a page gone or republished), goes to Django, whose answer may
+refill the front. When only the thread's version moved (a comment, a vote),
+the page is still answered, marked ``stale``, for the page cache's stale
+window (``pagecache.stale_seconds``) after it was built; then one request
+at a time goes to Django for the new one while the others still get this.
+Each worker process keeps its own pages, at most ``MAX_PAGES``, each for
+``DATELINE_PAGE_CACHE_SECONDS`` at most.
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ MAX_PAGES = 256
 FAIR_BYTES = 256 - 256 % len(CSRF_ALLOWED_CHARS)
 _INDEX = {char: number for number, char in enumerate(CSRF_ALLOWED_CHARS)}
 SECRET = re.compile(r"^[A-Za-z0-9]{32}$")  # CsrfViewMiddleware's cookie
+# While one request fetches a stale page's successor through Django, the
+# others are answered with the stale page for this long at most.
+REFRESH_SECONDS = 5.0
 # Dropped from a kept answer: the reader's own, or set again for each reader.
 OWN_HEADERS = frozenset(
     {
@@ -75,8 +82,9 @@ class Offer:
     sql: str  # one row (version, publication) while the page is current
     driver_sql: str  # the same in the driver's own style (:func:`driver_sql`)
     params: tuple[Any, ...]
-    stamp: tuple[Any, ...]
+    stamp: tuple[Any, ...]  # (thread version, publication time) it was built at
     etag: str  # for the page without a token, before any coding
+    built_at: float = 0.0  # time.time() when it was built
 
 
 def driver_sql(sql: str) -> str:
@@ -101,6 +109,7 @@ class Conf:
     """The settings the front reads on every request, read once."""
 
     page_seconds: int
+    stale_seconds: float
     shared: bool  # DATELINE_CDN_MAX_AGE > 0
     session_cookie: str
     csrf_in_session: bool
@@ -114,6 +123,7 @@ def conf() -> Conf:
 
     return Conf(
         page_seconds=pagecache.seconds(),
+        stale_seconds=pagecache.stale_seconds(),
         shared=cdn_conf.enabled(),
         session_cookie=settings.SESSION_COOKIE_NAME,
         csrf_in_session=settings.CSRF_USE_SESSIONS,
@@ -203,6 +213,8 @@ class Front:
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
         self.pages: OrderedDict[tuple[str, ...], Page] = OrderedDict()
+        # Stale pages whose successor a request is fetching, and since when.
+        self.refreshing: dict[tuple[str, ...], float] = {}
         self.lock = threading.Lock()
         self.metrics = metrics.enabled()
 
@@ -220,9 +232,26 @@ class Front:
         shared = conf().shared and secret is None
         key = _key(environ, shared)
         page = self.pages.get(key)
-        if page is not None and page.expires > time.monotonic() and _current(page):
-            return self._answer(page, environ, secret, shared, start_response)
+        if page is not None and page.expires > time.monotonic():
+            state = _state(page)
+            if state == "fresh" or (state == "stale" and self._keep(key, page)):
+                return self._answer(
+                    page, environ, secret, shared, start_response, state
+                )
         return self._through_django(key, environ, start_response)
+
+    def _keep(self, key: tuple[str, ...], page: Page) -> bool:
+        """Whether to answer with a stale page: within the stale window, or
+        while another request fetches its successor (one at a time)."""
+        now = time.time()
+        if now - page.offer.built_at < conf().stale_seconds:
+            return True
+        with self.lock:
+            since = self.refreshing.get(key)
+            if since is not None and now - since < REFRESH_SECONDS:
+                return True
+            self.refreshing[key] = now
+            return False
 
     def _through_django(
         self, key: tuple[str, ...], environ: dict[str, Any], start_response: Any
@@ -239,6 +268,8 @@ class Front:
             result = self.app(environ, capture)
         finally:
             _offered.listening = False
+            with self.lock:
+                self.refreshing.pop(key, None)
         found: Offer | None = getattr(_offered, "value", None)
         _offered.value = None
         if found is not None and seen and seen[0][0].startswith("200 "):
@@ -262,13 +293,14 @@ class Front:
         secret: str | None,
         shared: bool,
         start_response: StartResponse,
+        state: str = "fresh",
     ) -> Iterable[bytes]:
         started = time.perf_counter()
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if logs.VALID_ID.match(given) else uuid.uuid4().hex
         headers = [
             *page.headers,
-            ("X-Dateline-Cache", "front"),
+            ("X-Dateline-Cache", "front" if state == "fresh" else "stale"),
             ("X-Request-ID", request_id),
         ]
         coding = compression.accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
@@ -348,8 +380,9 @@ def _masked(secret: str) -> str:
 _cursors = threading.local()
 
 
-def _current(page: Page) -> bool:
-    """The page's row is unchanged: same version, still live at this URL.
+def _state(page: Page) -> str | None:
+    """``fresh`` when the page's row is unchanged (same version, still live
+    at this URL), ``stale`` when only the thread's version moved, else None.
 
     On the database connection Django keeps for this thread, with a cursor
     of the driver's own (Django's wrapper costs more than the query).
@@ -366,5 +399,12 @@ def _current(page: Page) -> bool:
         row = cursor.fetchone()
     except Exception:
         _cursors.cursor = None
-        return False
-    return row is not None and tuple(row) == page.offer.stamp
+        return None
+    if row is None:
+        return None
+    if tuple(row) == page.offer.stamp:
+        return "fresh"
+    # The version only moves forward; the publication must be the same one.
+    if row[1] == page.offer.stamp[1] and row[0] > page.offer.stamp[0]:
+        return "stale"
+    return None

@@ -1,11 +1,22 @@
 """A page cache for anonymous readers that a new comment, edit or vote retires.
 
-Keys include the thread's ``version`` (read from the database on every
-request, so every process sees a change at once, whatever the cache backend)
-and the article's publication time. A cached page carries a placeholder where
-the CSRF token goes; each response gets the reader's own token. Pages and
-payloads are kept compressed (``core/compression.py``), so a hit does no
-compression work whichever coding the reader accepts.
+Each page is kept under a key of what it shows (the article and its
+publication time, the URL; a thread's sort and page), with the thread's
+``version`` it was built at. The version is read from the database on every
+request, so every process sees a change at once, whatever the cache backend.
+A cached page carries a placeholder where the CSRF token goes; each response
+gets the reader's own token. Pages and payloads are kept compressed
+(``core/compression.py``), so a hit does no compression work whichever
+coding the reader accepts.
+
+Under a storm of comments and votes the version moves many times a second,
+and a page of 200 comments takes tens of milliseconds to build. So a page is
+built once per change, by one request at a time, and at most once per
+``DATELINE_PAGE_STALE_MS`` (500): meanwhile readers get the version
+before, marked ``stale``. The first change after a quiet spell is built at
+once; only changes that follow a build within the window wait for the next.
+With several processes on a shared cache (Redis), one builds while the
+others serve what was there.
 
 Changes elsewhere on the site (navigation, other articles) reach a cached
 article page within ``DATELINE_PAGE_CACHE_SECONDS``.
@@ -15,8 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,12 +46,87 @@ from dateline.core import compression
 from dateline.ops import metrics
 
 CSRF_PLACEHOLDER = "__dateline_csrf_placeholder__"
-PREFIX = "dateline:page:3:"  # 3: pages are kept packed (compression.Packed)
+PREFIX = "dateline:page:4:"  # 4: kept with the version they were built at
 Cached = tuple[compression.Packed, str, str]  # page, content type, ETag
+# What a key holds: the thread version a page was built at, when (time.time()),
+# and the page.
+Entry = tuple[int, float, Any]
+# A builder that died leaves its lock this long at most.
+LOCK_SECONDS = 10
+# A reader with no earlier version to show waits this long for another
+# request's build before building the page itself.
+WAIT_SECONDS = 5.0
+T = TypeVar("T")
 
 
 def seconds() -> int:
     return int(getattr(settings, "DATELINE_PAGE_CACHE_SECONDS", 300))
+
+
+def stale_seconds() -> float:
+    return int(getattr(settings, "DATELINE_PAGE_STALE_MS", 500)) / 1000
+
+
+def through(
+    family: str, version: int, build: Callable[[], tuple[Any, T]]
+) -> tuple[Entry | None, str, T | None]:
+    """The cached page of ``family`` for ``version``, and where it came from.
+
+    ``hit``: built at this version or a later one. ``stale``: built at an
+    earlier version, less than ``stale_seconds()`` ago or while another
+    request builds it. ``miss``: built here by ``build``, which returns what
+    to cache (None when the answer may not be cached) and an answer of its
+    own, returned as the third item.
+    """
+    entry: Entry | None = cache.get(family)
+    if entry is not None and entry[0] >= version:
+        return entry, "hit", None
+    if entry is not None and time.time() - entry[1] < stale_seconds():
+        return entry, "stale", None
+    lock = family + ":building"
+    locked = cache.add(lock, 1, LOCK_SECONDS)
+    if not locked:
+        if entry is not None:
+            return entry, "stale", None
+        waited = _wait(family, version)
+        if waited is not None:
+            return waited, "hit", None
+    try:
+        value, answer = build()
+        if value is None:
+            return None, "miss", answer
+        built: Entry = (version, time.time(), value)
+        latest = cache.get(family)
+        if latest is None or latest[0] <= version:  # never over a later build
+            cache.set(family, built, seconds())
+        return built, "miss", answer
+    finally:
+        if locked:
+            cache.delete(lock)
+
+
+def _wait(family: str, version: int) -> Entry | None:
+    """The entry another request is building, once it is there."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        entry: Entry | None = cache.get(family)
+        if entry is not None:  # this version, or one before: better than waiting
+            return entry
+    return None
+
+
+def known(family: str, version: int) -> tuple[Entry | None, str]:
+    """What ``through`` would answer without building: the entry and
+    ``hit`` or ``stale``, or (None, "miss") when this request should build."""
+    entry: Entry | None = cache.get(family)
+    if entry is None:
+        return None, "miss"
+    if entry[0] >= version:
+        return entry, "hit"
+    if time.time() - entry[1] < stale_seconds() or cache.get(family + ":building"):
+        return entry, "stale"
+    return None, "miss"
 
 
 def cacheable(request: HttpRequest, *, guest_cookie: str) -> bool:
@@ -60,16 +147,13 @@ def key(*parts: Any) -> str:
 
 
 def article_key(
-    article_id: int,
-    last_published_at: dt.datetime | None,
-    thread_version: int,
-    full_path: str,
+    article_id: int, last_published_at: dt.datetime | None, full_path: str
 ) -> str:
+    """The key of an article page at a URL; the thread version is in its entry."""
     return key(
         "article",
         article_id,
         last_published_at.timestamp() if last_published_at else 0,
-        thread_version,
         full_path,
     )
 
@@ -119,27 +203,31 @@ def _keys(article_id: int, thread_id: int) -> list[str]:
 
 def _serve_html(
     request: HttpRequest,
-    cache_key: str,
+    family: str,
+    version: int,
     render: Callable[[], HttpResponseBase],
     keys: list[str],
-) -> tuple[HttpResponseBase, Cached | None]:
-    """The page, from the cache or rendered into it, and what was cached."""
-    cached = cache.get(cache_key)
-    if cached is not None:
-        return _html_response(request, cached, "hit", keys), cached
-    response = render()
-    if response.status_code != 200 or not isinstance(response, TemplateResponse):
-        return response, None
-    response.context_data = {
-        **(response.context_data or {}),
-        "csrf_token": CSRF_PLACEHOLDER,
-    }
-    response.render()
-    content = response.content
-    packed = compression.pack(content, CSRF_PLACEHOLDER.encode())
-    cached = (packed, response["Content-Type"], cdn_headers.etag(content))
-    cache.set(cache_key, cached, seconds())
-    return _html_response(request, cached, "miss", keys), cached
+) -> tuple[HttpResponseBase, Entry | None]:
+    """The page, from the cache or rendered into it, and its entry."""
+
+    def build() -> tuple[Cached | None, HttpResponseBase | None]:
+        response = render()
+        if response.status_code != 200 or not isinstance(response, TemplateResponse):
+            return None, response
+        response.context_data = {
+            **(response.context_data or {}),
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        response.render()
+        content = response.content
+        packed = compression.pack(content, CSRF_PLACEHOLDER.encode())
+        return (packed, response["Content-Type"], cdn_headers.etag(content)), None
+
+    entry, source, own = through(family, version, build)
+    if entry is None:
+        assert own is not None
+        return own, None
+    return _html_response(request, entry[2], source, keys), entry
 
 
 def serve_article(
@@ -155,13 +243,14 @@ def serve_article(
     routes it through the page tree.
     """
     full_path = request.get_full_path()
-    response, cached = _serve_html(
+    response, entry = _serve_html(
         request,
-        article_key(article.pk, article.last_published_at, thread.version, full_path),
+        article_key(article.pk, article.last_published_at, full_path),
+        thread.version,
         render,
         _keys(article.pk, thread.pk),
     )
-    if response.status_code == 200 and cached is not None:
+    if response.status_code == 200 and entry is not None:
         route = {
             "article": article.pk,
             "thread": thread.pk,
@@ -169,7 +258,7 @@ def serve_article(
             "tree_path": article.path,
         }
         cache.set(_route_key(request), route, seconds())
-        _offer_to_front(route, cached, (thread.version, article.last_published_at))
+        _offer_to_front(route, entry, article.last_published_at)
     return response
 
 
@@ -196,15 +285,14 @@ def _current(route: dict[str, Any]) -> Any:
 
 
 def _offer_to_front(
-    route: dict[str, Any],
-    cached: Cached,
-    shown: tuple[int, dt.datetime | None],
+    route: dict[str, Any], entry: Entry, published: dt.datetime | None
 ) -> None:
     """Hand the page to ``front.py``, with the query that says it is current.
 
-    ``shown`` is the version and publication time the page was cached
-    under: the front keeps it only if they are still the current ones (read
-    after the row it will compare with, so a change in between is seen).
+    The front answers with it while that query gives the version and
+    publication time it was built at, and within the stale window after
+    the version moves (``front.Offer``). ``published`` is the publication
+    time the page was built for: a page of another one is not handed over.
     """
     from dateline.discussion import front
 
@@ -214,17 +302,21 @@ def _offer_to_front(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    # On the primary, as the front's own query (not a lagging replica's).
-    if row is None or _current(route).using(DEFAULT_DB_ALIAS).first() != shown:
+    # On the primary, as the front's own query (not a lagging replica's),
+    # read after it: a republication in between is seen.
+    current = _current(route).using(DEFAULT_DB_ALIAS).first()
+    if row is None or current is None or current[1] != published:
         return
+    version, built_at, (packed, _type, etag) = entry
     front.offer(
         front.Offer(
-            packed=cached[0],
+            packed=packed,
             sql=sql,
             driver_sql=front.driver_sql(sql),
             params=tuple(params),
-            stamp=tuple(row),
-            etag=cached[2],
+            stamp=(version, row[1]),  # the publication as the driver gives it
+            etag=etag,
+            built_at=built_at,
         )
     )
 
@@ -244,38 +336,39 @@ def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
     if current is None:
         return None
     version, last_published_at = current
-    cached = cache.get(
-        article_key(
-            route["article"], last_published_at, version, request.get_full_path()
-        )
+    entry, source = known(
+        article_key(route["article"], last_published_at, request.get_full_path()),
+        version,
     )
-    if cached is None:
-        return None
-    _offer_to_front(route, cached, current)
+    if entry is None:
+        return None  # built by the article's view
+    _offer_to_front(route, entry, last_published_at)
     return _html_response(
-        request, cached, "hit", _keys(route["article"], route["thread"])
+        request, entry[2], source, _keys(route["article"], route["thread"])
     )
 
 
 def serve_bytes(
     request: HttpRequest,
-    cache_key: str,
+    family: str,
+    version: int,
     build: Callable[[], bytes],
     *,
     content_type: str,
     keys: list[str],
 ) -> HttpResponseBase:
-    """A response whose body is cached as is (API payloads for anonymous readers)."""
-    cached = cache.get(cache_key)
-    source = "hit"
-    if cached is None:
+    """A response whose body is cached as is (API payloads for anonymous
+    readers): ``family`` says what it shows, ``version`` the thread's."""
+
+    def packed() -> tuple[tuple[compression.Packed, str], None]:
         content = build()
-        cached = (compression.pack(content), cdn_headers.etag(content))
-        cache.set(cache_key, cached, seconds())
-        source = "miss"
-    packed, tag = cached
+        return (compression.pack(content), cdn_headers.etag(content)), None
+
+    entry, source, _ = through(family, version, packed)
+    assert entry is not None
+    packed_body, tag = entry[2]
     metrics.page_cache(source)
-    out, coding = _encoded(request, packed, b"", content_type)
+    out, coding = _encoded(request, packed_body, b"", content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
     if cdn_conf.enabled():  # no token in it: shared whatever the cookies

@@ -1,0 +1,200 @@
+"""Pages under a storm of changes: built once per change and at most once per
+stale window, by one request at a time (``discussion/pagecache.py``), and
+answered stale by the front meanwhile (``discussion/front.py``).
+
+The clock is the modules' own ``time``, replaced here, so nothing waits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as real_time
+
+import pytest
+from django.test import Client
+
+from dateline.discussion import front, pagecache
+from tests.posting import guest_post
+from tests.test_front import ARTICLE, app, call  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+class Clock:
+    """``time`` as pagecache and front use it, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return real_time.monotonic()
+
+    def perf_counter(self) -> float:
+        return real_time.perf_counter()
+
+    def sleep(self, seconds: float) -> None:
+        real_time.sleep(seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    settings.DATELINE_PAGE_STALE_MS = 500
+    found = Clock()
+    monkeypatch.setattr(pagecache, "time", found)
+    monkeypatch.setattr(front, "time", found)
+    return found
+
+
+def counting(builds: list[int], value: str = "page"):
+    def build():
+        builds.append(1)
+        return f"{value} {len(builds)}", "answer"
+
+    return build
+
+
+def test_a_change_is_built_at_once_after_a_quiet_spell_and_batched_in_a_storm(clock):
+    builds: list[int] = []
+    build = counting(builds)
+    entry, source, answer = pagecache.through("family", 1, build)
+    assert (entry[2], source, answer) == ("page 1", "miss", "answer")
+    assert pagecache.through("family", 1, build)[1] == "hit"
+    # A comment 0.1 s after the build: readers get the page before it.
+    clock.now += 0.1
+    entry, source, _ = pagecache.through("family", 2, build)
+    assert (entry[0], entry[2], source) == (1, "page 1", "stale")
+    clock.now += 0.3
+    assert pagecache.through("family", 3, build)[1] == "stale"
+    assert len(builds) == 1
+    # The window has passed: the next reader builds the latest version.
+    clock.now += 0.2
+    entry, source, _ = pagecache.through("family", 3, build)
+    assert (entry[0], entry[2], source) == (3, "page 2", "miss")
+    assert pagecache.through("family", 2, build)[1] == "hit"  # a later one will do
+    # Quiet for a while, then one comment: shown to the next reader.
+    clock.now += 30
+    entry, source, _ = pagecache.through("family", 4, build)
+    assert (entry[0], source) == (4, "miss")
+    assert len(builds) == 3
+
+
+def test_with_no_window_every_change_is_built_for_the_next_reader(settings):
+    settings.DATELINE_PAGE_STALE_MS = 0
+    builds: list[int] = []
+    for version in (1, 2, 3):
+        assert pagecache.through("family", version, counting(builds))[1] == "miss"
+    assert len(builds) == 3
+
+
+def test_readers_arriving_together_wait_for_one_build(clock):
+    builds: list[int] = []
+    started = threading.Event()
+
+    def slow():
+        builds.append(1)
+        started.set()
+        real_time.sleep(0.3)
+        return "the page", None
+
+    found: list[tuple] = []
+
+    def reader():
+        entry, source, _ = pagecache.through("family", 1, slow)
+        found.append((entry[2], source))
+
+    first = threading.Thread(target=reader)
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=reader) for _ in range(6)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert len(builds) == 1
+    assert sorted(found) == [("the page", "hit")] * 6 + [("the page", "miss")]
+
+
+def test_while_one_request_builds_the_others_get_the_version_before(clock):
+    pagecache.through("family", 1, counting([]))
+    clock.now += 5  # past the window
+    building = threading.Event()
+    release = threading.Event()
+
+    def slow():
+        building.set()
+        release.wait(5)
+        return "page 2", None
+
+    builder = threading.Thread(target=pagecache.through, args=("family", 2, slow))
+    builder.start()
+    building.wait(5)
+    entry, source, _ = pagecache.through("family", 2, counting([]))
+    assert (entry[2], source) == ("page 1", "stale")
+    release.set()
+    builder.join(5)
+    entry, source, _ = pagecache.through("family", 2, counting([]))
+    assert (entry[2], source) == ("page 2", "hit")
+
+
+def test_a_build_that_fails_leaves_the_next_reader_free_to_build(clock):
+    def broken():
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        pagecache.through("family", 1, broken)
+    builds: list[int] = []
+    assert pagecache.through("family", 1, counting(builds))[1] == "miss"
+    assert builds == [1]
+
+
+def test_the_front_answers_stale_within_the_window_then_fetches_the_new_page(
+    app,  # noqa: F811 - the fixture
+    thread,
+    clock,
+):
+    call(app)
+    assert call(app)[1]["x-dateline-cache"] == ["front"]
+    guest_post(thread, "Something new under the article.")
+    clock.now += 0.1
+    _, headers, body = call(app)
+    assert headers["x-dateline-cache"] == ["stale"]
+    assert b"Something new under the article." not in body
+    clock.now += 1
+    _, headers, body = call(app)
+    assert headers["x-dateline-cache"] == ["miss"]
+    assert b"Something new under the article." in body
+    assert call(app)[1]["x-dateline-cache"] == ["front"]
+
+
+def test_an_unpublished_article_is_never_answered_stale(
+    app,  # noqa: F811 - the fixture
+    thread,
+    article,
+    clock,
+):
+    call(app)
+    assert call(app)[1]["x-dateline-cache"] == ["front"]
+    guest_post(thread, "A comment, then the article is withdrawn.")
+    article.unpublish()
+    assert call(app)[0] == 404
+    assert Client().get(ARTICLE).status_code == 404
+
+
+def test_the_thread_json_is_stale_within_the_window_and_current_after(
+    thread, clock
+):
+    url = f"/api/threads/{thread.pk}/comments"
+    reader = Client()
+    assert reader.get(url).headers["X-Dateline-Cache"] == "miss"
+    guest_post(thread, "A reply the JSON shows a moment later.")
+    clock.now += 0.2
+    answer = reader.get(url)
+    assert answer.headers["X-Dateline-Cache"] == "stale"
+    assert b"a moment later" not in answer.content
+    clock.now += 0.4
+    answer = reader.get(url)
+    assert answer.headers["X-Dateline-Cache"] == "miss"
+    assert b"a moment later" in answer.content
