@@ -183,9 +183,7 @@ def test_an_unpublished_article_is_never_answered_stale(
     assert Client().get(ARTICLE).status_code == 404
 
 
-def test_the_thread_json_is_stale_within_the_window_and_current_after(
-    thread, clock
-):
+def test_the_thread_json_is_stale_within_the_window_and_current_after(thread, clock):
     url = f"/api/threads/{thread.pk}/comments"
     reader = Client()
     assert reader.get(url).headers["X-Dateline-Cache"] == "miss"
