@@ -78,12 +78,16 @@ def _fresh_cache() -> Iterator[None]:
 # A change shows on the next anonymous request, with no stale window (most
 # tests read right after they write); tests of the window set their own.
 # Also for the servers tests start, which inherit the environment.
+# The same for members' standings: refreshed after every change.
 os.environ["DATELINE_PAGE_STALE_MS"] = "0"
+os.environ["DATELINE_STANDINGS_REFRESH_MS"] = "0"
 
 
 @pytest.fixture(autouse=True)
 def _no_stale_window(request: pytest.FixtureRequest) -> None:
-    request.getfixturevalue("settings").DATELINE_PAGE_STALE_MS = 0
+    settings = request.getfixturevalue("settings")
+    settings.DATELINE_PAGE_STALE_MS = 0
+    settings.DATELINE_STANDINGS_REFRESH_MS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from django_tasks import task
@@ -81,6 +82,46 @@ def test_refreshes_queued_in_this_process_are_not_queued_twice(monkeypatch):
     tasks.refresh_standings.func([1, 2])  # the refresh starts: 1 and 2 may queue again
     tasks._enqueue([1, 3])
     assert sent == [[1, 2], [3], [1]]
+
+
+def test_a_member_refreshed_moments_ago_waits_for_the_next_turn(monkeypatch, settings):
+    from dateline.community import actions as community
+    from dateline.community import tasks
+
+    settings.DATELINE_STANDINGS_REFRESH_MS = 2000
+    sent: list[list[int]] = []
+    timers: list[tuple[float, list[int]]] = []
+
+    class Timer:
+        def __init__(self, delay, function, args):
+            timers.append((delay, *args))
+            self.daemon = False
+
+        def start(self):
+            pass
+
+    now = [100.0]
+    monkeypatch.setattr(tasks, "_runs_here", lambda: True)
+    monkeypatch.setattr(tasks, "_send", sent.append)
+    monkeypatch.setattr(tasks, "threading", SimpleNamespace(Timer=Timer))
+    monkeypatch.setattr(tasks, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(community, "standings_refresh", lambda member_ids: None)
+    monkeypatch.setattr(tasks, "_queued", set())
+    monkeypatch.setattr(tasks, "_started", {})
+
+    tasks._enqueue([1])  # never refreshed: at once
+    assert sent == [[1]]
+    tasks.refresh_standings.func([1])
+    now[0] += 0.5
+    tasks._enqueue([1])  # refreshed 0.5 s ago: in 1.5 s
+    tasks._enqueue([1])  # already waiting: nothing more
+    assert sent == [[1]]
+    assert timers == [(pytest.approx(1.5), [1])]
+    now[0] += 5
+    tasks.refresh_standings.func([1])  # the timer's turn came
+    now[0] += 3
+    tasks._enqueue([1])
+    assert sent == [[1], [1]]
 
 
 def test_with_a_worker_elsewhere_every_refresh_is_queued(monkeypatch, settings):

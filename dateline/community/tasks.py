@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -18,6 +20,16 @@ _batch = threading.local()
 # process; a worker elsewhere could not tell us when it starts.
 _queued: set[int] = set()
 _queued_lock = threading.Lock()
+# When each member's last refresh here started (time.monotonic()). A member
+# refreshed less than DATELINE_STANDINGS_REFRESH_MS ago waits until the time
+# is up: under a storm of votes on their comments they are refreshed every
+# two seconds, not once per vote (each refresh reads their whole history).
+_started: dict[int, float] = {}
+KEEP_STARTED = 10_000  # members remembered, at most
+
+
+def _every() -> float:
+    return int(getattr(settings, "DATELINE_STANDINGS_REFRESH_MS", 2000)) / 1000
 
 
 @task()
@@ -26,6 +38,10 @@ def refresh_standings(member_ids: list[int]) -> None:
 
     with _queued_lock:
         _queued.difference_update(member_ids)
+        now = time.monotonic()
+        if len(_started) > KEEP_STARTED:
+            _started.clear()  # forgetting only lets a refresh come sooner
+        _started.update(dict.fromkeys(member_ids, now))
     actions.standings_refresh(member_ids=member_ids)
 
 
@@ -41,10 +57,17 @@ def _send(ids: list[int]) -> None:
 
 def _enqueue(ids: list[int]) -> None:
     if _runs_here():
+        now = time.monotonic()
         with _queued_lock:
             ids = [pk for pk in ids if pk not in _queued]
             _queued.update(ids)
+            due = max((_started.get(pk, -1e9) + _every() for pk in ids), default=now)
         if not ids:
+            return
+        if due > now:
+            timer = threading.Timer(due - now, _send, args=(ids,))
+            timer.daemon = True
+            timer.start()
             return
     _send(ids)
 

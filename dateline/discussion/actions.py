@@ -770,16 +770,19 @@ def comment_vote(
     else:
         Vote.objects.filter(pk=existing.pk).update(value=value)
 
+    # The row is locked: its counters are exact, and are written in one go.
     up = (value == 1) - (old == 1)
     down = (value == -1) - (old == -1)
-    Comment.objects.filter(pk=comment.pk).update(
-        upvotes=F("upvotes") + up,
-        downvotes=F("downvotes") + down,
-        score=F("score") + (up - down),
-    )
-    comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+    comment.upvotes += up
+    comment.downvotes += down
+    comment.score += up - down
     comment.best = wilson_lower_bound(comment.upvotes, comment.downvotes)
-    Comment.objects.filter(pk=comment.pk).update(best=comment.best)
+    Comment.objects.filter(pk=comment.pk).update(
+        upvotes=comment.upvotes,
+        downvotes=comment.downvotes,
+        score=comment.score,
+        best=comment.best,
+    )
     _thread_changed(comment.thread_id)
     _members_changed(comment.author_id)
     return comment

@@ -483,8 +483,12 @@ def comment_remove(request: HttpRequest, comment_id: int) -> Any:
 def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
     _guard_cookies(request)
     comment = access.access_comment(_viewer(request), comment_id)
-    actions.comment_vote(actor=request.user, comment=comment, value=data.value)
-    return _one(request, access.access_comment(_viewer(request), comment_id))
+    voted = actions.comment_vote(actor=request.user, comment=comment, value=data.value)
+    # The counters as the vote left them, on the comment as it was read
+    # (with its thread): a vote changes nothing else.
+    for name in ("upvotes", "downvotes", "score", "best"):
+        setattr(comment, name, getattr(voted, name))
+    return _one(request, comment)
 
 
 @router.post(
