@@ -47,7 +47,7 @@ WORDS = (  # noqa: SIM905 - easier to read as prose
     "but the report says otherwise lol source please stay safe everyone"
 ).split()
 # Cache sources that answered without building the page.
-SERVED_FROM_CACHE = ("front", "hit", "stale")
+SERVED_FROM_CACHE = ("front", "front-stale", "hit", "stale")
 
 
 def percentile(values: list[float], share: float) -> float:

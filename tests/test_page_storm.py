@@ -160,7 +160,7 @@ def test_the_front_answers_stale_within_the_window_then_fetches_the_new_page(
     guest_post(thread, "Something new under the article.")
     clock.now += 0.1
     _, headers, body = call(app)
-    assert headers["x-dateline-cache"] == ["stale"]
+    assert headers["x-dateline-cache"] == ["front-stale"]
     assert b"Something new under the article." not in body
     clock.now += 1
     _, headers, body = call(app)

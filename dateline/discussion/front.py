@@ -18,7 +18,7 @@ coding and the ``ETag`` that goes with it.
 Anything else, and any doubt (a cookie that is not a plain token, a
 database error, a page gone or republished), goes to Django, whose answer may
 refill the front. When only the thread's version moved (a comment, a vote),
-the page is still answered, marked ``stale``, for the page cache's stale
+the page is still answered, marked ``front-stale``, for the page cache's stale
 window (``pagecache.stale_seconds``) after it was built; then one request
 at a time goes to Django for the new one while the others still get this.
 Each worker process keeps its own pages, at most ``MAX_PAGES``, each for
@@ -300,7 +300,7 @@ class Front:
         request_id = given if logs.VALID_ID.match(given) else uuid.uuid4().hex
         headers = [
             *page.headers,
-            ("X-Dateline-Cache", "front" if state == "fresh" else "stale"),
+            ("X-Dateline-Cache", "front" if state == "fresh" else "front-stale"),
             ("X-Request-ID", request_id),
         ]
         coding = compression.accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
