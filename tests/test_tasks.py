@@ -135,6 +135,29 @@ def test_with_a_worker_elsewhere_every_refresh_is_queued(monkeypatch, settings):
     assert sent == [[1], [1]]
 
 
+def test_with_a_worker_elsewhere_a_member_gets_one_deferred_refresh_per_turn(
+    monkeypatch, settings
+):
+    from django_tasks import default_task_backend
+
+    from dateline.community import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.DATELINE_STANDINGS_REFRESH_MS = 2000
+    monkeypatch.setattr(tasks, "_deferred", {})
+    now = [1_000.0]
+    monkeypatch.setattr(tasks, "time", SimpleNamespace(time=lambda: now[0]))
+    tasks._enqueue([1, 2])
+    tasks._enqueue([2])  # covered by the refresh already waiting
+    now[0] += 1
+    tasks._enqueue([1, 3])  # 1 still covered; 3 is new
+    now[0] += 1.5
+    tasks._enqueue([1])  # 1's refresh has run (its time is up): another
+    queued = [result.args[0] for result in default_task_backend.results]
+    assert queued == [[1, 2], [3], [1]]
+    assert all(r.task.run_after is not None for r in default_task_backend.results)
+
+
 def test_the_embedded_default_counts_as_running_here(settings):
     from dateline.community import tasks
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -55,20 +56,49 @@ def _send(ids: list[int]) -> None:
     refresh_standings.enqueue(ids)
 
 
+# With a worker elsewhere: members this process has queued a deferred
+# refresh for, and when it will run (time.time()).
+_deferred: dict[int, float] = {}
+
+
+def _send_deferred(ids: list[int]) -> None:
+    """For a worker elsewhere: one refresh per member per interval from this
+    process, run when the interval is up, so it reads every change made
+    meanwhile. (Each process defers its own: with N instances, up to N.)"""
+    every = _every()
+    if every <= 0:
+        _send(ids)
+        return
+    now = time.time()
+    with _queued_lock:
+        if len(_deferred) > KEEP_STARTED:
+            _deferred.clear()
+        ids = [pk for pk in ids if _deferred.get(pk, 0.0) <= now]
+        _deferred.update(dict.fromkeys(ids, now + every))
+    if ids:
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=every)
+        refresh_standings.using(run_after=later).enqueue(ids)
+
+
 def _enqueue(ids: list[int]) -> None:
-    if _runs_here():
-        now = time.monotonic()
-        with _queued_lock:
-            ids = [pk for pk in ids if pk not in _queued]
-            _queued.update(ids)
-            due = max((_started.get(pk, -1e9) + _every() for pk in ids), default=now)
-        if not ids:
-            return
-        if due > now:
-            timer = threading.Timer(due - now, _send, args=(ids,))
-            timer.daemon = True
-            timer.start()
-            return
+    if not _runs_here():
+        if refresh_standings.get_backend().supports_defer:
+            _send_deferred(ids)
+        else:
+            _send(ids)
+        return
+    now = time.monotonic()
+    with _queued_lock:
+        ids = [pk for pk in ids if pk not in _queued]
+        _queued.update(ids)
+        due = max((_started.get(pk, -1e9) + _every() for pk in ids), default=now)
+    if not ids:
+        return
+    if due > now:
+        timer = threading.Timer(due - now, _send, args=(ids,))
+        timer.daemon = True
+        timer.start()
+        return
     _send(ids)
 
 
