@@ -142,7 +142,9 @@ def test_with_a_worker_elsewhere_a_member_gets_one_deferred_refresh_per_turn(
 
     from dateline.community import tasks
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
     settings.DATELINE_STANDINGS_REFRESH_MS = 2000
     monkeypatch.setattr(tasks, "_deferred", {})
     now = [1_000.0]
