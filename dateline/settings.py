@@ -193,8 +193,8 @@ DATELINE_PAGE_CACHE_SECONDS = config.env_int("DATELINE_PAGE_CACHE_SECONDS", 300)
 DATELINE_PAGE_STALE_MS = config.env_int("DATELINE_PAGE_STALE_MS", 500)
 # A member's points, rank and badges are refreshed after a change, at most
 # once per this many milliseconds (in-process tasks; a storm of votes on one
-# member's comments then costs one refresh every two seconds).
-DATELINE_STANDINGS_REFRESH_MS = config.env_int("DATELINE_STANDINGS_REFRESH_MS", 2000)
+# member's comments then costs one refresh every ten seconds).
+DATELINE_STANDINGS_REFRESH_MS = config.env_int("DATELINE_STANDINGS_REFRESH_MS", 10_000)
 # A shared cache (CDN, Varnish) in front: how long it may keep those pages
 # (0: not at all), and how to purge them when they change (dateline/cdn/).
 DATELINE_CDN_MAX_AGE = config.env_int("DATELINE_CDN_MAX_AGE", 0)
