@@ -179,6 +179,14 @@ class Writers:
             if status == 200:
                 ids = {c["id"] for c in json.loads(data)["comments"]}
                 with self.lock:
+                    late = any(seen - t > 1 for t in self.pending.values())
+                if late:  # pushed past the first page between two looks?
+                    more, data, _ = self.client.request(
+                        "GET", path + "&page=2", None, {}
+                    )
+                    if more == 200:
+                        ids |= {c["id"] for c in json.loads(data)["comments"]}
+                with self.lock:
                     for comment in [i for i in self.pending if i in ids]:
                         self.visible_ms.append(
                             (seen - self.pending.pop(comment)) * 1000
