@@ -484,6 +484,15 @@ def storm_scenario() -> None:
         folder = DATA_DIR / "prod"
         shutil.rmtree(folder, ignore_errors=True)
         with stack.running(folder, archive=False, say=log) as started:
+            overrides = dict(
+                item.split("=", 1)
+                for item in os.environ.get("BENCH_STORM_PROD_ENV", "").split()
+            )
+            if overrides:  # e.g. "DATELINE_THREADS=4 DATELINE_DB_POOL_SIZE=6"
+                started.restart_instances(**overrides)
+                emit(
+                    "storm_prod_env", " ".join(f"{k}={v}" for k, v in overrides.items())
+                )
             env = dict(started.env)
             seeded = json.loads(run(["bench/seed.py", "storm", str(N)], env))
             storm.storm("prod_", started.url, seeded, str(LUA), emit, log)

@@ -15,6 +15,10 @@ of the two; how long a new comment took to appear in an anonymous reader's
 newest-first JSON (p50/p99/max, polled every 20 ms); the writers' p99 for
 posts and votes; answers that were not 2xx; and whether every comment
 answered 201 is in the thread at the end (``storm_lost_comments``).
+
+On the production topology, BENCH_STORM_PROD_ENV ("NAME=value ...") restarts
+the instances with those settings first (``DATELINE_THREADS=6
+DATELINE_DB_POOL_SIZE=8``, say).
 """
 
 from __future__ import annotations
