@@ -25,6 +25,7 @@ class Clock:
 
     def __init__(self) -> None:
         self.now = 1_000_000.0
+        self.slept: list[float] = []
 
     def time(self) -> float:
         return self.now
@@ -36,6 +37,7 @@ class Clock:
         return real_time.perf_counter()
 
     def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
         real_time.sleep(seconds)
 
 
@@ -137,6 +139,18 @@ def test_while_one_request_builds_the_others_get_the_version_before(clock):
     builder.join(5)
     entry, source, _ = pagecache.through("family", 2, counting([]))
     assert (entry[2], source) == ("page 2", "hit")
+
+
+def test_with_the_cache_away_readers_build_without_waiting(clock, monkeypatch):
+    # A cache that cannot be reached answers every call as a miss: the lock
+    # is refused, yet nobody holds it (dateline/core/cache.py).
+    monkeypatch.setattr(pagecache.cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(pagecache.cache, "get", lambda *args, **kwargs: None)
+    builds: list[int] = []
+    for _ in range(3):
+        assert pagecache.through("family", 1, counting(builds))[1] == "miss"
+    assert builds == [1, 1, 1]
+    assert clock.slept == []  # nobody waited for a build nobody was making
 
 
 def test_a_build_that_fails_leaves_the_next_reader_free_to_build(clock):

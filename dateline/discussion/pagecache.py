@@ -88,7 +88,7 @@ def through(
     if not locked:
         if entry is not None:
             return entry, "stale", None
-        waited = _wait(family, version)
+        waited = _wait(family, lock)
         if waited is not None:
             return waited, "hit", None
     try:
@@ -105,10 +105,14 @@ def through(
             cache.delete(lock)
 
 
-def _wait(family: str, version: int) -> Entry | None:
-    """The entry another request is building, once it is there."""
+def _wait(family: str, lock: str) -> Entry | None:
+    """The entry another request is building, once it is there; None as soon
+    as nobody holds the lock (the build failed, or the cache is away: a
+    cache that cannot be reached refuses the lock without anyone holding it)."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
+        if not cache.get(lock):
+            return cache.get(family)
         time.sleep(0.01)
         entry: Entry | None = cache.get(family)
         if entry is not None:  # this version, or one before: better than waiting
