@@ -289,14 +289,35 @@ def server_errors(log_path: Path) -> int:
 Serve = Callable[[dict[str, str]], AbstractContextManager[str]]
 
 
-def dateline() -> dict[str, float]:
-    """The embedded default: SQLite in ``DATA_DIR``, one server, two workers."""
+def embedded() -> tuple[dict[str, str], str]:
+    """The embedded site in ``DATA_DIR``, bootstrapped: its environment and
+    its database's kind."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     env = dateline_env(DATA_DIR, DATELINE_SITE_URL="http://127.0.0.1")
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite-wal"
     log(f"bootstrapping {DATA_DIR} ({database})")
     run(["manage.py", "bootstrap"], env)
+    return env, database
+
+
+@contextmanager
+def production_stack() -> Iterator[stack.Stack]:
+    """``make run-prod``'s stack in ``DATA_DIR/prod``, started afresh."""
+    folder = DATA_DIR / "prod"
+    shutil.rmtree(folder, ignore_errors=True)
+    log(f"starting the production stack in {folder}")
+    with stack.running(folder, archive=False, say=log) as started:
+        yield started
+
+
+def web_logs(started: stack.Stack) -> list[Path]:
+    return sorted((started.folder / "logs").glob("web*.log"))
+
+
+def dateline() -> dict[str, float]:
+    """The embedded default: SQLite in ``DATA_DIR``, one server, two workers."""
+    env, database = embedded()
     logs: list[Path] = []
 
     @contextmanager
@@ -319,10 +340,7 @@ def production() -> dict[str, float]:
     """``BENCH_TOPOLOGY=prod``: ``make run-prod``'s stack (PostgreSQL, Redis,
     a task worker, two instances of one worker each behind nginx), started
     afresh, seeded, and its instances restarted with each phase's settings."""
-    folder = DATA_DIR / "prod"
-    shutil.rmtree(folder, ignore_errors=True)
-    log(f"starting the production stack in {folder}")
-    with stack.running(folder, archive=False, say=log) as started:
+    with production_stack() as started:
 
         @contextmanager
         def serve(overrides: dict[str, str]) -> Iterator[str]:
@@ -332,7 +350,7 @@ def production() -> dict[str, float]:
         env = dict(started.env)
         emit("dateline_prod_instances", len(started.instances))  # of 1 worker
         rps, _, bad = measure("prod_", env, "postgresql", serve, 0, workers=1)
-        finish("prod_", sorted((folder / "logs").glob("web*.log")), bad)
+        finish("prod_", web_logs(started), bad)
     return rps
 
 
@@ -471,19 +489,14 @@ def ratio(name: str, top: float | None, bottom: float | None, target: str) -> No
 def storm_scenario() -> None:
     """``BENCH_SCENARIO=storm`` on the topologies asked for."""
     if TOPOLOGY != "prod":
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        env = dateline_env(DATA_DIR, DATELINE_SITE_URL="http://127.0.0.1")
-        env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-        run(["manage.py", "bootstrap"], env)
+        env, _ = embedded()
         seeded = json.loads(run(["bench/seed.py", "storm", str(N)], env))
         log_path = DATA_DIR / "server_storm.log"
         with server(env, log_path) as base:
             storm.storm("", base, seeded, str(LUA), emit, log)
         finish("storm_", [log_path], 0)
     if TOPOLOGY != "embedded":
-        folder = DATA_DIR / "prod"
-        shutil.rmtree(folder, ignore_errors=True)
-        with stack.running(folder, archive=False, say=log) as started:
+        with production_stack() as started:
             overrides = dict(
                 item.split("=", 1)
                 for item in os.environ.get("BENCH_STORM_PROD_ENV", "").split()
@@ -496,7 +509,7 @@ def storm_scenario() -> None:
             env = dict(started.env)
             seeded = json.loads(run(["bench/seed.py", "storm", str(N)], env))
             storm.storm("prod_", started.url, seeded, str(LUA), emit, log)
-            finish("storm_prod_", sorted((folder / "logs").glob("web*.log")), 0)
+            finish("storm_prod_", web_logs(started), 0)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ _queued_lock = threading.Lock()
 # ten seconds, not once per vote (each refresh reads their whole history:
 # about 10 ms for an active member, measured under `BENCH_SCENARIO=storm`).
 _started: dict[int, float] = {}
-KEEP_STARTED = 10_000  # members remembered, at most
+KEEP_MEMBERS = 10_000  # members _started and _deferred remember, at most
 
 
 def _every() -> float:
@@ -41,7 +41,7 @@ def refresh_standings(member_ids: list[int]) -> None:
     with _queued_lock:
         _queued.difference_update(member_ids)
         now = time.monotonic()
-        if len(_started) > KEEP_STARTED:
+        if len(_started) > KEEP_MEMBERS:
             _started.clear()  # forgetting only lets a refresh come sooner
         _started.update(dict.fromkeys(member_ids, now))
     actions.standings_refresh(member_ids=member_ids)
@@ -72,7 +72,7 @@ def _send_deferred(ids: list[int]) -> None:
         return
     now = time.time()
     with _queued_lock:
-        if len(_deferred) > KEEP_STARTED:
+        if len(_deferred) > KEEP_MEMBERS:
             _deferred.clear()
         ids = [pk for pk in ids if _deferred.get(pk, 0.0) <= now]
         _deferred.update(dict.fromkeys(ids, now + every))

@@ -79,10 +79,9 @@ def through(
     own, returned as the third item.
     """
     entry: Entry | None = cache.get(family)
-    if entry is not None and entry[0] >= version:
-        return entry, "hit", None
-    if entry is not None and time.time() - entry[1] < stale_seconds():
-        return entry, "stale", None
+    source = _usable(entry, version)
+    if source is not None:
+        return entry, source, None
     lock = family + ":building"
     locked = cache.add(lock, 1, LOCK_SECONDS)
     if not locked:
@@ -120,17 +119,28 @@ def _wait(family: str, lock: str) -> Entry | None:
     return None
 
 
+def _usable(entry: Entry | None, version: int) -> str | None:
+    """``hit`` when ``entry`` was built at ``version`` or later, ``stale``
+    when earlier but within the stale window, else None."""
+    if entry is None:
+        return None
+    if entry[0] >= version:
+        return "hit"
+    if time.time() - entry[1] < stale_seconds():
+        return "stale"
+    return None
+
+
 def known(family: str, version: int) -> tuple[Entry | None, str]:
     """What ``through`` would answer without building: the entry and
     ``hit`` or ``stale``, or (None, "miss") when this request should build."""
     entry: Entry | None = cache.get(family)
-    if entry is None:
+    source = _usable(entry, version)
+    if source is None and entry is not None and cache.get(family + ":building"):
+        source = "stale"  # another request is building its successor
+    if source is None:
         return None, "miss"
-    if entry[0] >= version:
-        return entry, "hit"
-    if time.time() - entry[1] < stale_seconds() or cache.get(family + ":building"):
-        return entry, "stale"
-    return None, "miss"
+    return entry, source
 
 
 def cacheable(request: HttpRequest, *, guest_cookie: str) -> bool:
