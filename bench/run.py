@@ -21,6 +21,9 @@
 4. Rebuilds every member's ledger, rank and badges from a generated history
    of BENCH_COMMUNITY_EVENTS comments and votes (``rebuild_community``) and
    prints the time.
+5. Imports a generated 50,000-comment WordPress export into a fresh site on
+   SQLite and on a throwaway PostgreSQL (``imports.py``): comments a second
+   and peak memory. BENCH_IMPORT_N=0 leaves it out.
 
 With ``BENCH_TOPOLOGY=prod`` (or ``both``), the same phases run against
 ``make run-prod``'s stack instead (or as well): a throwaway PostgreSQL and
@@ -33,7 +36,8 @@ BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out),
 BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000),
 BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``),
 BENCH_SCENARIO (``default``; ``storm``: the breaking story of ``storm.py``
-instead, on each topology asked for; its own knobs are described there).
+instead, on each topology asked for; its own knobs are described there;
+``import``: only step 5), BENCH_IMPORT_N and BENCH_IMPORT_POSTS (step 5).
 
 """
 
@@ -58,12 +62,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import edges  # noqa: E402
+import imports  # noqa: E402
 import storm  # noqa: E402
 
 from dateline import stack  # noqa: E402
 from dateline.moderation.scoring import DEFAULT_SCORERS  # noqa: E402
 from dateline.testing.processes import dateline_env  # noqa: E402
-from dateline.testing.servers import free_port  # noqa: E402
+from dateline.testing.servers import ThrowawayPostgres, free_port  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "200"))
 BIG_N = int(os.environ.get("BENCH_BIG_N", "50000"))
@@ -517,14 +522,19 @@ def main() -> None:
         sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
     if TOPOLOGY not in ("embedded", "prod", "both"):
         sys.exit(f"bench: BENCH_TOPOLOGY is embedded, prod or both, not {TOPOLOGY!r}")
-    if SCENARIO not in ("default", "storm"):
-        sys.exit(f"bench: BENCH_SCENARIO is default or storm, not {SCENARIO!r}")
+    if SCENARIO not in ("default", "storm", "import"):
+        sys.exit(f"bench: BENCH_SCENARIO is default, storm or import, not {SCENARIO!r}")
+    if SCENARIO == "import":
+        import_phase()
+        return
     if SCENARIO == "storm":
         storm_scenario()
         return
     rps = dateline() if TOPOLOGY != "prod" else {}
     prod = production() if TOPOLOGY != "embedded" else {}
     isso = peer()
+    if imports.COMMENTS:
+        import_phase()
     get_rps, post_rps = isso.get("isso_get_rps"), isso.get("isso_post_rps")
     if rps:
         embedded_ratios(rps, get_rps, post_rps)
@@ -544,6 +554,32 @@ def main() -> None:
             post_rps,
             ">=2",
         )
+
+
+def import_phase() -> None:
+    postgres: ThrowawayPostgres | None = None
+    made = 0
+
+    def postgres_url() -> str:
+        nonlocal postgres, made
+        if postgres is None:
+            postgres = ThrowawayPostgres()
+            postgres.start()
+        made += 1
+        return postgres.create_database(f"bench_import_{made}")
+
+    try:
+        imports.phase(
+            DATA_DIR,
+            lambda folder: dateline_env(folder, drop=("DATABASE_URL",)),
+            run,
+            emit,
+            log,
+            postgres_url,
+        )
+    finally:
+        if postgres is not None:
+            postgres.stop()
 
 
 def embedded_ratios(

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "dateline.moderation",
     "dateline.ops",
     "dateline.cdn",
+    "dateline.importers",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",

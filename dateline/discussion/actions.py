@@ -130,7 +130,7 @@ def _members_changed(*member_ids: int | None) -> None:
 # --- validation --------------------------------------------------------------
 
 
-def _checked_body(body: str) -> rendering.Rendered:
+def _checked_body(body: str, *, history: bool = False) -> rendering.Rendered:
     body = body.strip()
     if not body:
         raise InvalidInput(
@@ -138,7 +138,7 @@ def _checked_body(body: str) -> rendering.Rendered:
             code="empty",
             fields={"body": _("This field is required.")},
         )
-    if len(body) > conf.max_length():
+    if len(body) > conf.max_length() and not history:
         message = ngettext(
             "Comments can be at most %(limit)d character long "
             "(this one has %(count)d).",
@@ -201,6 +201,8 @@ def comment_post(
     signals: Signals | None = None,
     moderate: bool = True,
     verdict: Verdict | None = None,
+    history: bool = False,
+    tally: tuple[int, int] = (0, 0),
 ) -> Comment:
     """Publish a comment (a reply when ``parent`` is given), or hold it.
 
@@ -216,10 +218,16 @@ def comment_post(
     time to submit, the writer's confirmation). ``created_at`` and
     ``moderate=False`` are for importers and the demo; so is ``verdict``,
     a decision already made (screened in bulk, or with chosen scorers).
+    ``history`` replays a comment written elsewhere (importers): today's
+    length limits do not apply, and it may answer a comment held for
+    review, as it did where it was written. ``tally`` is its up and down
+    votes counted there by nobody known (Isso's counts, wpDiscuz's meta):
+    they join its score and rank, no member is credited with them, and
+    every member can still vote once.
     """
     member = _member(actor)
     body = text.clean(body)
-    rendered = _checked_body(body)
+    rendered = _checked_body(body, history=history)
     identity = None if member else _checked_guest(guest)
     key_hash = guest_key_hash(identity.key) if identity else ""
     client = signals.client if signals else ""
@@ -241,6 +249,9 @@ def comment_post(
     if verdict is not None and verdict.decision in (RECONSIDER, REJECT):
         # A decision made elsewhere (the demo, a bulk screen) that says no.
         raise screening.rejection(verdict)
+    upvotes, downvotes = tally
+    if upvotes < 0 or downvotes < 0:
+        raise InvalidInput(_("Vote counts cannot be negative."))
     held = verdict is not None and verdict.decision == HOLD
     flagged = verdict is not None and verdict.decision == FLAG
     status = Comment.Status.PUBLISHED
@@ -266,7 +277,7 @@ def comment_post(
             _count_in(thread.pk, parent)
         if parent is not None:
             parent = _locked_comment(parent.pk)
-            _check_parent(parent, thread)
+            _check_parent(parent, thread, history=history)
 
         comment = Comment(
             thread=thread,
@@ -285,6 +296,10 @@ def comment_post(
             published_at=written_at if status == Comment.Status.PUBLISHED else None,
             ip_network=address.network,
             ip_hash=address.digest,
+            upvotes=upvotes,
+            downvotes=downvotes,
+            score=upvotes - downvotes,
+            best=wilson_lower_bound(upvotes, downvotes),
         )
         sql.insert(comment)
         decision = "shadowed" if shadowed else verdict.decision if verdict else "none"
@@ -329,7 +344,7 @@ def _open_thread(thread: Thread) -> Thread:
     return thread
 
 
-def _check_parent(parent: Comment, thread: Thread) -> None:
+def _check_parent(parent: Comment, thread: Thread, *, history: bool = False) -> None:
     if parent.thread_id != thread.pk:
         raise InvalidInput(
             _("You can only reply to a comment in the same discussion."),
@@ -340,7 +355,7 @@ def _check_parent(parent: Comment, thread: Thread) -> None:
             _("That comment was deleted; it can no longer be replied to."),
             code="parent_deleted",
         )
-    if parent.is_pending:
+    if parent.is_pending and not history:
         raise Conflict(
             _(
                 "That comment is waiting for review; replies can follow once it is "

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from dateline.newsroom.models import HomePage
+from dateline.newsroom.models import (
+    ArticlePage,
+    AuthorIndexPage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+)
 
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
@@ -95,3 +105,75 @@ def page_publish(*, page: Page, published_at: dt.datetime | None = None) -> Page
         )
         page.first_published_at = page.last_published_at = published_at
     return page
+
+
+def section_ensure(*, slug: str, title: str) -> SectionPage:
+    """The section ``slug`` under the front page, created if missing."""
+    home = home_page_ensure(title=settings.DATELINE_SITE_NAME)
+    slug = slugify(slug)[:50] or "archive"
+    section = SectionPage.objects.child_of(home).filter(slug=slug).first()
+    if section is None:
+        section = SectionPage(title=title[:255] or slug, slug=slug)
+        home.add_child(instance=section)
+        page_publish(page=section)
+    return section
+
+
+def author_ensure(*, name: str) -> AuthorPage | None:
+    """The author page titled ``name``, created (with a one-line bio) if missing."""
+    name = " ".join(name.split())[:255]
+    if not name:
+        return None
+    found = AuthorPage.objects.filter(title=name).first()
+    if found is not None:
+        return found
+    home = home_page_ensure(title=settings.DATELINE_SITE_NAME)
+    index = AuthorIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = AuthorIndexPage(title=_("Authors"), slug="authors")
+        home.add_child(instance=index)
+        page_publish(page=index)
+    author = AuthorPage(title=name, slug=_free_slug(index, name), short_bio=name)
+    index.add_child(instance=author)
+    page_publish(page=author)
+    return author
+
+
+def _free_slug(parent: Page, text: str) -> str:
+    base = slugify(text)[:40] or "page"
+    slug, n = base, 1
+    while Page.objects.child_of(parent).filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def article_import(
+    *,
+    section: SectionPage,
+    title: str,
+    slug: str,
+    standfirst: str,
+    body: list[tuple[str, Any]],
+    published_at: dt.datetime | None,
+    author: AuthorPage | None = None,
+    tags: list[str] | None = None,
+) -> ArticlePage:
+    """Publish a story written elsewhere, back-dated, without a dateline."""
+    when = published_at or timezone.now()
+    article = ArticlePage(
+        title=title[:255],
+        slug=_free_slug(section, slug or title),
+        standfirst=standfirst[:400] or title[:400],
+        author=author,
+        dateline_place="",
+        filed_at=when,
+        body=body,
+        first_published_at=when,
+    )
+    if tags:
+        article.tags.add(*(t[:100] for t in tags))
+    section.add_child(instance=article)
+    page_publish(page=article, published_at=when)
+    return article

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from typing import Any
 
@@ -25,7 +26,9 @@ from dateline.core import timefmt
 from dateline.newsroom.blocks import ArticleBodyBlock
 
 
+@functools.cache
 def time_zone_choices() -> list[tuple[str, str]]:
+    # Read from the disk once: every article's validation asks.
     return [
         (name, name.replace("_", " "))
         for name in sorted(zoneinfo.available_timezones())
@@ -184,7 +187,11 @@ class ArticlePage(Page):
     dateline_place = models.CharField(
         _("dateline place"),
         max_length=80,
-        help_text=_('Where the story was filed, e.g. "Beirut, Lebanon".'),
+        blank=True,
+        help_text=_(
+            'Where the story was filed, e.g. "Beirut, Lebanon". Empty: no '
+            "dateline (stories imported from a site that had none)."
+        ),
     )
     dateline_time_zone = models.CharField(
         _("time zone of the place"),
@@ -257,6 +264,8 @@ class ArticlePage(Page):
     @property
     def dateline_text(self) -> str:
         """The wire-style dateline, e.g. ``BEIRUT, LEBANON (10:15 P.M.) –``."""
+        if not self.dateline_place:
+            return ""
         clock = timefmt.clock_12h(self.filed_at_local)
         return f"{self.dateline_place.upper()} ({clock}) \N{EN DASH}"
 

@@ -162,11 +162,12 @@ def article_json_ld(
         "description": strip_tags(article.standfirst),
         "mainEntityOfPage": url,
         "url": url,
-        "dateline": article.dateline_text,
         "datePublished": article.first_published_at,
         "dateModified": article.last_published_at or article.first_published_at,
         "publisher": {"@type": "Organization", "name": settings.DATELINE_SITE_NAME},
     }
+    if article.dateline_text:
+        data["dateline"] = article.dateline_text
     if article.author:
         data["author"] = {
             "@type": "Person",

@@ -20,6 +20,8 @@ _FIRST_P = re.compile(r"<p(?:\s[^>]*)?>", re.IGNORECASE)
 @register.simple_tag
 def dateline_html(article: ArticlePage) -> SafeString:
     """``BEIRUT, LEBANON (10:15 P.M.) –`` with the local time machine-readable."""
+    if not article.dateline_place:
+        return mark_safe("")  # an imported story without a dateline
     local = article.filed_at_local
     return format_html(
         '<span class="dateline"><span class="dateline-place">{}</span> '
@@ -37,6 +39,8 @@ def paragraph_with_dateline(value: Any, article: ArticlePage) -> SafeString:
     """A rich-text paragraph block with the dateline before its first paragraph."""
     html = str(value)  # RichText renders itself, links and embeds expanded
     dateline = dateline_html(article)
+    if not dateline:
+        return mark_safe(html)  # noqa: S308 - RichText's own rendering
     match = _FIRST_P.search(html)
     if match is None:
         return format_html("<p>{} </p>{}", dateline, mark_safe(html))  # noqa: S308
