@@ -401,3 +401,92 @@ def test_every_origin_comes_first():
 )
 def test_plain_comments_take_a_short_way_to_the_same_markdown(text):
     assert html.comment_markdown(text) == html._from_html(text)
+
+
+def _rows() -> list[tuple]:
+    """Every imported comment as readers and counters see it, keyed by source."""
+    source_of = {
+        m.object_id: (m.source, m.source_id)
+        for m in ImportedRecord.objects.filter(kind="comment")
+    }
+    rows = []
+    for c in Comment.objects.select_related("parent", "root", "thread"):
+        rows.append(
+            (
+                source_of[c.pk],
+                source_of.get(c.parent_id) if c.parent_id else None,
+                source_of[c.root_id],
+                c.thread.url or c.thread.title,
+                c.depth,
+                c.status,
+                c.body,
+                c.body_html,
+                c.excerpt_html,
+                c.held_because,
+                c.created_at,
+                c.published_at,
+                c.author.username if c.author else None,
+                c.guest_name,
+                c.guest_email,
+                bool(c.guest_key_hash),
+                (c.upvotes, c.downvotes, c.score, round(c.best, 9)),
+                (c.reply_count, c.branch_count),
+                len(c.path.split("/")),
+            )
+        )
+    return sorted(rows, key=repr)
+
+
+def _threads() -> list[tuple]:
+    return sorted(
+        Thread.objects.values_list("title", "comment_count", "top_level_count"),
+        key=repr,
+    )
+
+
+def _everything(one_by_one: bool) -> tuple[list, list, list]:
+    for records in (
+        wxr.read(fixture("wordpress-importer-theme-unit-test-data.xml")),
+        wxr.read(fixture("isso-tests-wordpress.xml")),
+        disqus.read(fixture("isso-tests-disqus.xml")),
+        isso.read(fixture("isso-0.14.db"), site_url="https://news.example"),
+        wxr.read(
+            wxr_file(
+                comment(1, "first"),
+                comment(2, "reply", 1),
+                comment(6, "held", approved="0"),
+            )
+        ),
+    ):
+        run(records, one_by_one=one_by_one)
+    # and a newer export answering old comments, at two depths
+    run(
+        wxr.read(
+            wxr_file(
+                comment(1, "first"),
+                comment(2, "reply", 1),
+                comment(6, "held", approved="0"),
+                comment(3, "answers the first", 1),
+                comment(4, "answers the reply", 2),
+                comment(5, "and on", 4),
+                comment(7, "answers the held one", 6),
+            )
+        ),
+        one_by_one=one_by_one,
+    )
+    queue = sorted(Review.objects.values_list("comment__body", "state", "reasons"))
+    return _rows(), _threads(), queue
+
+
+def test_the_replay_writes_what_posting_one_by_one_writes(site):
+    slow = _everything(one_by_one=True)
+    assert len(slow[0]) > 100
+    # start again from an empty discussion
+    ImportedRecord.objects.all().delete()
+    Review.objects.all().delete()
+    Comment.objects.all().delete()
+    Thread.objects.all().delete()
+    for page in ArticlePage.objects.all():
+        page.delete()
+    fast = _everything(one_by_one=False)
+    assert fast == slow

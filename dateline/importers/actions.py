@@ -32,6 +32,7 @@ from dateline.community import tasks as community_tasks
 from dateline.core.errors import DatelineError
 from dateline.discussion import actions as discussion
 from dateline.discussion import conf as discussion_conf
+from dateline.discussion import replay
 from dateline.discussion.models import Comment, Thread
 from dateline.importers import conf, html
 from dateline.importers import records as r
@@ -54,6 +55,9 @@ class Options:
     pingbacks: bool = False
     spam: bool = False
     source: str = ""  # overrides the name the file gives its site
+    # Each comment through comment_post instead of the thread's replay at once
+    # (the slow way, which the replay is tested against).
+    one_by_one: bool = False
 
 
 def import_records(
@@ -100,6 +104,10 @@ class _Writer:
         self.report = report
         self.members: dict[str, r.Member] = {}
         self.seen_members: set[str] = set()  # counted once, dry run or not
+        # Pages made or found this run, by slug or name (not in a dry run,
+        # whose every thread is rolled back).
+        self.sections: dict[str, Any] = {}
+        self.authors: dict[str, Any] = {}
 
     # --- the map of what became what ---------------------------------------
 
@@ -177,7 +185,11 @@ class _Writer:
     def _article(self, record: r.Article) -> ArticlePage:
         categories = record.categories or [(conf.get("DATELINE_IMPORT_SECTION"), "")]
         slug, name = categories[0]
-        section = newsroom.section_ensure(slug=slug, title=name or slug.title())
+        section = self.sections.get(slug)
+        if section is None:
+            section = newsroom.section_ensure(slug=slug, title=name or slug.title())
+            if not self.options.dry_run:
+                self.sections[slug] = section
         body = html.article_body(record.html)
         for _tag, count in body.left_out.items():
             self.report.counts["left_out_media"] += count
@@ -191,28 +203,38 @@ class _Writer:
             standfirst=standfirst,
             body=body.blocks,
             published_at=record.published_at,
-            author=newsroom.author_ensure(name=self._author_name(record.author_name)),
+            author=self._author(record.author_name),
             tags=record.tags,
         )
         self.report.counts["articles_created"] += 1
         return article
 
-    def _author_name(self, login: str) -> str:
-        for member in self.members.values():
-            if member.login == login and member.display_name:
-                return member.display_name
-        return login
+    def _author(self, login: str) -> Any:
+        if login not in self.authors:
+            name = next(
+                (
+                    m.display_name
+                    for m in self.members.values()
+                    if m.login == login and m.display_name
+                ),
+                login,
+            )
+            author = newsroom.author_ensure(name=name)
+            if self.options.dry_run:
+                return author
+            self.authors[login] = author
+        return self.authors[login]
 
     # --- comments ------------------------------------------------------------
 
     def _comments(
         self, thread: Thread, record: r.Thread, comments: list[r.Comment]
     ) -> None:
-        made: dict[str, Comment] = {}
-        to_delete: list[tuple[Comment, Any, str]] = []
         before = self._mapped_many("comment", [c.source_id for c in comments])
         existing = Comment.objects.in_bulk(before.values())
-        self.new_comments: list[ImportedRecord] = []
+        index: dict[str, int] = {}  # source id -> its place in ``past``
+        past: list[replay.Past] = []
+        chosen: list[tuple[r.Comment, str]] = []  # with a deleted guest's key
         for comment in comments:
             if comment.kind in ("pingback", "trackback") and not self.options.pingbacks:
                 self.report.counts["skipped_pingbacks"] += 1
@@ -220,38 +242,78 @@ class _Writer:
             if comment.state == r.SPAM and not self.options.spam:
                 self.report.counts["skipped_spam"] += 1
                 continue
-            found = before.get(comment.source_id)
-            if found is not None:
+            if comment.source_id in before:
                 self.report.counts["comments_already"] += 1
-                if found in existing:
-                    made[comment.source_id] = existing[found]
                 continue
-            written = self._comment(thread, comment, made, to_delete)
-            if written is not None:
-                made[comment.source_id] = written
-        ImportedRecord.objects.bulk_create(self.new_comments)
+            item = self._past(comment, index, past, before, existing)
+            if item is None:
+                continue
+            index[comment.source_id] = len(past)
+            past.append(item)
+            key = item.guest.key if item.guest else ""
+            chosen.append((comment, key))
+        if self.options.one_by_one:
+            results = _one_by_one(thread, past)
+        else:
+            results = replay.comments_replay(thread=thread, past=past)
+        mapped: list[ImportedRecord] = []
+        to_delete: list[tuple[Comment, Any, str]] = []
+        for (comment, key), item, result in zip(chosen, past, results, strict=True):
+            if result.comment is None:
+                self.report.skip(comment.where, result.error)
+                continue
+            if result.orphaned:
+                self._orphan(comment)
+            self.report.counts["votes"] += comment.upvotes + comment.downvotes
+            if item.parent is not None or item.parent_comment is not None:
+                self.report.counts["replies"] += 1
+            if comment.state == r.DELETED:
+                to_delete.append((result.comment, item.member, key))
+                self.report.counts["comments_deleted"] += 1
+            elif item.held is not None:
+                self.report.counts["comments_pending"] += 1
+            else:
+                self.report.counts["comments_published"] += 1
+            mapped.append(
+                ImportedRecord(
+                    source=self.report.source,
+                    kind="comment",
+                    source_id=comment.source_id,
+                    object_id=result.comment.pk,
+                )
+            )
+        ImportedRecord.objects.bulk_create(mapped)
         for written, member, key in to_delete:
             discussion.comment_delete(actor=member, comment=written, guest_key=key)
         if record.closed and not thread.is_closed:
             discussion.thread_close(actor=None, thread=thread)
 
-    def _comment(
+    def _orphan(self, record: r.Comment) -> None:
+        self.report.skip(
+            record.where,
+            f"it answers {record.parent_id}, which is not imported; "
+            "imported at the top level",
+            count="orphans",
+        )
+
+    def _past(
         self,
-        thread: Thread,
         record: r.Comment,
-        made: dict[str, Comment],
-        to_delete: list[tuple[Comment, Any, str]],
-    ) -> Comment | None:
-        parent = None
+        index: dict[str, int],
+        past: list[replay.Past],
+        before: dict[str, int],
+        existing: dict[int, Comment],
+    ) -> replay.Past | None:
+        """The comment as the replay takes it; None (and said why) to skip it."""
+        parent: int | None = None
+        parent_comment: Comment | None = None
         if record.parent_id:
-            parent = made.get(record.parent_id)
-            if parent is None:
-                self.report.skip(
-                    record.where,
-                    f"it answers {record.parent_id}, which is not in the file; "
-                    "imported at the top level",
-                    count="orphans",
-                )
+            if record.parent_id in index:
+                parent = index[record.parent_id]
+            elif before.get(record.parent_id) in existing:
+                parent_comment = existing[before[record.parent_id]]
+            else:
+                self._orphan(record)
         body = record.body
         if record.body_format == "html":
             body = html.comment_markdown(body)
@@ -263,42 +325,22 @@ class _Writer:
             return None
         member = self._member(record)
         key = secrets.token_urlsafe(16) if deleted and member is None else None
-        pending = record.state == r.PENDING or bool(parent and parent.is_pending)
-        try:
-            comment = discussion.comment_post(
-                actor=member,
-                thread=thread,
-                body=body,
-                parent=parent,
-                guest=None if member else self._guest(record, key),
-                created_at=record.created_at,
-                moderate=False,
-                verdict=_held(record) if pending else None,
-                history=True,
-                tally=(record.upvotes, record.downvotes),
-            )
-        except DatelineError as error:
-            self.report.skip(record.where, str(error))
-            return None
-        self.report.counts["votes"] += record.upvotes + record.downvotes
-        if parent is not None:
-            self.report.counts["replies"] += 1
-        if deleted:
-            to_delete.append((comment, member, key or ""))
-            self.report.counts["comments_deleted"] += 1
-        elif pending:
-            self.report.counts["comments_pending"] += 1
-        else:
-            self.report.counts["comments_published"] += 1
-        self.new_comments.append(
-            ImportedRecord(
-                source=self.report.source,
-                kind="comment",
-                source_id=record.source_id,
-                object_id=comment.pk,
-            )
+        parent_held = (
+            past[parent].held is not None
+            if parent is not None
+            else bool(parent_comment and parent_comment.is_pending)
         )
-        return comment
+        pending = record.state == r.PENDING or parent_held
+        return replay.Past(
+            body=body,
+            created_at=record.created_at,
+            member=member,
+            guest=None if member else self._guest(record, key),
+            parent=parent,
+            parent_comment=parent_comment,
+            held=_held(record) if pending else None,
+            tally=(record.upvotes, record.downvotes),
+        )
 
     def _guest(self, record: r.Comment, key: str | None) -> discussion.GuestIdentity:
         name = " ".join(record.name.split()) or str(
@@ -347,6 +389,36 @@ class _Writer:
                 self.report.counts["members_created"] += 1
         self._map("member", record.member_id, user.pk)
         return user
+
+
+def _one_by_one(thread: Thread, past: list[replay.Past]) -> list[replay.Replayed]:
+    """The replay done with ``comment_post``, one at a time: what the replay
+    must equal (``tests/test_importers.py`` compares them)."""
+    results: list[replay.Replayed] = []
+    for item in past:
+        parent = item.parent_comment
+        orphaned = False
+        if item.parent is not None:
+            parent = results[item.parent].comment
+            orphaned = parent is None
+        try:
+            comment = discussion.comment_post(
+                actor=item.member,
+                thread=thread,
+                body=item.body,
+                parent=parent,
+                guest=item.guest,
+                created_at=item.created_at,
+                moderate=False,
+                verdict=item.held,
+                history=True,
+                tally=item.tally,
+            )
+        except DatelineError as error:
+            results.append(replay.Replayed(error=str(error)))
+            continue
+        results.append(replay.Replayed(comment=comment, orphaned=orphaned))
+    return results
 
 
 def _held(record: r.Comment) -> Verdict:

@@ -16,6 +16,7 @@ counted; nothing is ever fetched from a URL in the file.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,13 +62,13 @@ STARTS_WITH_BLOCK = re.compile(r"^\s*" + BLOCK_TAG, re.IGNORECASE)
 def _breaks(chunk: str) -> str:
     """Newlines as line breaks, except beside block tags (as wpautop does)."""
     lines = chunk.split("\n")
-    out = lines[0]
-    for line in lines[1:]:
-        if ENDS_WITH_BLOCK.search(out) or STARTS_WITH_BLOCK.match(line):
-            out += "\n" + line
+    out = [lines[0]]
+    for previous, line in itertools.pairwise(lines):
+        if ENDS_WITH_BLOCK.search(previous) or STARTS_WITH_BLOCK.match(line):
+            out.append("\n" + line)
         else:
-            out += "<br>\n" + line
-    return out
+            out.append("<br>\n" + line)
+    return "".join(out)
 
 
 def autop(html: str) -> str:

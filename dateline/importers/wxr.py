@@ -107,38 +107,53 @@ def _votes(comment: Element) -> tuple[int, int]:
     return up, down
 
 
+class _Fields:
+    """A comment's child elements by name, looked up once."""
+
+    def __init__(self, element: Element) -> None:
+        self.children: dict[str, Element] = {}
+        for child in element:
+            self.children.setdefault(_local(child.tag), child)
+
+    def __call__(self, name: str) -> str:
+        return _text(self.children.get(name))
+
+
 def _comment(
     element: Element, post_id: str, where: str, fallback: dt.datetime | None
 ) -> r.Comment | r.Skipped:
-    comment_id = _value(element, "comment_id")
+    value = _Fields(element)
+    comment_id = value("comment_id")
     here = f"{where}, <wp:comment> {comment_id or '(no id)'}"
     if not comment_id:
         return r.Skipped(here, "the comment has no comment_id")
-    approved = _value(element, "comment_approved") or "1"
+    approved = value("comment_approved") or "1"
     state = STATES.get(approved.lower())
     if state is None:
         return r.Skipped(here, f'unknown comment_approved "{approved}"')
-    created = _when(element, "comment_date") or fallback
+    created = (
+        _date(value("comment_date_gmt")) or _date(value("comment_date")) or fallback
+    )
     if created is None:
         return r.Skipped(here, "the comment has no date and neither has its post")
-    parent = _value(element, "comment_parent")
-    user = _value(element, "comment_user_id")
+    parent = value("comment_parent")
+    user = value("comment_user_id")
     up, down = _votes(element)
     return r.Comment(
         source_id=f"{post_id}/{comment_id}",
         thread_id=post_id,
         parent_id=f"{post_id}/{parent}" if parent not in ("", "0") else "",
         created_at=created,
-        body=_raw(_child(element, "comment_content")),
+        body=_raw(value.children.get("comment_content")),
         body_format="html",
         state=state,
-        name=_value(element, "comment_author"),
-        email=_value(element, "comment_author_email"),
-        website=_value(element, "comment_author_url"),
+        name=value("comment_author"),
+        email=value("comment_author_email"),
+        website=value("comment_author_url"),
         member_id=user if user not in ("", "0") else "",
         upvotes=up,
         downvotes=down,
-        kind=(_value(element, "comment_type") or "comment").lower(),
+        kind=(value("comment_type") or "comment").lower(),
         where=here,
     )
 

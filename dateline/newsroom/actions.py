@@ -91,13 +91,17 @@ def _wagtail_roots_ensure() -> Page:
     return Page.add_root(instance=root)
 
 
-def page_publish(*, page: Page, published_at: dt.datetime | None = None) -> Page:
+def page_publish(
+    *, page: Page, published_at: dt.datetime | None = None, clean: bool = True
+) -> Page:
     """Publish ``page``'s current state as a revision, optionally back-dated.
 
     Back-dating sets both first and last publication time; it is for imports
     and demo content whose stories were published before they arrived here.
+    ``clean=False`` skips validating again a page that was just validated
+    when it was added.
     """
-    revision = page.save_revision()
+    revision = page.save_revision(clean=clean)
     revision.publish()
     if published_at is not None:
         type(page).objects.filter(pk=page.pk).update(
@@ -174,6 +178,6 @@ def article_import(
     )
     if tags:
         article.tags.add(*(t[:100] for t in tags))
-    section.add_child(instance=article)
-    page_publish(page=article, published_at=when)
+    section.add_child(instance=article)  # validated here
+    page_publish(page=article, published_at=when, clean=False)
     return article
