@@ -264,7 +264,8 @@ class _Writer:
                 continue
             if result.orphaned:
                 self._orphan(comment)
-            self.report.counts["votes"] += comment.upvotes + comment.downvotes
+            if comment.upvotes or comment.downvotes:
+                self.report.counts["votes"] += comment.upvotes + comment.downvotes
             if item.parent is not None or item.parent_comment is not None:
                 self.report.counts["replies"] += 1
             if comment.state == r.DELETED:

@@ -1,8 +1,10 @@
-"""What each imported record became."""
+"""What each imported record became, and the imports started from the admin."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportedRecord(models.Model):
@@ -29,3 +31,46 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.kind} {self.source_id} -> {self.object_id}"
+
+
+class ImportRun(models.Model):
+    """One import started from the admin: what was asked, how far it got."""
+
+    class Source(models.TextChoices):
+        WORDPRESS = "wordpress", _("WordPress export (WXR)")
+        DISQUS = "disqus", _("Disqus export (XML)")
+        ISSO = "isso", _("Isso database (comments.db)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    source_type = models.CharField(max_length=20, choices=Source.choices)
+    file_path = models.CharField(max_length=1000)  # on this server
+    file_name = models.CharField(max_length=255)  # as the admin gave it
+    dry_run = models.BooleanField(default=True)
+    options = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default="queued")
+    counts = models.JSONField(default=dict, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        kind = "dry run" if self.dry_run else "import"
+        return f"{self.get_source_type_display()} {kind} of {self.file_name}"
