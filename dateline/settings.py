@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dateline.ops",
     "dateline.cdn",
     "dateline.importers",
+    "dateline.privacy",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",

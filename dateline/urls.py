@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("dateline.ops.urls")),
     path("", include("dateline.cdn.urls")),
+    path("", include("dateline.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("dateline.discussion.urls")),
     path("", include("dateline.community.urls")),

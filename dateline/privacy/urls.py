@@ -1,0 +1,8 @@
+from django.urls import path
+
+from dateline.privacy import views
+
+urlpatterns = [
+    path("accounts/data/", views.your_data, name="your-data"),
+    path("accounts/data/download/", views.download, name="your-data-download"),
+]

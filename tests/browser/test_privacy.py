@@ -1,0 +1,34 @@
+"""A member finds and downloads their data in Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dateline.discussion import actions
+from tests.browser.test_discussion import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_member_downloads_their_data(
+    page, live_server, thread, artifacts_dir, tmp_path
+):
+    member = sign_in(page, live_server, "data_reader")
+    actions.comment_post(
+        actor=member, thread=thread, body="Keep a copy of this, please.", moderate=False
+    )
+    page.locator(".account-links a", has_text="Your data").click()
+    page.wait_for_url("**/accounts/data/")
+    row = page.locator(".data-counts tr", has_text="Comments")
+    assert row.locator("td").text_content() == "1"
+    page.screenshot(path=str(artifacts_dir / "your-data.png"))
+    with page.expect_download() as waiting:
+        page.click("#download-data")
+    download = waiting.value
+    assert download.suggested_filename.startswith("dateline-data_reader-")
+    saved = tmp_path / "mine.json"
+    download.save_as(saved)
+    data = json.loads(saved.read_text())
+    assert [c["body"] for c in data["comments"]] == ["Keep a copy of this, please."]
