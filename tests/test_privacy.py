@@ -77,3 +77,96 @@ def test_only_a_signed_in_member_has_data_to_download(client):
     response = client.get(reverse("your-data-download"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def _thread_counts(thread):
+    thread.refresh_from_db()
+    return thread.comment_count, thread.top_level_count
+
+
+def test_a_member_deletes_their_account_and_comments_stay(
+    client, thread, a_member, another_member, history
+):
+    from django.contrib.auth import get_user_model
+
+    from dateline.core.errors import PermissionDenied
+    from dateline.core.models import AuditEntry
+    from dateline.discussion.models import Comment
+    from dateline.moderation import sanctions
+
+    mine, theirs = history
+    reply = actions.comment_post(
+        actor=another_member, thread=thread, parent=mine, body="Agreed.", moderate=False
+    )
+    before = _thread_counts(thread)
+    email = a_member.email
+    client.force_login(a_member)
+    wrong = client.post(reverse("account-delete"), {"confirm": "someone_else"})
+    assert "That is not your username." in wrong.content.decode()
+    assert get_user_model().objects.filter(pk=a_member.pk).exists()
+
+    response = client.post(reverse("account-delete"), {"confirm": "reader_one"})
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=a_member.pk).exists()
+    mine.refresh_from_db()
+    assert mine.author is None and mine.display_name == "Deleted member"
+    assert mine.body == "The ferry was late again." and mine.guest_email == ""
+    assert Comment.objects.get(pk=reply.pk).parent_id == mine.pk
+    assert _thread_counts(thread) == before
+    theirs.refresh_from_db()
+    assert theirs.upvotes == 1  # the vote they gave still counts in the score
+    entry = AuditEntry.objects.get(action="member.erase")
+    assert entry.target_label == f"member #{a_member.pk}"
+    assert "reader_one" not in entry.target_label + entry.reason
+    # the suspension still applies to the address they signed up with
+    with pytest.raises(PermissionDenied, match="suspended"):
+        sanctions.check(member=None, email=email)
+    # the ledger of whoever they voted on already agrees with what is left
+    from dateline.community import actions as community
+    from dateline.community.models import LedgerEntry
+
+    def ledger():
+        return sorted(
+            LedgerEntry.objects.filter(member=another_member).values_list(
+                "kind", "points", "comment_id"
+            )
+        )
+
+    after = ledger()
+    community.standings_refresh(member_ids=[another_member.pk])
+    assert ledger() == after
+    # signed out
+    assert client.get(reverse("your-data")).status_code == 302
+
+
+def test_a_member_may_take_their_words_too(client, thread, a_member, another_member):
+    mine = actions.comment_post(
+        actor=a_member, thread=thread, body="Delete me later.", moderate=False
+    )
+    reply = actions.comment_post(
+        actor=another_member, thread=thread, parent=mine, body="Noted.", moderate=False
+    )
+    client.force_login(a_member)
+    client.post(
+        reverse("account-delete"), {"confirm": "reader_one", "remove_comments": "on"}
+    )
+    mine.refresh_from_db()
+    assert mine.is_deleted and mine.body == "" and mine.author is None
+    assert mine.display_name == "Deleted member"
+    reply.refresh_from_db()
+    assert reply.parent_id == mine.pk and reply.body == "Noted."
+
+
+def test_a_site_may_keep_the_words(client, thread, a_member, settings):
+    settings.DATELINE_PRIVACY_ALLOW_COMMENT_REMOVAL = False
+    mine = actions.comment_post(
+        actor=a_member, thread=thread, body="This stays.", moderate=False
+    )
+    client.force_login(a_member)
+    page = client.get(reverse("account-delete")).content.decode()
+    assert "remove_comments" not in page
+    client.post(
+        reverse("account-delete"), {"confirm": "reader_one", "remove_comments": "on"}
+    )
+    mine.refresh_from_db()
+    assert mine.body == "This stays." and mine.author is None

@@ -17,14 +17,17 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    label: str | None = None,
 ) -> AuditEntry:
+    """``label`` names the target instead of ``str(target)`` (which may be
+    personal data that must not outlive the target)."""
     member = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=member,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_label=str(target)[:200],
+        target_label=(str(target) if label is None else label)[:200],
         before=before or {},
         after=after or {},
         reason=reason,

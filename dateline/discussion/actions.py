@@ -803,6 +803,37 @@ def comment_vote(
     return comment
 
 
+# --- a member who leaves ---------------------------------------------------------
+
+
+@transaction.atomic
+def writer_forget(*, member: Any, label: str, remove_text: bool = False) -> list[int]:
+    """A member's comments stop naming them (their account is being deleted).
+
+    Each stays in its place under ``label`` ("deleted member"), readable;
+    with ``remove_text`` each is deleted by its writer first (the text goes,
+    replies keep their place). Returns the members whose standing may move:
+    whoever they replied to or voted on.
+    """
+    if remove_text:
+        for comment in Comment.objects.filter(author=member).exclude(
+            status__in=[Comment.Status.DELETED, Comment.Status.REMOVED]
+        ):
+            comment_delete(actor=member, comment=comment)
+    threads = set(
+        Comment.objects.filter(author=member).values_list("thread_id", flat=True)
+    )
+    Comment.objects.filter(author=member).update(
+        author=None, guest_name=label[:100], guest_email="", guest_key_hash=""
+    )
+    for thread_id in sorted(threads):
+        _thread_changed(thread_id)
+    voted_on = Comment.objects.filter(
+        pk__in=Vote.objects.filter(voter=member).values("comment_id")
+    ).values_list("author_id", flat=True)
+    return sorted({pk for pk in voted_on if pk})
+
+
 # --- reports -----------------------------------------------------------------
 
 

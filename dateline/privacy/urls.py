@@ -5,4 +5,5 @@ from dateline.privacy import views
 urlpatterns = [
     path("accounts/data/", views.your_data, name="your-data"),
     path("accounts/data/download/", views.download, name="your-data-download"),
+    path("accounts/delete/", views.erase, name="account-delete"),
 ]

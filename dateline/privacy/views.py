@@ -1,16 +1,21 @@
-"""A member's own data: what is held, and the download."""
+"""A member's own data: what is held, the download, and leaving."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from dateline.privacy import selectors
+from dateline.privacy import actions, selectors
 
 
 @never_cache
@@ -33,3 +38,42 @@ def download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("To confirm, type your username"),
+        max_length=150,
+    )
+    remove_comments = forms.BooleanField(
+        label=_("Also remove the text of my comments (replies keep their place)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, member: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        if not actions.removal_allowed():
+            del self.fields["remove_comments"]
+
+    def clean_confirm(self) -> str:
+        typed = self.cleaned_data["confirm"].strip()
+        if typed != self.member.get_username():
+            raise forms.ValidationError(_("That is not your username."))
+        return typed
+
+
+@never_cache
+@login_required
+def erase(request: HttpRequest) -> HttpResponse:
+    form = EraseForm(request.POST or None, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        member = request.user
+        logout(request)
+        actions.member_erase(
+            member=member,
+            remove_comments=form.cleaned_data.get("remove_comments", False),
+        )
+        messages.success(request, _("Your account is deleted."))
+        return redirect("/")
+    return render(request, "privacy/erase.html", {"form": form})

@@ -32,3 +32,23 @@ def test_a_member_downloads_their_data(
     download.save_as(saved)
     data = json.loads(saved.read_text())
     assert [c["body"] for c in data["comments"]] == ["Keep a copy of this, please."]
+
+
+def test_a_member_deletes_their_account(page, live_server, thread, artifacts_dir):
+    member = sign_in(page, live_server, "leaving_reader")
+    comment = actions.comment_post(
+        actor=member, thread=thread, body="My last word here.", moderate=False
+    )
+    page.goto(live_server.url + "/accounts/data/")
+    page.click("text=Delete your account")
+    page.fill("#id_confirm", "leaving_reader")
+    page.screenshot(path=str(artifacts_dir / "delete-account.png"))
+    page.click("#erase-form button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    assert "Your account is deleted." in page.locator(".messages").text_content()
+    assert page.locator(".account-links", has_text="Sign in").count() == 1
+    page.goto(live_server.url + thread.article.url)
+    shown = page.locator(f"#comment-{comment.pk}")
+    assert "Deleted member" in shown.text_content()
+    assert "My last word here." in shown.text_content()
+    assert "leaving_reader" not in page.content()
