@@ -9,8 +9,10 @@ DATELINE_REQUIRE_* variable is set, as CI does.
 
 from __future__ import annotations
 
+import email
 import os
 from collections.abc import Iterator
+from email import policy
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +290,40 @@ def thread(article: Any) -> Any:
     from dateline.discussion import actions
 
     return actions.thread_ensure(article=article)
+
+
+# --- mail ---------------------------------------------------------------------
+
+
+class Inbox:
+    """What the test SMTP server received: (recipients, message) pairs."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Any]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+    def text(self, n: int = -1) -> str:
+        return self.messages[n][1].get_body(("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a loopback port; its inbox."""
+    from aiosmtpd.controller import Controller
+
+    from dateline.testing.servers import free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()

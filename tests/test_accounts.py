@@ -5,44 +5,13 @@ Mail goes through a real SMTP server (aiosmtpd on a loopback port).
 
 from __future__ import annotations
 
-import email
 import re
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from dateline.discussion.models import Comment
-from dateline.testing.servers import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd API name
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 Message accepted for delivery"
-
-    def text(self, n=-1):
-        return self.messages[n][1].get_body(("plain",)).get_content()
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
 
 
 def test_sign_up_verify_by_mail_sign_in_and_comment(client, smtp, thread):

@@ -170,3 +170,98 @@ def test_a_site_may_keep_the_words(client, thread, a_member, settings):
     )
     mine.refresh_from_db()
     assert mine.body == "This stays." and mine.author is None
+
+
+# --- guests --------------------------------------------------------------------
+
+
+def _guest_post(thread, body, email="Rafi@Example.org", **extra):
+    return actions.comment_post(
+        actor=None,
+        thread=thread,
+        body=body,
+        guest=actions.GuestIdentity(name="Rafi", email=email, key="k1"),
+        moderate=False,
+        **extra,
+    )
+
+
+def _link(inbox) -> str:
+    """The link in the newest mail the real SMTP server received."""
+    import re
+
+    return re.search(r"http://testserver(/privacy/guests/\S+/)", inbox.text()).group(1)
+
+
+def test_a_guest_asks_by_email_and_the_page_tells_nobody_else(client, thread, smtp):
+    _guest_post(thread, "Ferry was late, as ever.")
+    unknown = client.post(reverse("guest-request"), {"email": "nobody@example.org"})
+    known = client.post(reverse("guest-request"), {"email": "rafi@example.org"})
+    # the same answer whether the address is known or not
+    assert unknown.status_code == known.status_code == 200
+    strip = lambda r: r.content.decode().split('name="csrfmiddlewaretoken"')[0]  # noqa: E731
+    assert strip(unknown) == strip(known)
+    assert [to for to, _message in smtp.messages] == [["rafi@example.org"]]
+    link = _link(smtp)
+    page = client.get(link)
+    assert "left 1 comment here" in page.content.decode()
+    data = json.loads(client.get(link + "?download=1").content)
+    assert [c["body"] for c in data["comments"]] == ["Ferry was late, as ever."]
+
+
+def test_a_guest_erases_what_their_address_left(client, thread, a_member, smtp):
+    from dateline.discussion.models import Comment, CommentRevision
+
+    kept = _guest_post(thread, "Keep the text, forget me.")
+    reply = actions.comment_post(
+        actor=a_member, thread=thread, parent=kept, body="Fair.", moderate=False
+    )
+    other = _guest_post(thread, "Someone else's.", email="other@example.org")
+    before = _thread_counts(thread)
+    client.post(reverse("guest-request"), {"email": "RAFI@example.org"})
+    response = client.post(_link(smtp), {})
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert (kept.guest_name, kept.guest_email, kept.body) == (
+        "Deleted guest",
+        "",
+        "Keep the text, forget me.",
+    )
+    assert _thread_counts(thread) == before
+    other.refresh_from_db()
+    assert other.guest_email == "other@example.org"
+
+    gone = _guest_post(thread, "Take this one away.", email="rafi@example.org")
+    client.post(reverse("guest-request"), {"email": "rafi@example.org"})
+    client.post(_link(smtp), {"remove_text": "on"})
+    gone.refresh_from_db()
+    assert gone.is_deleted and gone.body == "" and gone.guest_name == "Deleted guest"
+    assert not CommentRevision.objects.filter(comment=gone).exists()
+    assert _thread_counts(thread) == (before[0], before[1])  # counted out
+    assert Comment.objects.get(pk=reply.pk).parent_id == kept.pk
+
+
+def test_a_forged_or_old_link_does_nothing(client, thread, settings, smtp):
+    from dateline.privacy import actions as privacy
+
+    _guest_post(thread, "Still here.")
+    token = privacy.guest_token("rafi@example.org")
+    forged = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+    assert client.get(reverse("guest-data", args=[forged])).status_code == 410
+    settings.DATELINE_PRIVACY_GUEST_LINK_HOURS = 0
+    response = client.post(reverse("guest-data", args=[token]), {"remove_text": "on"})
+    assert response.status_code == 410
+    assert "This link has expired" in response.content.decode()
+
+
+def test_erased_words_leave_no_earlier_versions(client, thread, a_member):
+    from dateline.discussion.models import CommentRevision
+
+    mine = actions.comment_post(
+        actor=a_member, thread=thread, body="First try.", moderate=False
+    )
+    actions.comment_edit(actor=a_member, comment=mine, body="Second try.")
+    assert CommentRevision.objects.filter(comment=mine).exists()
+    client.force_login(a_member)
+    client.post(reverse("account-delete"), {"confirm": "reader_one"})
+    assert not CommentRevision.objects.filter(comment=mine).exists()

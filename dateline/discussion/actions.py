@@ -806,28 +806,68 @@ def comment_vote(
 # --- a member who leaves ---------------------------------------------------------
 
 
+def _forget(comments: Any, label: str) -> None:
+    """Unname ``comments`` and drop their earlier versions (the writer's too)."""
+    CommentRevision.objects.filter(comment__in=comments).delete()
+    threads = set(comments.values_list("thread_id", flat=True))
+    comments.update(
+        author=None, guest_name=label[:100], guest_email="", guest_key_hash=""
+    )
+    for thread_id in sorted(threads):
+        _thread_changed(thread_id)
+
+
+@transaction.atomic
+def guest_forget(*, email: str, label: str, remove_text: bool = False) -> int:
+    """What a guest's email address left behind stops naming them.
+
+    For a guest's request to erase, confirmed through their mailbox. With
+    ``remove_text`` the comments lose their text too (replies keep their
+    place). Returns how many comments were touched.
+    """
+    left = Comment.objects.filter(author=None, guest_email__iexact=email.strip())
+    count = left.count()
+    if remove_text:
+        for comment in left.exclude(
+            status__in=[Comment.Status.DELETED, Comment.Status.REMOVED]
+        ):
+            _lock_thread(comment.thread_id)
+            was_counted = comment.is_published
+            comment.status = Comment.Status.DELETED
+            comment.deleted_at = timezone.now()
+            comment.body = comment.body_html = comment.excerpt_html = ""
+            comment.save(
+                update_fields=[
+                    "status",
+                    "deleted_at",
+                    "body",
+                    "body_html",
+                    "excerpt_html",
+                ]
+            )
+            screening.close_reviews(comment, "withdrawn")
+            if was_counted:
+                _count_out(comment)
+    _forget(left, label)
+    return count
+
+
 @transaction.atomic
 def writer_forget(*, member: Any, label: str, remove_text: bool = False) -> list[int]:
     """A member's comments stop naming them (their account is being deleted).
 
     Each stays in its place under ``label`` ("deleted member"), readable;
     with ``remove_text`` each is deleted by its writer first (the text goes,
-    replies keep their place). Returns the members whose standing may move:
-    whoever they replied to or voted on.
+    replies keep their place). Earlier versions go either way. Returns the
+    members whose standing may move: whoever they voted on.
     """
     if remove_text:
         for comment in Comment.objects.filter(author=member).exclude(
             status__in=[Comment.Status.DELETED, Comment.Status.REMOVED]
         ):
             comment_delete(actor=member, comment=comment)
-    threads = set(
-        Comment.objects.filter(author=member).values_list("thread_id", flat=True)
-    )
-    Comment.objects.filter(author=member).update(
-        author=None, guest_name=label[:100], guest_email="", guest_key_hash=""
-    )
-    for thread_id in sorted(threads):
-        _thread_changed(thread_id)
+    theirs = Comment.objects.filter(author=member)
+    _forget(theirs, label)
     voted_on = Comment.objects.filter(
         pk__in=Vote.objects.filter(voter=member).values("comment_id")
     ).values_list("author_id", flat=True)

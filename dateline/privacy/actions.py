@@ -1,18 +1,24 @@
-"""A member leaves: their account and personal data erased, the threads intact."""
+"""Leaving: a member's account, or what a guest's address left, erased; the
+threads stay intact."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dateline.community import tasks as community_tasks
 from dateline.core import audit
 from dateline.core.errors import PermissionDenied
+from dateline.core.models import AuditEntry
 from dateline.discussion import actions as discussion
 from dateline.moderation.models import Sanction
+from dateline.privacy import selectors
 
 
 def removal_allowed() -> bool:
@@ -54,3 +60,70 @@ def member_erase(*, member: Any, remove_comments: bool = False) -> None:
         member.delete()
         community_tasks.members_changed(touched)
         pending.discard(number)  # nobody left to refresh
+
+
+# --- guests ------------------------------------------------------------------------
+
+GUEST_SALT = "dateline.privacy.guest"
+
+
+def guest_link_hours() -> int:
+    return int(getattr(settings, "DATELINE_PRIVACY_GUEST_LINK_HOURS", 24))
+
+
+def guest_token(email: str) -> str:
+    return signing.dumps({"email": email.strip().lower()}, salt=GUEST_SALT)
+
+
+def guest_email_from(token: str) -> str | None:
+    """The address a link was sent to, or None when it is forged or too old."""
+    try:
+        data = signing.loads(token, salt=GUEST_SALT, max_age=guest_link_hours() * 3600)
+    except signing.BadSignature:
+        return None
+    return str(data.get("email") or "") or None
+
+
+def guest_request(*, email: str, link_for: Callable[[str], str]) -> None:
+    """Mail a link to ``email`` if it left comments here; nothing otherwise.
+
+    The page that asks says the same either way, so it tells nobody whether
+    an address is known; only the mailbox's owner learns it.
+    """
+    email = email.strip()
+    if not email or not selectors.guest_known(email):
+        return
+    link = link_for(guest_token(email))
+    send_mail(
+        _("Your comments on %(site)s") % {"site": settings.DATELINE_SITE_NAME},
+        _(
+            "Someone (we hope you) asked for the comments this address left on "
+            "%(site)s.\n\nTo download them, or to erase them, open this link "
+            "within %(hours)d hours:\n\n%(link)s\n\nIf it was not you, ignore "
+            "this message; nothing changes."
+        )
+        % {
+            "site": settings.DATELINE_SITE_NAME,
+            "hours": guest_link_hours(),
+            "link": link,
+        },
+        None,
+        [email],
+    )
+
+
+@transaction.atomic
+def guest_erase(*, email: str, remove_text: bool) -> int:
+    count = discussion.guest_forget(
+        email=email, label=_("Deleted guest"), remove_text=remove_text
+    )
+    AuditEntry.objects.create(
+        actor=None,
+        action="guest.erase",
+        target_type="discussion.comment",
+        target_id="",
+        target_label=f"{count} guest comments",
+        reason=_("Erased at the guest's request, confirmed by email")
+        + (_(", text removed") if remove_text else ""),
+    )
+    return count

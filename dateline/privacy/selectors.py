@@ -135,3 +135,33 @@ def member_data(member: Any) -> dict[str, Any]:
         # Subscriptions arrive with notifications; none are held yet.
         "subscriptions": [],
     }
+
+
+def guest_data(email: str) -> dict[str, Any]:
+    """What a guest's email address left behind: their comments."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _when(timezone.now()),
+        "email": email,
+        "comments": [
+            {
+                "id": c.pk,
+                "name": c.guest_name,
+                "thread": c.thread.title or c.thread.url or str(c.thread_id),
+                "thread_url": c.thread.url or "",
+                "in_reply_to": c.parent_id,
+                "status": c.status,
+                "body": c.body,
+                "created_at": _when(c.created_at),
+                "edited_at": _when(c.edited_at),
+            }
+            for c in Comment.objects.filter(author=None, guest_email__iexact=email)
+            .select_related("thread")
+            .order_by("created_at", "id")
+        ],
+    }
+
+
+def guest_known(email: str) -> bool:
+    return Comment.objects.filter(author=None, guest_email__iexact=email).exists()

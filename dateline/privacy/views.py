@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -77,3 +78,62 @@ def erase(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account is deleted."))
         return redirect("/")
     return render(request, "privacy/erase.html", {"form": form})
+
+
+# --- guests ------------------------------------------------------------------------
+
+
+class GuestRequestForm(forms.Form):
+    email = forms.EmailField(label=_("The email address you gave with your comments"))
+
+
+def guest_start(request: HttpRequest) -> HttpResponse:
+    form = GuestRequestForm(request.POST or None)
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        actions.guest_request(
+            email=form.cleaned_data["email"],
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("guest-data", args=[token])
+            ),
+        )
+        sent = True  # said the same whether the address is known or not
+    return render(request, "privacy/guest_start.html", {"form": form, "sent": sent})
+
+
+def _guest_or_refuse(request: HttpRequest, token: str) -> str | HttpResponse:
+    email = actions.guest_email_from(token)
+    if email is None:
+        return render(
+            request,
+            "privacy/guest_link_expired.html",
+            {"hours": actions.guest_link_hours()},
+            status=410,
+        )
+    return email
+
+
+@never_cache
+def guest_data(request: HttpRequest, token: str) -> HttpResponse:
+    email = _guest_or_refuse(request, token)
+    if isinstance(email, HttpResponse):
+        return email
+    data = selectors.guest_data(email)
+    if request.method == "POST":
+        actions.guest_erase(
+            email=email, remove_text=bool(request.POST.get("remove_text"))
+        )
+        messages.success(request, _("What your address left here is erased."))
+        return redirect("/")
+    if request.GET.get("download"):
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="dateline-guest.json"'
+        return response
+    return render(
+        request,
+        "privacy/guest_data.html",
+        {"count": len(data["comments"]), "email": email},
+    )
