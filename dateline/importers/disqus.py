@@ -12,13 +12,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import IO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from xml.etree.ElementTree import Element
 
 from dateline.importers import records as r
-from dateline.importers.sources import Origin, SourceError, in_order, slug_of
+from dateline.importers.sources import (
+    Origin,
+    SourceError,
+    in_order,
+    slug_of,
+    xml_events,
+)
 
 INTERNALS = "{http://disqus.com/disqus-internals}id"
 
@@ -58,67 +61,57 @@ def read(source: IO[bytes] | str) -> Iterator[r.Record | Origin]:
     threads: dict[str, r.Thread] = {}
     posts: dict[str, list[r.Comment]] = defaultdict(list)
     root: Element | None = None
-    try:
-        for event, element in iterparse(source, events=("start", "end")):
-            if event == "start":
-                if root is None:
-                    root = element
-                continue
-            name = _local(element.tag)
-            if root is None or element is root:
-                continue
-            if name == "thread" and element in list(root):
-                dsq_id = element.get(INTERNALS, "")
-                forum = forum or _value(element, "forum")
-                link = _value(element, "link")
-                threads[dsq_id] = r.Thread(
-                    source_id=dsq_id,
-                    url=link,
-                    title=_value(element, "title"),
-                    slug=slug_of(link) if link else "",
-                    closed=_true(_value(element, "isClosed")),
-                )
-                root.remove(element)
-            elif name == "post" and element in list(root):
-                dsq_id = element.get(INTERNALS, "")
-                where = f"<post dsq:id={dsq_id or '?'}>"
-                created = _date(_value(element, "createdAt"))
-                if not dsq_id or created is None:
-                    yield r.Skipped(where, "the post has no dsq:id or no createdAt")
-                else:
-                    state = r.PUBLISHED
-                    if _true(_value(element, "isSpam")):
-                        state = r.SPAM
-                    elif _true(_value(element, "isDeleted")):
-                        state = r.DELETED
-                    posts[_ref(element, "thread")].append(
-                        r.Comment(
-                            source_id=dsq_id,
-                            thread_id=_ref(element, "thread"),
-                            parent_id=_ref(element, "parent"),
-                            created_at=created,
-                            body=_value(element, "message"),
-                            body_format="html",
-                            state=state,
-                            name=_value(element, "author", "name")
-                            or _value(element, "author", "username"),
-                            email=_value(element, "author", "email"),
-                            where=where,
-                        )
+    for event, element in xml_events(source):
+        if event == "start":
+            if root is None:
+                root = element
+            continue
+        name = _local(element.tag)
+        if root is None or element is root:
+            continue
+        if name == "thread" and element in list(root):
+            dsq_id = element.get(INTERNALS, "")
+            forum = forum or _value(element, "forum")
+            link = _value(element, "link")
+            threads[dsq_id] = r.Thread(
+                source_id=dsq_id,
+                url=link,
+                title=_value(element, "title"),
+                slug=slug_of(link) if link else "",
+                closed=_true(_value(element, "isClosed")),
+            )
+            root.remove(element)
+        elif name == "post" and element in list(root):
+            dsq_id = element.get(INTERNALS, "")
+            where = f"<post dsq:id={dsq_id or '?'}>"
+            created = _date(_value(element, "createdAt"))
+            if not dsq_id or created is None:
+                yield r.Skipped(where, "the post has no dsq:id or no createdAt")
+            else:
+                state = r.PUBLISHED
+                if _true(_value(element, "isSpam")):
+                    state = r.SPAM
+                elif _true(_value(element, "isDeleted")):
+                    state = r.DELETED
+                posts[_ref(element, "thread")].append(
+                    r.Comment(
+                        source_id=dsq_id,
+                        thread_id=_ref(element, "thread"),
+                        parent_id=_ref(element, "parent"),
+                        created_at=created,
+                        body=_value(element, "message"),
+                        body_format="html",
+                        state=state,
+                        name=_value(element, "author", "name")
+                        or _value(element, "author", "username"),
+                        email=_value(element, "author", "email"),
+                        where=where,
                     )
-                root.remove(element)
-            elif name == "category" and element in list(root):
-                forum = forum or _value(element, "forum")
-                root.remove(element)
-    except ParseError as error:
-        line, column = getattr(error, "position", (0, 0))
-        raise SourceError(
-            f"The file is not well-formed XML at line {line}, column {column}: {error}"
-        ) from None
-    except DefusedXmlException as error:
-        raise SourceError(
-            f"The file uses XML features refused for safety ({error})."
-        ) from None
+                )
+            root.remove(element)
+        elif name == "category" and element in list(root):
+            forum = forum or _value(element, "forum")
+            root.remove(element)
     if root is None or _local(root.tag) != "disqus":
         raise SourceError("This is not a Disqus export: the root is not <disqus>.")
     yield Origin(f"disqus:{forum or 'unknown'}")

@@ -1,12 +1,16 @@
-"""What every source shares: the origin record, dates, order, names."""
+"""What every source shares: the origin record, XML reading, order, slugs."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import IO
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 
 from dateline.importers.records import Comment
 
@@ -20,6 +24,27 @@ class Origin:
 
 class SourceError(Exception):
     """The file cannot be read at all; the message says where and why."""
+
+
+def xml_events(
+    source: IO[bytes] | str, refused_note: str = ""
+) -> Iterator[tuple[str, Element]]:
+    """Start and end events of an XML file, read as a stream.
+
+    defusedxml refuses DTDs' entities and external references; nothing is
+    fetched. A file that is not well-formed stops with its line and column.
+    """
+    try:
+        yield from iterparse(source, events=("start", "end"))
+    except ParseError as error:
+        line, column = getattr(error, "position", (0, 0))
+        raise SourceError(
+            f"The file is not well-formed XML at line {line}, column {column}: {error}"
+        ) from None
+    except DefusedXmlException as error:
+        raise SourceError(
+            f"The file uses XML features refused for safety ({error}){refused_note}."
+        ) from None
 
 
 def in_order(comments: Iterable[Comment]) -> Iterator[Comment]:
@@ -61,9 +86,3 @@ def slug_of(url: str) -> str:
     if last in ("index.html", "index.htm", "index.php"):
         last = path.rsplit("/", 2)[-2] if path.count("/") >= 2 else ""
     return last.removesuffix(".html").removesuffix(".htm")
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)

@@ -18,13 +18,16 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import IO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from xml.etree.ElementTree import Element
 
 from dateline.importers import records as r
-from dateline.importers.sources import Origin, SourceError, in_order, slug_of
+from dateline.importers.sources import (
+    Origin,
+    SourceError,
+    in_order,
+    slug_of,
+    xml_events,
+)
 
 STATES = {
     "1": r.PUBLISHED,
@@ -219,48 +222,37 @@ def read(source: IO[bytes] | str) -> Iterator[r.Record | Origin]:
     items = 0
     channel: Element | None = None
     depth = 0
-    try:
-        for event, element in iterparse(source, events=("start", "end")):
-            name = _local(element.tag)
-            if event == "start":
-                depth += 1
-                if name == "channel" and channel is None:
-                    channel = element
-                continue
-            depth -= 1
-            if element.tag == "rss" or channel is None:
-                continue
-            if name in ("base_blog_url", "base_site_url", "link") and (
-                not site and depth == 2
-            ):
-                site = _text(element)
-            elif name == "author" and depth == 2:
-                author_id = _value(element, "author_id")
-                login = _value(element, "author_login")
-                yield r.Member(
-                    source_id=author_id or f"login:{login}",
-                    email=_value(element, "author_email"),
-                    display_name=_value(element, "author_display_name"),
-                    login=login,
-                )
-                channel.remove(element)
-            elif name == "item" and depth == 2:
-                if not origin_sent:
-                    yield Origin(f"wordpress:{site or 'unknown'}")
-                    origin_sent = True
-                items += 1
-                yield from _item(element, items)
-                channel.remove(element)
-    except ParseError as error:
-        line, column = getattr(error, "position", (0, 0))
-        raise SourceError(
-            f"The file is not well-formed XML at line {line}, column {column}: {error}"
-        ) from None
-    except DefusedXmlException as error:
-        raise SourceError(
-            f"The file uses XML features refused for safety ({error}); "
-            "WordPress exports never need them."
-        ) from None
+    for event, element in xml_events(source, "; WordPress exports never need them"):
+        name = _local(element.tag)
+        if event == "start":
+            depth += 1
+            if name == "channel" and channel is None:
+                channel = element
+            continue
+        depth -= 1
+        if element.tag == "rss" or channel is None:
+            continue
+        if name in ("base_blog_url", "base_site_url", "link") and (
+            not site and depth == 2
+        ):
+            site = _text(element)
+        elif name == "author" and depth == 2:
+            author_id = _value(element, "author_id")
+            login = _value(element, "author_login")
+            yield r.Member(
+                source_id=author_id or f"login:{login}",
+                email=_value(element, "author_email"),
+                display_name=_value(element, "author_display_name"),
+                login=login,
+            )
+            channel.remove(element)
+        elif name == "item" and depth == 2:
+            if not origin_sent:
+                yield Origin(f"wordpress:{site or 'unknown'}")
+                origin_sent = True
+            items += 1
+            yield from _item(element, items)
+            channel.remove(element)
     if channel is None:
         raise SourceError(
             "This is not a WordPress export: no <rss><channel> element was found."
