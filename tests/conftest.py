@@ -327,3 +327,20 @@ def smtp(settings: Any) -> Iterator[Any]:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+# --- files written by other projects ------------------------------------------------
+
+# ``../shared`` beside the repository (DATELINE_SHARED_DIR elsewhere): read at
+# test time, never copied here.
+SHARED = Path(os.environ.get("DATELINE_SHARED_DIR") or ROOT.parent / "shared")
+
+
+def import_fixture(name: str) -> Path:
+    """A real export file from ``../shared/fixtures/import/``."""
+    path = SHARED / "fixtures" / "import" / name
+    assert path.is_file(), (
+        f"{path} is missing: the importers' tests read the real export files in "
+        "../shared/fixtures/import/ (set DATELINE_SHARED_DIR if it is elsewhere)"
+    )
+    return path

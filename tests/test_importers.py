@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,16 +22,13 @@ from dateline.importers.models import ImportedRecord
 from dateline.importers.sources import Origin, SourceError
 from dateline.moderation.models import Review
 from dateline.newsroom.models import ArticlePage
+from tests.conftest import import_fixture
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "import"
-
 
 def fixture(name: str) -> str:
-    path = FIXTURES / name
-    assert path.is_file(), f"the shared import fixtures are missing: {path}"
-    return str(path)
+    return str(import_fixture(name))
 
 
 def run(records: Any, **options: Any) -> Any:

@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from dateline.discussion.models import Comment
 from dateline.importers.models import ImportRun
+from tests.conftest import import_fixture
 
 pytestmark = pytest.mark.django_db
-
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "import"
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def start(client, **fields):
 
 def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(
-        name, data if data is not None else (FIXTURES / name).read_bytes()
+        name, data if data is not None else import_fixture(name).read_bytes()
     )
 
 
@@ -64,7 +63,7 @@ def test_a_dry_run_from_an_upload(client, owner):
 
 
 def test_an_import_of_a_packed_export(client, owner):
-    packed = gzip.compress((FIXTURES / "isso-tests-wordpress.xml").read_bytes())
+    packed = gzip.compress(import_fixture("isso-tests-wordpress.xml").read_bytes())
     start(
         client,
         source_type="wordpress",
@@ -82,7 +81,7 @@ def test_an_import_of_a_packed_export(client, owner):
 def test_a_file_named_on_the_server(client, owner, settings):
     folder = Path(settings.DATELINE_IMPORT_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "comments.db").write_bytes((FIXTURES / "isso-0.14.db").read_bytes())
+    (folder / "comments.db").write_bytes(import_fixture("isso-0.14.db").read_bytes())
     start(client, source_type="isso", dry_run="", path="comments.db")
     assert ImportRun.objects.get().state == "done"
     assert Comment.objects.count() == 58
@@ -107,7 +106,7 @@ def test_an_archive_that_unpacks_too_far_is_refused(client, owner, settings):
 
 def test_a_broken_file_fails_with_its_line(client, owner):
     broken = (
-        (FIXTURES / "isso-tests-disqus.xml")
+        import_fixture("isso-tests-disqus.xml")
         .read_bytes()
         .replace(b"</post>", b"</pots>", 1)
     )

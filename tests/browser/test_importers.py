@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 
 from dateline.discussion.models import Comment
 from dateline.newsroom.models import ArticlePage
+from tests.conftest import import_fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "import"
 PASSWORD = "a-long-Passphrase-42"
 
 
@@ -29,7 +27,7 @@ def test_an_owner_imports_and_readers_see_the_thread(
 
     page.goto(live_server.url + "/admin/imports/")
     page.select_option("#id_source_type", "wordpress")
-    page.set_input_files("#id_upload", str(FIXTURES / "isso-tests-wordpress.xml"))
+    page.set_input_files("#id_upload", str(import_fixture("isso-tests-wordpress.xml")))
     page.uncheck("#id_dry_run")
     page.click("#import-form button[type=submit]")
     page.locator("#import-summary").wait_for(timeout=60_000)
