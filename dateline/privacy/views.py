@@ -98,7 +98,11 @@ def guest_start(request: HttpRequest) -> HttpResponse:
             ),
         )
         sent = True  # said the same whether the address is known or not
-    return render(request, "privacy/guest_start.html", {"form": form, "sent": sent})
+    return render(
+        request,
+        "privacy/guest_start.html",
+        {"form": form, "sent": sent, "hours": actions.guest_link_hours()},
+    )
 
 
 def _guest_or_refuse(request: HttpRequest, token: str) -> str | HttpResponse:
