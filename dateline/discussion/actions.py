@@ -158,6 +158,13 @@ def _checked_body(body: str, *, history: bool = False) -> rendering.Rendered:
     return rendered
 
 
+def checked_tally(tally: tuple[int, int]) -> tuple[int, int]:
+    """Up and down votes counted elsewhere (importers): never negative."""
+    if tally[0] < 0 or tally[1] < 0:
+        raise InvalidInput(_("Vote counts cannot be negative."))
+    return tally
+
+
 def _checked_guest(guest: GuestIdentity | None) -> GuestIdentity:
     if guest is None:
         raise PermissionDenied(
@@ -249,9 +256,7 @@ def comment_post(
     if verdict is not None and verdict.decision in (RECONSIDER, REJECT):
         # A decision made elsewhere (the demo, a bulk screen) that says no.
         raise screening.rejection(verdict)
-    upvotes, downvotes = tally
-    if upvotes < 0 or downvotes < 0:
-        raise InvalidInput(_("Vote counts cannot be negative."))
+    upvotes, downvotes = checked_tally(tally)
     held = verdict is not None and verdict.decision == HOLD
     flagged = verdict is not None and verdict.decision == FLAG
     status = Comment.Status.PUBLISHED
@@ -379,11 +384,17 @@ def _locked_comment(comment_id: int) -> Comment:
 
 def _count_in(thread_id: int, parent: Comment | None) -> None:
     """Count a newly published comment into its thread (locking the row)."""
+    count_in_thread(thread_id, comments=1, top_level=0 if parent else 1)
+
+
+def count_in_thread(thread_id: int, *, comments: int, top_level: int) -> None:
+    """Count published comments into an open thread, locking its row; the
+    version moves even when nothing is counted (held comments arrived)."""
     counted = sql.execute(
         f"UPDATE {sql.table(Thread)} SET version = version + 1, "  # noqa: S608
-        "comment_count = comment_count + 1, top_level_count = top_level_count + %s "
+        "comment_count = comment_count + %s, top_level_count = top_level_count + %s "
         "WHERE id = %s AND NOT is_closed",
-        [0 if parent else 1, thread_id],
+        [comments, top_level, thread_id],
     )
     if not counted:
         if not Thread.objects.filter(pk=thread_id).exists():
@@ -674,6 +685,32 @@ def _editable(
     return _checked_body(body)
 
 
+def _take_text(comment: Comment, *, removed: bool) -> bool:
+    """The text goes (kept as a revision), the place in the tree stays.
+
+    Inside a transaction that holds the thread's lock. Returns whether the
+    comment was counted in (and is now counted out).
+    """
+    was_counted = comment.is_published
+    now = timezone.now()
+    _keep_revision(comment, now)
+    comment.status = Comment.Status.REMOVED if removed else Comment.Status.DELETED
+    comment.deleted_at = now
+    comment.body = ""
+    comment.body_html = ""
+    comment.excerpt_html = ""
+    comment.save(
+        update_fields=["status", "deleted_at", "body", "body_html", "excerpt_html"]
+    )
+    # Held or reported, it leaves the queue too.
+    screening.close_reviews(comment, "rejected" if removed else "withdrawn")
+    if was_counted:
+        _count_out(comment)
+    else:
+        _thread_changed(comment.thread_id)
+    return was_counted
+
+
 @transaction.atomic
 def comment_delete(
     *, actor: Any, comment: Comment, guest_key: str | None = None
@@ -694,25 +731,11 @@ def comment_delete(
         removed = True
     if comment.is_deleted:
         return comment
-    was_counted = comment.is_published
-    now = timezone.now()
-    _keep_revision(comment, now)
-    comment.status = Comment.Status.REMOVED if removed else Comment.Status.DELETED
-    comment.deleted_at = now
-    comment.body = ""
-    comment.body_html = ""
-    comment.excerpt_html = ""
-    comment.save(
-        update_fields=["status", "deleted_at", "body", "body_html", "excerpt_html"]
-    )
-    # Held or reported, it leaves the queue too.
-    screening.close_reviews(comment, "rejected" if removed else "withdrawn")
-    if not was_counted:  # held, hidden or shadowed: not counted in now
-        _thread_changed(comment.thread_id)
+    was_counted = _take_text(comment, removed=removed)
+    if not was_counted:  # held, hidden or shadowed: was not counted in
         if removed:
             _members_changed(comment.author_id)
         return comment
-    _count_out(comment)
     if removed:
         # The writer loses points and maybe badges; so may whoever they
         # replied to or who replied to them (replies, first comments).
@@ -832,23 +855,8 @@ def guest_forget(*, email: str, label: str, remove_text: bool = False) -> int:
             status__in=[Comment.Status.DELETED, Comment.Status.REMOVED]
         ):
             _lock_thread(comment.thread_id)
-            was_counted = comment.is_published
-            comment.status = Comment.Status.DELETED
-            comment.deleted_at = timezone.now()
-            comment.body = comment.body_html = comment.excerpt_html = ""
-            comment.save(
-                update_fields=[
-                    "status",
-                    "deleted_at",
-                    "body",
-                    "body_html",
-                    "excerpt_html",
-                ]
-            )
-            screening.close_reviews(comment, "withdrawn")
-            if was_counted:
-                _count_out(comment)
-    _forget(left, label)
+            _take_text(comment, removed=False)
+    _forget(left, label)  # the revisions kept above go too
     return count
 
 

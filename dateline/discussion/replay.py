@@ -19,9 +19,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from dateline.cdn import actions as cdn_actions
 from dateline.core import sql, text
-from dateline.core.errors import DatelineError, NotFound
+from dateline.core.errors import DatelineError
 from dateline.discussion import actions
 from dateline.discussion.models import Comment, Thread, path_segment, wilson_lower_bound
 from dateline.moderation import screening
@@ -70,9 +69,7 @@ def _comment(thread: Thread, item: Past, parent: Comment | None) -> Comment:
     body = text.clean(item.body)
     rendered = actions._checked_body(body, history=True)
     identity = None if member else actions._checked_guest(item.guest)
-    upvotes, downvotes = item.tally
-    if upvotes < 0 or downvotes < 0:
-        raise actions.InvalidInput("Vote counts cannot be negative.")
+    upvotes, downvotes = actions.checked_tally(item.tally)
     status = Comment.Status.PENDING if item.held else Comment.Status.PUBLISHED
     return Comment(
         thread=thread,
@@ -127,6 +124,7 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
     """Write ``past`` (parents before replies) into ``thread``; one result each."""
     results: list[Replayed] = []
     made: list[Comment] = []
+    held: list[tuple[Comment, Verdict]] = []
     counts = _Counts()
     for item in past:
         parent = item.parent_comment
@@ -144,20 +142,15 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
         if comment.status == Comment.Status.PUBLISHED:
             _count(comment, counts)
         made.append(comment)
+        if item.held is not None:
+            held.append((comment, item.held))
         results.append(Replayed(comment=comment, orphaned=orphaned))
     if not made:
         return results
 
-    updated = sql.execute(
-        f"UPDATE {sql.table(Thread)} SET version = version + 1, "  # noqa: S608
-        "comment_count = comment_count + %s, top_level_count = top_level_count + %s "
-        "WHERE id = %s AND NOT is_closed",
-        [counts.comments, counts.top_level, thread.pk],
+    actions.count_in_thread(
+        thread.pk, comments=counts.comments, top_level=counts.top_level
     )
-    if not updated:
-        if not Thread.objects.filter(pk=thread.pk).exists():
-            raise NotFound("There is no such discussion.", code="thread_not_found")
-        raise actions._closed()
     # A level at a time, so that every parent has its id before its replies
     # go in; siblings go in together, in order, so ids keep their order.
     for depth in sorted({c.depth for c in made}):
@@ -187,12 +180,8 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
             f"UPDATE {table} SET branch_count = branch_count + %s WHERE id = %s",  # noqa: S608
             [n, root_id],
         )
-    for comment, item in zip(
-        made, (p for p, r in zip(past, results, strict=True) if r.comment), strict=True
-    ):
-        if item.held is not None:
-            screening.hold(comment, item.held)
-    cdn_actions.thread_changed(thread.pk)
+    for comment, verdict in held:
+        screening.hold(comment, verdict)
     actions._members_changed(
         *{c.author_id for c in made},
         *{c.parent.author_id for c in made if c.parent is not None and c.is_published},
