@@ -92,7 +92,6 @@ def import_records(
             writer.thread(thread, comments)
         if options.dry_run:
             touched.clear()  # nothing to refresh: nothing was kept
-        report.members_touched = set(touched)
     if progress:
         progress(report)
     return report
@@ -155,7 +154,7 @@ class _Writer:
         if found is not None:
             self.report.counts["threads_already"] += 1
             return Thread.objects.filter(pk=found).first()
-        article = None
+        article: ArticlePage | None
         if record.article is not None and not self.options.attach_only:
             article = self._article(record.article)
             self.report.counts["threads_created_for_articles"] += 1
@@ -234,7 +233,7 @@ class _Writer:
         existing = Comment.objects.in_bulk(before.values())
         index: dict[str, int] = {}  # source id -> its place in ``past``
         past: list[replay.Past] = []
-        chosen: list[tuple[r.Comment, str]] = []  # with a deleted guest's key
+        chosen: list[r.Comment] = []  # the records ``past`` was made from
         for comment in comments:
             if comment.kind in ("pingback", "trackback") and not self.options.pingbacks:
                 self.report.counts["skipped_pingbacks"] += 1
@@ -250,15 +249,14 @@ class _Writer:
                 continue
             index[comment.source_id] = len(past)
             past.append(item)
-            key = item.guest.key if item.guest else ""
-            chosen.append((comment, key))
+            chosen.append(comment)
         if self.options.one_by_one:
             results = _one_by_one(thread, past)
         else:
             results = replay.comments_replay(thread=thread, past=past)
         mapped: list[ImportedRecord] = []
-        to_delete: list[tuple[Comment, Any, str]] = []
-        for (comment, key), item, result in zip(chosen, past, results, strict=True):
+        to_delete: list[tuple[Comment, replay.Past]] = []
+        for comment, item, result in zip(chosen, past, results, strict=True):
             if result.comment is None:
                 self.report.skip(comment.where, result.error)
                 continue
@@ -269,7 +267,7 @@ class _Writer:
             if item.parent is not None or item.parent_comment is not None:
                 self.report.counts["replies"] += 1
             if comment.state == r.DELETED:
-                to_delete.append((result.comment, item.member, key))
+                to_delete.append((result.comment, item))
                 self.report.counts["comments_deleted"] += 1
             elif item.held is not None:
                 self.report.counts["comments_pending"] += 1
@@ -284,8 +282,12 @@ class _Writer:
                 )
             )
         ImportedRecord.objects.bulk_create(mapped)
-        for written, member, key in to_delete:
-            discussion.comment_delete(actor=member, comment=written, guest_key=key)
+        for written, item in to_delete:  # by its writer: a deleted guest has a key
+            discussion.comment_delete(
+                actor=item.member,
+                comment=written,
+                guest_key=item.guest.key if item.guest else "",
+            )
         if record.closed and not thread.is_closed:
             discussion.thread_close(actor=None, thread=thread)
 

@@ -34,7 +34,6 @@ class Report:
     source: str = ""
     counts: Counter[str] = field(default_factory=Counter)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    members_touched: set[int] = field(default_factory=set)
 
     def skip(self, where: str, reason: str, count: str = "skipped_invalid") -> None:
         self.counts[count] += 1
@@ -64,11 +63,3 @@ class Report:
             out.append(f"Skipped ({len(self.skipped)}):")
             out.extend(f"  {where}: {reason}" for where, reason in self.skipped)
         return out
-
-    def as_json(self) -> dict:
-        return {
-            "dry_run": self.dry_run,
-            "source": self.source,
-            "counts": dict(self.counts),
-            "skipped": [list(s) for s in self.skipped],
-        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.utils import timezone
@@ -10,13 +11,14 @@ from django_tasks import task
 
 from dateline.importers import actions, disqus, isso, wxr
 from dateline.importers.models import ImportRun
+from dateline.importers.records import Record
 from dateline.importers.report import Report
-from dateline.importers.sources import SourceError
+from dateline.importers.sources import Origin, SourceError
 
 PROGRESS_EVERY = 1.0  # seconds between progress writes
 
 
-def _records(run: ImportRun) -> object:
+def _records(run: ImportRun) -> Iterator[Record | Origin]:
     path = Path(run.file_path)
     if run.source_type == ImportRun.Source.WORDPRESS:
         return wxr.read(str(path))
@@ -49,7 +51,7 @@ def run_import(run_id: int) -> None:
         spam=bool(run.options.get("spam")),
     )
     try:
-        report = actions.import_records(_records(run), options, progress)  # type: ignore[arg-type]
+        report = actions.import_records(_records(run), options, progress)
     except SourceError as error:
         run.state, run.error = ImportRun.State.FAILED, str(error)
     except Exception as error:
