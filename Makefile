@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-prod test check format install lock clean bench eval-moderation train-moderation
+.PHONY: run run-prod test check format install lock clean bench demo eval-moderation train-moderation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,9 @@ run-prod: $(STAMP)
 	$(BIN)/python -m dateline.stack --port $(PORT)
 
 check: $(STAMP)
-	$(BIN)/ruff check dateline tests bench
-	$(BIN)/ruff format --check dateline tests bench
-	$(BIN)/mypy dateline
+	$(BIN)/ruff check dateline tests bench demo
+	$(BIN)/ruff format --check dateline tests bench demo
+	$(BIN)/mypy dateline demo
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 
 # The whole suite on SQLite, then again on a throwaway PostgreSQL.
@@ -46,6 +46,11 @@ test: check
 # ratios. Needs wrk (apt-get install -y wrk). See README, Benchmarks.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Write the demo again (demo/dateline-demo.jsonl.gz, which `make run`
+# restores) after changing its content in demo/.
+demo: $(STAMP)
+	$(BIN)/python demo/build.py
 
 # The toxicity candidates on the labelled evaluation set (not a test): prints
 # ROC-AUC, precision, recall, false positives on heated comments, time.
@@ -61,8 +66,8 @@ train-moderation: $(STAMP)
 	$(BIN)/python manage.py train_moderation
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix dateline tests bench
-	$(BIN)/ruff format dateline tests bench
+	$(BIN)/ruff check --fix dateline tests bench demo
+	$(BIN)/ruff format dateline tests bench demo
 
 # Re-resolve the pinned dependency files from requirements*.in.
 lock: | $(BIN)/python

@@ -312,7 +312,7 @@ def production_stack() -> Iterator[stack.Stack]:
     folder = DATA_DIR / "prod"
     shutil.rmtree(folder, ignore_errors=True)
     log(f"starting the production stack in {folder}")
-    with stack.running(folder, archive=False, say=log) as started:
+    with stack.running(folder, say=log) as started:
         yield started
 
 

@@ -244,7 +244,6 @@ def running(
     port: int = 0,
     instances: int = 2,
     demo: bool = True,
-    archive: bool = True,
     varnish: bool = False,
     say: Callable[[str], None] = lambda message: None,
 ) -> Iterator[Stack]:
@@ -312,8 +311,6 @@ def running(
         bootstrap = ["bootstrap"]
         if not demo:
             bootstrap.append("--no-demo")
-        elif not archive:
-            bootstrap.append("--no-archive")
         for line in stack.manage(*bootstrap).splitlines():
             say(f"  {line}")
 
@@ -372,7 +369,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--folder", type=Path, default=ROOT / "var" / "prod")
-    parser.add_argument("--no-archive", action="store_true")
     parser.add_argument(
         "--varnish", action="store_true", help="Varnish in front as well (a CDN)"
     )
@@ -395,7 +391,6 @@ def main(argv: list[str] | None = None) -> None:
             args.folder,
             port=args.port,
             instances=args.instances,
-            archive=not args.no_archive,
             varnish=args.varnish,
             say=say,
         ) as stack:

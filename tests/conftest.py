@@ -21,6 +21,7 @@ import pytest
 from dateline.testing import pytest_plugin
 from dateline.testing.servers import (
     ServerUnavailable,
+    ThrowawayMariaDB,
     ThrowawayPostgres,
     ThrowawayRedis,
 )
@@ -51,6 +52,18 @@ def postgres_server(request: pytest.FixtureRequest) -> Iterator[ThrowawayPostgre
         server = ThrowawayPostgres()
     except ServerUnavailable as exc:
         _unavailable("PostgreSQL", str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[ThrowawayMariaDB]:
+    """A MariaDB server for the WordPress database source (Debian's package)."""
+    try:
+        server = ThrowawayMariaDB()
+    except ServerUnavailable as exc:
+        _unavailable("MariaDB", str(exc))
     server.start()
     yield server
     server.stop()
@@ -123,13 +136,14 @@ def site(db: None, settings: Any, tmp_path: Path) -> Any:
 
 @pytest.fixture
 def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    """The demo newsroom, as ``make run`` loads it, without the back catalogue.
+    """The demo newsroom, written by its script, without the back catalogue.
 
-    The archive's two years of discussion take most of the loading time;
-    tests/test_demo_archive.py loads it whole.
+    ``make run`` restores the export the script wrote, archive included
+    (``tests/test_demo.py`` and ``tests/test_demo_archive.py`` check that
+    one); writing the archive's two years of discussion takes a minute.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
-    from dateline.newsroom.demo.loader import load_demo
+    from demo.loader import load_demo
 
     return load_demo(archive=False)
 

@@ -59,7 +59,7 @@ def live(request, tmp_path_factory) -> Iterator[dict[str, Any]]:
     env["DATELINE_MODERATION_SCORERS"] = ",".join(
         p for p in DEFAULT_SCORERS if not p.endswith(OFF)
     )
-    done = run_dateline(["manage.py", "bootstrap", "--no-archive"], env)
+    done = run_dateline(["manage.py", "bootstrap"], env)
     assert done.returncode == 0, done.stderr
     with served(env) as base:
         thread = _thread_with_comments(env)

@@ -44,7 +44,7 @@ def stack(request) -> Iterator[prod.Stack]:
     folder = Path(tempfile.mkdtemp(prefix="dateline-prod-"))
     folder.chmod(0o755)
     try:
-        with prod.running(folder, archive=False, varnish=True) as running:
+        with prod.running(folder, varnish=True) as running:
             yield running
     except ServerUnavailable as exc:
         message = f"NGINX NOT AVAILABLE, TESTS SKIPPED: {exc}"

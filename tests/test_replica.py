@@ -74,7 +74,7 @@ def test_readers_read_the_replica_and_a_writer_sees_their_comment_at_once(
         DATABASE_REPLICA_URL=replica.url("site"),
         DATELINE_PAGE_CACHE_SECONDS="0",
     )
-    done = run_dateline(["manage.py", "bootstrap", "--no-archive"], env)
+    done = run_dateline(["manage.py", "bootstrap"], env)
     assert done.returncode == 0, done.stderr[-2000:]
     with served(env) as base:
         status, _, page = _call(base + "/api/threads/1/comments")

@@ -39,7 +39,7 @@ def site_env(request, tmp_path) -> dict[str, str]:
     env["DATELINE_MODERATION_SCORERS"] = (
         "dateline.moderation.scorers.BannedPhraseScorer"
     )
-    done = run_dateline(["manage.py", "bootstrap", "--no-archive"], env)
+    done = run_dateline(["manage.py", "bootstrap"], env)
     assert done.returncode == 0, done.stderr
     return env
 

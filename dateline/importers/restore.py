@@ -108,9 +108,11 @@ def restore(
 ) -> Restored:
     """Restore the export whose lines are ``lines``.
 
-    ``move_to_now`` moves every time by how long ago the file was made, so
-    a story commented on an hour before the export was commented on an
-    hour ago (the demo is restored this way).
+    ``move_to_now`` moves every time on by as many whole days as have gone
+    by since the file was made: a story commented on an hour before the
+    export is commented on an hour (and less than a day) ago, at the same
+    time of day (the demo is restored this way, so its datelines keep their
+    local clock times).
     """
     blocking = in_the_way()
     if blocking:
@@ -235,7 +237,8 @@ class _Restorer:
             made = tables.decode(
                 Thread, "created_at", record["exported_at"], dt.timedelta(0)
             )
-            self.shift = timezone.now() - made
+            # Whole days, so every time of day stays what it was.
+            self.shift = dt.timedelta(days=(timezone.now() - made).days)
             self.result.shifted_by = self.shift
         self.header_seen = True
 

@@ -197,3 +197,109 @@ class ThrowawayRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ThrowawayMariaDB:
+    """A MariaDB server (Debian's ``mariadb-server``) for the WordPress source.
+
+    The root account is reached through the server's socket only; tests and
+    the importer connect over loopback TCP as a user that may only read.
+    """
+
+    READER = "reader"
+    READER_PASSWORD = "read-only-for-tests"  # noqa: S105 (a throwaway server's)
+
+    def __init__(self) -> None:
+        server = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
+        install = shutil.which("mariadb-install-db")
+        client = shutil.which("mariadb")
+        if not (Path(server).exists() and install and client):
+            raise ServerUnavailable(
+                "MariaDB (mariadbd, mariadb-install-db, mariadb) not found; "
+                "install Debian's 'mariadb-server' package"
+            )
+        self.server, self.install, self.client = server, install, client
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="dateline-mariadb-"))
+        self.data = self.folder / "data"
+        self.socket = self.folder / "mariadb.sock"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._user = ["--user=mysql"] if os.geteuid() == 0 else []
+
+    def start(self) -> None:
+        if self._user:
+            entry = pwd.getpwnam("mysql")
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        subprocess.run(
+            [
+                self.install,
+                "--no-defaults",
+                *self._user,
+                f"--datadir={self.data}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        self.process = subprocess.Popen(
+            [
+                self.server,
+                "--no-defaults",
+                *self._user,
+                f"--datadir={self.data}",
+                f"--socket={self.socket}",
+                f"--port={self.port}",
+                "--bind-address=127.0.0.1",
+                f"--pid-file={self.folder / 'mariadb.pid'}",
+                f"--log-error={self.folder / 'server.log'}",
+                "--innodb-flush-log-at-trx-commit=0",
+                "--skip-log-bin",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = subprocess.run(
+                [self.client, f"--socket={self.socket}", "-uroot", "-e", "SELECT 1"],
+                capture_output=True,
+            )
+            if done.returncode == 0:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        log = (self.folder / "server.log").read_text(errors="replace")[-2000:]
+        self.stop()
+        raise RuntimeError(f"MariaDB did not start within 60 seconds:\n{log}")
+
+    def sql(self, statements: str, database: str = "") -> None:
+        """Run ``statements`` as root (a dump, or setup)."""
+        command = [self.client, f"--socket={self.socket}", "-uroot"]
+        if database:
+            command.append(database)
+        subprocess.run(
+            command, input=statements.encode(), check=True, capture_output=True
+        )
+
+    def load(self, database: str, dump: str) -> str:
+        """A new database holding ``dump``; the URL of a user who may only read it."""
+        self.sql(
+            f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4;"
+            f"CREATE USER IF NOT EXISTS '{self.READER}'@'127.0.0.1' "
+            f"IDENTIFIED BY '{self.READER_PASSWORD}';"
+            f"GRANT SELECT ON `{database}`.* TO '{self.READER}'@'127.0.0.1';"
+        )
+        self.sql(dump, database)
+        return f"mysql://{self.READER}:{self.READER_PASSWORD}@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)

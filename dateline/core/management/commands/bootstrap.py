@@ -7,9 +7,13 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dateline.config import BASE_DIR
 
 ADMIN_USERNAME = "admin"
+# Written by demo/build.py; see demo/__init__.py.
+DEMO_FILE = BASE_DIR / "demo" / "dateline-demo.jsonl.gz"
 
 
 class Command(BaseCommand):
@@ -22,30 +26,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-demo", action="store_true", help="Start with an empty site instead."
         )
-        parser.add_argument(
-            "--no-archive",
-            action="store_true",
-            help="Load the demo without its back catalogue of older discussion.",
-        )
 
     def handle(self, *args: object, **options: object) -> None:
+        from dateline.importers import restore
         from dateline.newsroom import actions
-        from dateline.newsroom.demo.loader import load_demo
         from dateline.newsroom.models import HomePage
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         first_run = not HomePage.objects.exists()
         if first_run and not options["no_demo"]:
-            if not options["no_archive"]:
-                self.stdout.write(
-                    "Loading the demo: articles and two years of reader "
-                    "discussion (about half a minute)..."
+            if not DEMO_FILE.is_file():
+                raise CommandError(
+                    f"The demo export {DEMO_FILE} is missing (it comes with the "
+                    "repository); run with --no-demo for an empty site."
                 )
-                self.stdout.flush()
-            result = load_demo(archive=not options["no_archive"])
+            # Through the importer, as any site's export; its times move to now.
+            done = restore.restore(restore.lines_of(DEMO_FILE), move_to_now=True)
             self.stdout.write(
-                f"Loaded demo content: {result['articles_created']} articles."
+                f"Loaded the demo: {done.counts['article']} articles, "
+                f"{done.counts['comment']} comments."
             )
         elif first_run:
             actions.home_page_ensure(title=settings.DATELINE_SITE_NAME)

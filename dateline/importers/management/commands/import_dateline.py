@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--move-to-now",
             action="store_true",
-            help="move every time by how long ago the file was made",
+            help="move every time on by the whole days gone by since the file was made",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

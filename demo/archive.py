@@ -4,7 +4,7 @@ Short pieces published over the two years before the demo's front page, so
 the demo's regulars have a history (and the ranks and badges it earns) that
 was written through the same actions as a reader's. All text is original.
 ``topic`` fills the slots of the generated discussion under each article
-(``dateline/discussion/demo_archive.py``).
+(``demo/discussion_archive.py``).
 """
 
 from __future__ import annotations

@@ -13,10 +13,7 @@ from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
 from dateline.core import timefmt
-from dateline.discussion.demo import load_demo_threads
 from dateline.newsroom import actions
-from dateline.newsroom.demo import archive as content_archive
-from dateline.newsroom.demo import content, images
 from dateline.newsroom.models import (
     ArticlePage,
     AuthorIndexPage,
@@ -25,6 +22,9 @@ from dateline.newsroom.models import (
     SectionPage,
     TopStory,
 )
+from demo import archive as content_archive
+from demo import content, images
+from demo.discussion import load_demo_threads
 
 
 def _image(title: str, filename: str, data: bytes) -> Image:
