@@ -22,7 +22,13 @@ from django.db import connection, transaction
 from dateline.core import sql, text
 from dateline.core.errors import DatelineError
 from dateline.discussion import actions
-from dateline.discussion.models import Comment, Thread, path_segment, wilson_lower_bound
+from dateline.discussion.models import (
+    Comment,
+    Thread,
+    Vote,
+    path_segment,
+    wilson_lower_bound,
+)
 from dateline.moderation import screening
 from dateline.moderation.policies import Verdict
 
@@ -45,7 +51,9 @@ class Past:
     parent: int | None = None
     parent_comment: Comment | None = None
     held: Verdict | None = None
-    tally: tuple[int, int] = (0, 0)
+    tally: tuple[int, int] = (0, 0)  # votes by nobody in particular
+    # Members' votes (member, 1 or -1, when), counted in as they are written.
+    votes: list[tuple[Any, int, dt.datetime]] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +78,8 @@ def _comment(thread: Thread, item: Past, parent: Comment | None) -> Comment:
     rendered = actions._checked_body(body, history=True)
     identity = None if member else actions._checked_guest(item.guest)
     upvotes, downvotes = actions.checked_tally(item.tally)
+    upvotes += sum(1 for _m, value, _at in item.votes if value == 1)
+    downvotes += sum(1 for _m, value, _at in item.votes if value == -1)
     status = Comment.Status.PENDING if item.held else Comment.Status.PUBLISHED
     return Comment(
         thread=thread,
@@ -124,6 +134,7 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
     """Write ``past`` (parents before replies) into ``thread``; one result each."""
     results: list[Replayed] = []
     made: list[Comment] = []
+    made_from: list[Past] = []
     held: list[tuple[Comment, Verdict]] = []
     counts = _Counts()
     for item in past:
@@ -142,6 +153,7 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
         if comment.status == Comment.Status.PUBLISHED:
             _count(comment, counts)
         made.append(comment)
+        made_from.append(item)
         if item.held is not None:
             held.append((comment, item.held))
         results.append(Replayed(comment=comment, orphaned=orphaned))
@@ -182,7 +194,14 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
         )
     for comment, verdict in held:
         screening.hold(comment, verdict)
+    voted = [
+        Vote(comment=comment, voter=member, value=value, created_at=at)
+        for comment, item in zip(made, made_from, strict=True)
+        for member, value, at in item.votes
+    ]
+    Vote.objects.bulk_create(voted, batch_size=BATCH)
     actions._members_changed(
+        *{v.voter_id for v in voted},
         *{c.author_id for c in made},
         *{c.parent.author_id for c in made if c.parent is not None and c.is_published},
     )

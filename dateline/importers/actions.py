@@ -36,7 +36,7 @@ from dateline.discussion import replay
 from dateline.discussion.models import Comment, Thread
 from dateline.importers import conf, html
 from dateline.importers import records as r
-from dateline.importers.models import ImportedRecord
+from dateline.importers.models import ImportedRecord, KeptSubscription
 from dateline.importers.report import Report
 from dateline.importers.sources import Origin
 from dateline.moderation.policies import Verdict
@@ -69,6 +69,7 @@ def import_records(
     writer = _Writer(options, report)
     thread: r.Thread | None = None
     comments: list[r.Comment] = []
+    extras: list[r.Vote | r.Subscription] = []
     with community_tasks.batched() as touched:
         for record in records:
             if isinstance(record, Origin):
@@ -79,17 +80,22 @@ def import_records(
                 report.skip(record.where, record.reason)
             elif isinstance(record, r.Thread):
                 if thread is not None:
-                    writer.thread(thread, comments)
+                    writer.thread(thread, comments, extras)
                     if progress:
                         progress(report)
-                thread, comments = record, []
+                thread, comments, extras = record, [], []
             elif isinstance(record, r.Comment):
                 if thread is None or record.thread_id != thread.source_id:
                     report.skip(record.where, "it comes before its thread")
                 else:
                     comments.append(record)
+            elif isinstance(record, (r.Vote, r.Subscription)):
+                if thread is None or record.thread_id != thread.source_id:
+                    report.counts["skipped_outside_their_thread"] += 1
+                else:
+                    extras.append(record)
         if thread is not None:
-            writer.thread(thread, comments)
+            writer.thread(thread, comments, extras)
         if options.dry_run:
             touched.clear()  # nothing to refresh: nothing was kept
     if progress:
@@ -141,11 +147,21 @@ class _Writer:
 
     # --- threads -------------------------------------------------------------
 
-    def thread(self, record: r.Thread, comments: list[r.Comment]) -> None:
+    def thread(
+        self,
+        record: r.Thread,
+        comments: list[r.Comment],
+        extras: list[r.Vote | r.Subscription] | None = None,
+    ) -> None:
+        extras = extras or []
         with transaction.atomic():
             thread = self._thread(record)
             if thread is not None:
-                self._comments(thread, record, comments)
+                votes = [v for v in extras if isinstance(v, r.Vote)]
+                self._comments(thread, record, comments, votes)
+                self._subscriptions(
+                    thread, [x for x in extras if isinstance(x, r.Subscription)]
+                )
             if self.options.dry_run:
                 transaction.set_rollback(True)
 
@@ -227,8 +243,15 @@ class _Writer:
     # --- comments ------------------------------------------------------------
 
     def _comments(
-        self, thread: Thread, record: r.Thread, comments: list[r.Comment]
+        self,
+        thread: Thread,
+        record: r.Thread,
+        comments: list[r.Comment],
+        votes: list[r.Vote],
     ) -> None:
+        self.votes: dict[str, list[r.Vote]] = {}
+        for vote in sorted(votes, key=lambda v: v.at):
+            self.votes.setdefault(vote.comment_id, []).append(vote)
         before = self._mapped_many("comment", [c.source_id for c in comments])
         existing = Comment.objects.in_bulk(before.values())
         index: dict[str, int] = {}  # source id -> its place in ``past``
@@ -264,6 +287,7 @@ class _Writer:
                 self._orphan(comment)
             if comment.upvotes or comment.downvotes:
                 self.report.counts["votes"] += comment.upvotes + comment.downvotes
+            self.report.counts["votes_by_members"] += len(item.votes)
             if item.parent is not None or item.parent_comment is not None:
                 self.report.counts["replies"] += 1
             if comment.state == r.DELETED:
@@ -334,6 +358,7 @@ class _Writer:
             else bool(parent_comment and parent_comment.is_pending)
         )
         pending = record.state == r.PENDING or parent_held
+        votes = self._members_votes(record, member, pending)
         return replay.Past(
             body=body,
             created_at=record.created_at,
@@ -343,7 +368,55 @@ class _Writer:
             parent_comment=parent_comment,
             held=_held(record) if pending else None,
             tally=(record.upvotes, record.downvotes),
+            votes=votes,
         )
+
+    def _members_votes(
+        self, record: r.Comment, writer: Any, pending: bool
+    ) -> list[tuple[Any, int, Any]]:
+        """The comment's votes by members: one each (the last), never the
+        writer's own, none on a comment held for review (nobody saw it)."""
+        last: dict[int, tuple[Any, int, Any]] = {}
+        for vote in self.votes.get(record.source_id, []):
+            voter = self._member_by_id(vote.member_id)
+            if voter is None or vote.value not in (1, -1):
+                self.report.counts["votes_skipped_unknown_voter"] += 1
+            elif pending:
+                self.report.counts["votes_skipped_on_held"] += 1
+            elif writer is not None and voter.pk == writer.pk:
+                self.report.counts["votes_skipped_own"] += 1
+            else:
+                last[voter.pk] = (voter, vote.value, vote.at)
+        return list(last.values())
+
+    def _subscriptions(self, thread: Thread, kept: list[r.Subscription]) -> None:
+        for sub in kept:
+            email = _valid_email(sub.email)
+            if not sub.confirmed or not email:
+                self.report.counts["subscriptions_skipped_unconfirmed"] += 1
+                continue
+            comment = None
+            if sub.comment_id:
+                found = self._mapped("comment", sub.comment_id)
+                comment = Comment.objects.filter(pk=found).first() if found else None
+                if comment is None:
+                    self.report.counts["subscriptions_skipped_no_comment"] += 1
+                    continue
+            User = get_user_model()
+            _kept, created = KeptSubscription.objects.get_or_create(
+                thread=thread,
+                email=email,
+                kind=sub.kind,
+                comment=comment,
+                defaults={
+                    "source": self.report.source,
+                    "member": User.objects.filter(email__iexact=email).first(),
+                    "subscribed_at": sub.at,
+                },
+            )
+            self.report.counts[
+                "subscriptions_kept" if created else "subscriptions_already"
+            ] += 1
 
     def _guest(self, record: r.Comment, key: str | None) -> discussion.GuestIdentity:
         name = " ".join(record.name.split()) or str(
@@ -358,29 +431,37 @@ class _Writer:
 
     # --- members -------------------------------------------------------------
 
+    def _member_by_id(self, member_id: str) -> Any:
+        """A member of the source by id alone (a voter), if the source named them."""
+        known = self.members.get(member_id)
+        if known is None:
+            return None
+        return self._member_of(member_id, known.email, known.display_name)
+
     def _member(self, record: r.Comment) -> Any:
         if not record.member_id:
             return None
-        known = self.members.get(record.member_id) or next(
+        return self._member_of(record.member_id, record.email, record.name)
+
+    def _member_of(self, member_id: str, email: str, name: str) -> Any:
+        known = self.members.get(member_id) or next(
             (  # WXR 1.0 and WordPress.com name authors by login, not by id
                 m
                 for m in self.members.values()
-                if record.email and m.email.lower() == record.email.strip().lower()
+                if email and m.email.lower() == email.strip().lower()
             ),
-            r.Member(
-                source_id=record.member_id, email=record.email, display_name=record.name
-            ),
+            r.Member(source_id=member_id, email=email, display_name=name),
         )
-        email = _valid_email(known.email or record.email)
-        found = self._mapped("member", record.member_id)
+        email = _valid_email(known.email or email)
+        found = self._mapped("member", member_id)
         User = get_user_model()
         if found is not None:
             user = User.objects.filter(pk=found).first()
             if user is not None:
                 return user
         user = User.objects.filter(email__iexact=email).first() if email else None
-        first_time = record.member_id not in self.seen_members
-        self.seen_members.add(record.member_id)
+        first_time = member_id not in self.seen_members
+        self.seen_members.add(member_id)
         if user is not None:
             if first_time:
                 self.report.counts["members_matched"] += 1
@@ -390,7 +471,7 @@ class _Writer:
             user = _new_member(known, email)
             if first_time:
                 self.report.counts["members_created"] += 1
-        self._map("member", record.member_id, user.pk)
+        self._map("member", member_id, user.pk)
         return user
 
 
@@ -420,6 +501,10 @@ def _one_by_one(thread: Thread, past: list[replay.Past]) -> list[replay.Replayed
         except DatelineError as error:
             results.append(replay.Replayed(error=str(error)))
             continue
+        for member, value, at in item.votes:
+            comment = discussion.comment_vote(
+                actor=member, comment=comment, value=value, at=at
+            )
         results.append(replay.Replayed(comment=comment, orphaned=orphaned))
     return results
 

@@ -34,7 +34,7 @@ class ImportCommand(BaseCommand):
             "--spam", action="store_true", help="import comments marked as spam too"
         )
 
-    def read(self, path: Path, options: dict[str, Any]) -> Iterator[Any]:
+    def read(self, path: Any, options: dict[str, Any]) -> Iterator[Any]:
         raise NotImplementedError
 
     def import_options(self, options: dict[str, Any]) -> actions.Options:
@@ -42,10 +42,15 @@ class ImportCommand(BaseCommand):
             dry_run=options["dry_run"], source=options["source"], spam=options["spam"]
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def where(self, options: dict[str, Any]) -> tuple[Any, str]:
+        """What ``read`` takes, and how to name it in messages."""
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        return path, str(path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path, named = self.where(options)
         started = time.monotonic()
         shown = sys.stderr.isatty() or options["verbosity"] > 1
         progress = _progress(started) if shown else None
@@ -54,7 +59,7 @@ class ImportCommand(BaseCommand):
                 self.read(path, options), self.import_options(options), progress
             )
         except SourceError as error:
-            raise CommandError(f"{path}: {error}") from None
+            raise CommandError(f"{named}: {error}") from None
         if progress:
             sys.stderr.write("\n")
         for line in report.lines():

@@ -33,6 +33,45 @@ class ImportedRecord(models.Model):
         return f"{self.source} {self.kind} {self.source_id} -> {self.object_id}"
 
 
+class KeptSubscription(models.Model):
+    """A reader's subscription brought from the old site, kept until the
+    notifications can honour it (wpDiscuz's ``wc_comments_subscription``).
+
+    Only confirmed subscriptions are kept: an unconfirmed address may not
+    be its owner's.
+    """
+
+    class Kind(models.TextChoices):
+        THREAD = "thread", _("Every new comment in the thread")
+        ALL = "all", _("Replies to any of their comments in the thread")
+        REPLIES = "replies", _("Replies to one comment")
+
+    source = models.CharField(max_length=200)
+    email = models.EmailField()
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    thread = models.ForeignKey(
+        "discussion.Thread", on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "discussion.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subscribed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.kind} thread {self.thread_id}"
+
+
 class ImportRun(models.Model):
     """One import started from the admin: what was asked, how far it got."""
 

@@ -8,7 +8,8 @@ with the source's name they key the map of what each became, which is what
 makes a second run change nothing.
 
 A source yields each :class:`Thread` followed by its comments, parents
-before replies, so the writer holds one thread at a time.
+before replies, then the votes and subscriptions of that thread, so the
+writer holds one thread at a time.
 """
 
 from __future__ import annotations
@@ -80,6 +81,33 @@ class Comment:
 
 
 @dataclass
+class Vote:
+    """One member's vote on a comment (wpDiscuz's ``wc_users_voted``).
+
+    Votes by visitors without an account are not these: they are counted
+    in the comment's ``upvotes`` and ``downvotes``.
+    """
+
+    thread_id: str
+    comment_id: str
+    member_id: str
+    value: int  # 1 or -1
+    at: dt.datetime
+
+
+@dataclass
+class Subscription:
+    """A reader who asked to hear about a thread (or replies to a comment)."""
+
+    thread_id: str
+    email: str
+    kind: str  # "thread", "replies" (to one comment) or "all" (all replies)
+    confirmed: bool
+    at: dt.datetime | None = None
+    comment_id: str = ""  # for "replies"
+
+
+@dataclass
 class Skipped:
     """Something the source could not read, said so it can be found."""
 
@@ -87,4 +115,4 @@ class Skipped:
     reason: str
 
 
-Record = Member | Article | Thread | Comment | Skipped
+Record = Member | Article | Thread | Comment | Vote | Subscription | Skipped
