@@ -20,6 +20,7 @@ from dateline.core.models import AuditEntry
 from dateline.discussion import actions
 from dateline.discussion.models import Comment, CommentRevision, Report, Thread, Vote
 from dateline.importers import export, tables
+from dateline.importers.models import KeptSubscription
 from dateline.importers.restore import RestoreError, restore
 from dateline.moderation.models import Review, Sanction
 from dateline.newsroom.models import ArticlePage, HomePage, TopStory
@@ -137,6 +138,14 @@ def _more_traces(thread, a_member, another_member, a_moderator) -> None:
         created_by=a_moderator,
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    KeptSubscription.objects.create(
+        source="wordpress:https://old.example",
+        email="sami@example.org",
+        thread=thread,
+        comment=reply,
+        kind="replies",
+        subscribed_at=timezone.now(),
+    )
 
 
 @pytest.fixture
@@ -161,7 +170,7 @@ def test_a_site_leaves_and_comes_back_the_same(lived_in, settings):
     for kind in (
         "member", "article", "thread", "comment", "revision", "vote", "report",
         "badge", "sanction", "review", "ledger", "standing", "audit", "image",
-        "top_story", "section", "author",
+        "top_story", "section", "author", "subscription",
     ):  # fmt: skip
         assert kind in kinds, kind
     assert not any("password" in r for r in before if r["type"] == "member")

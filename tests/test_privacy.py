@@ -265,3 +265,33 @@ def test_erased_words_leave_no_earlier_versions(client, thread, a_member):
     client.force_login(a_member)
     client.post(reverse("account-delete"), {"confirm": "reader_one"})
     assert not CommentRevision.objects.filter(comment=mine).exists()
+
+
+def test_subscriptions_brought_from_wordpress_are_theirs_to_see_and_erase(
+    client, thread, a_member, smtp
+):
+    from dateline.importers.models import KeptSubscription
+
+    KeptSubscription.objects.create(
+        source="wordpress:x", email=a_member.email, member=a_member, thread=thread,
+        kind="thread",
+    )  # fmt: skip
+    KeptSubscription.objects.create(
+        source="wordpress:x", email="Rafi@Example.org", thread=thread, kind="thread"
+    )
+    client.force_login(a_member)
+    data = json.loads(client.get(reverse("your-data-download")).content)
+    assert [s["what"] for s in data["subscriptions"]] == [
+        "Every new comment in the thread"
+    ]
+    client.post(reverse("account-delete"), {"confirm": "reader_one"})
+    assert list(KeptSubscription.objects.values_list("email", flat=True)) == [
+        "Rafi@Example.org"
+    ]
+    # a guest whose only trace is a subscription is known, and can erase it
+    client.post(reverse("guest-request"), {"email": "rafi@example.org"})
+    link = _link(smtp)
+    data = json.loads(client.get(link + "?download=1").content)
+    assert len(data["subscriptions"]) == 1 and data["comments"] == []
+    client.post(link, {})
+    assert not KeptSubscription.objects.exists()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -34,7 +35,7 @@ from dateline.discussion import actions as discussion
 from dateline.discussion import conf as discussion_conf
 from dateline.discussion import replay
 from dateline.discussion.models import Comment, Thread
-from dateline.importers import conf, html
+from dateline.importers import conf, html, selectors
 from dateline.importers import records as r
 from dateline.importers.models import ImportedRecord, KeptSubscription
 from dateline.importers.report import Report
@@ -58,6 +59,14 @@ class Options:
     # Each comment through comment_post instead of the thread's replay at once
     # (the slow way, which the replay is tested against).
     one_by_one: bool = False
+
+
+def subscriptions_forget(*, email: str = "", member: Any = None) -> int:
+    """Erase the subscriptions kept for a member or an address (privacy)."""
+    found = selectors.kept_subscriptions(email=email, member=member)
+    return KeptSubscription.objects.filter(
+        pk__in=list(found.values_list("pk", flat=True))
+    ).delete()[0]
 
 
 def import_records(
@@ -534,6 +543,9 @@ def _new_member(known: r.Member, email: str) -> Any:
     )
     user.set_unusable_password()
     user.save()
+    # The address the old site knew, not yet confirmed here: signing in
+    # through "Forgot your password?" confirms it.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
 
 

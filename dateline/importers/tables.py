@@ -33,6 +33,7 @@ from dateline.community.models import (
 )
 from dateline.core.models import AuditEntry
 from dateline.discussion.models import Comment, CommentRevision, Report, Thread, Vote
+from dateline.importers.models import KeptSubscription
 from dateline.moderation.models import BannedPhrase, LinkRule, Review, Sanction
 
 FORMAT = "dateline-export"
@@ -218,6 +219,12 @@ AFTER = (
         ),
         refs={"comment": "comment", "decided_by": "member", "sanction": "sanction"},
         keep_ids=True,
+    ),
+    Table(
+        "subscription",
+        KeptSubscription,
+        ("source", "email", "kind", "subscribed_at"),
+        refs={"thread": "thread", "comment": "comment", "member": "member"},
     ),
     Table(
         "audit",

@@ -17,6 +17,7 @@ from dateline.core import audit
 from dateline.core.errors import PermissionDenied
 from dateline.core.models import AuditEntry
 from dateline.discussion import actions as discussion
+from dateline.importers import actions as importers
 from dateline.moderation.models import Sanction
 from dateline.privacy import selectors
 
@@ -45,6 +46,7 @@ def member_erase(*, member: Any, remove_comments: bool = False) -> None:
         touched = discussion.writer_forget(
             member=member, label=_("Deleted member"), remove_text=remove_comments
         )
+        importers.subscriptions_forget(member=member)
         if member.email:
             Sanction.active().filter(user=member, email="").update(
                 user=None, email=member.email.strip().lower()
@@ -117,6 +119,7 @@ def guest_erase(*, email: str, remove_text: bool) -> int:
     count = discussion.guest_forget(
         email=email, label=_("Deleted guest"), remove_text=remove_text
     )
+    importers.subscriptions_forget(email=email)
     AuditEntry.objects.create(
         actor=None,
         action="guest.erase",

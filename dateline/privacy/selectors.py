@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from dateline.community.models import BadgeGrant, LedgerEntry, Standing
 from dateline.discussion.models import Comment, CommentRevision, Report, Vote
+from dateline.importers import selectors as importers
 from dateline.moderation.models import Sanction
 
 FORMAT = "dateline-member-data"
@@ -132,8 +133,11 @@ def member_data(member: Any) -> dict[str, Any]:
             .exclude(kind=Sanction.Kind.SHADOW_BAN)
             .order_by("created_at")
         ],
-        # Subscriptions arrive with notifications; none are held yet.
-        "subscriptions": [],
+        # Brought from the old site, kept until notifications honour them.
+        "subscriptions": [
+            importers.subscription_data(s)
+            for s in importers.kept_subscriptions(member=member)
+        ],
     }
 
 
@@ -160,8 +164,15 @@ def guest_data(email: str) -> dict[str, Any]:
             .select_related("thread")
             .order_by("created_at", "id")
         ],
+        "subscriptions": [
+            importers.subscription_data(s)
+            for s in importers.kept_subscriptions(email=email)
+        ],
     }
 
 
 def guest_known(email: str) -> bool:
-    return Comment.objects.filter(author=None, guest_email__iexact=email).exists()
+    return (
+        Comment.objects.filter(author=None, guest_email__iexact=email).exists()
+        or importers.kept_subscriptions(email=email).exists()
+    )
