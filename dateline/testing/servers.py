@@ -130,7 +130,7 @@ class ThrowawayPostgres:
         self._run(
             "pg_basebackup",
             *("-D", str(replica.data), "-h", "127.0.0.1", "-p", str(self.port)),
-            *("-U", "postgres", "-R", "-X", "stream", "--no-sync"),
+            *("-U", "postgres", "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"),
         )
         replica._pg_ctl_start()
         return replica
