@@ -486,3 +486,14 @@ def test_the_replay_writes_what_posting_one_by_one_writes(site):
         page.delete()
     fast = _everything(one_by_one=False)
     assert fast == slow
+
+
+def test_an_imported_article_is_live_and_editable_like_any_other(site, admin_client):
+    run(wxr.read(fixture("wordpress-importer-valid-wxr-1.1.xml")))
+    article = ArticlePage.objects.get()
+    assert article.live and not article.has_unpublished_changes
+    assert article.live_revision_id == article.latest_revision_id is not None
+    assert article.live_revision.as_object().title == article.title
+    edit = admin_client.get(f"/admin/pages/{article.pk}/edit/")
+    assert edit.status_code == 200 and article.title in edit.content.decode()
+    assert admin_client.get(article.url).status_code == 200

@@ -296,7 +296,8 @@ class _Writer:
                 self._orphan(comment)
             if comment.upvotes or comment.downvotes:
                 self.report.counts["votes"] += comment.upvotes + comment.downvotes
-            self.report.counts["votes_by_members"] += len(item.votes)
+            if item.votes:
+                self.report.counts["votes_by_members"] += len(item.votes)
             if item.parent is not None or item.parent_comment is not None:
                 self.report.counts["replies"] += 1
             if comment.state == r.DELETED:

@@ -164,7 +164,13 @@ def article_import(
     author: AuthorPage | None = None,
     tags: list[str] | None = None,
 ) -> ArticlePage:
-    """Publish a story written elsewhere, back-dated, without a dateline."""
+    """Publish a story written elsewhere, back-dated, without a dateline.
+
+    Live from the start, with its first revision as the live one: what
+    publishing does, without the publishing action's log entry, signals
+    and second save, which took two thirds of an imported article's time.
+    Nobody has seen the page yet, so nothing cached needs retiring.
+    """
     when = published_at or timezone.now()
     article = ArticlePage(
         title=title[:255],
@@ -174,10 +180,14 @@ def article_import(
         dateline_place="",
         filed_at=when,
         body=body,
+        live=True,
         first_published_at=when,
+        last_published_at=when,
     )
     if tags:
         article.tags.add(*(t[:100] for t in tags))
     section.add_child(instance=article)  # validated here
-    page_publish(page=article, published_at=when, clean=False)
+    revision = article.save_revision(clean=False, changed=False)
+    ArticlePage.objects.filter(pk=article.pk).update(live_revision=revision)
+    article.live_revision = revision
     return article
