@@ -185,3 +185,28 @@ def test_the_command_with_a_dry_run_first(site, wordpress):
     assert not Comment.objects.exists() and not Vote.objects.exists()
     call_command("import_wordpress_db", wordpress, stdout=io.StringIO())
     assert Comment.objects.count() == 11 and Vote.objects.count() == 7
+
+
+def test_a_member_who_deleted_their_account_is_not_brought_back(site, mariadb_server):
+    from dateline.privacy import actions as privacy
+
+    url = mariadb_server.load("harbour_again", DUMP.read_text())
+    run(url)
+    fergus = get_user_model().objects.get(username="fergus")
+    privacy.member_erase(member=fergus)
+    # the old site goes on, and he posted there once more
+    mariadb_server.sql(
+        "INSERT INTO wp_comments VALUES (114, 11, 'Fergus Dunne', "
+        "'fergus.dunne@mail.example', '', '203.0.113.7', '2024-09-05 10:00:00', "
+        "'2024-09-05 09:00:00', 'Back again, one last time.', 0, '1', 'x', "
+        "'comment', 0, 2)",
+        "harbour_again",
+    )
+    report = run(url)
+    assert report.counts["comments_published"] == 1
+    assert report.counts["comments_by_deleted_members"] == 1
+    User = get_user_model()
+    assert not User.objects.filter(email__iexact="fergus.dunne@mail.example").exists()
+    again = Comment.objects.get(body="Back again, one last time.")
+    assert again.author is None and again.guest_email == ""
+    assert again.display_name == "Deleted member"

@@ -17,6 +17,7 @@ would do.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from dateline.community import tasks as community_tasks
 from dateline.core.errors import DatelineError
@@ -118,6 +120,7 @@ class _Writer:
         self.report = report
         self.members: dict[str, r.Member] = {}
         self.seen_members: set[str] = set()  # counted once, dry run or not
+        self.erased: set[str] = set()  # members who deleted their account here
         # Pages made or found this run, by slug or name (not in a dry run,
         # whose every thread is rolled back).
         self.sections: dict[str, Any] = {}
@@ -362,6 +365,14 @@ class _Writer:
             return None
         member = self._member(record)
         key = secrets.token_urlsafe(16) if deleted and member is None else None
+        guest = None
+        if member is None:
+            guest = self._guest(record, key)
+            if record.member_id in self.erased:
+                guest = dataclasses.replace(
+                    guest, name=str(_("Deleted member")), email=""
+                )
+                self.report.counts["comments_by_deleted_members"] += 1
         parent_held = (
             past[parent].held is not None
             if parent is not None
@@ -373,7 +384,7 @@ class _Writer:
             body=body,
             created_at=record.created_at,
             member=member,
-            guest=None if member else self._guest(record, key),
+            guest=guest,
             parent=parent,
             parent_comment=parent_comment,
             held=_held(record) if pending else None,
@@ -469,6 +480,9 @@ class _Writer:
             user = User.objects.filter(pk=found).first()
             if user is not None:
                 return user
+            # They were here and deleted their account: not brought back.
+            self.erased.add(member_id)
+            return None
         user = User.objects.filter(email__iexact=email).first() if email else None
         first_time = member_id not in self.seen_members
         self.seen_members.add(member_id)
