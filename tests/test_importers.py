@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dateline.discussion.models import Comment, Thread
 from dateline.importers import actions, disqus, html, isso, wxr
@@ -497,3 +499,64 @@ def test_an_imported_article_is_live_and_editable_like_any_other(site, admin_cli
     edit = admin_client.get(f"/admin/pages/{article.pk}/edit/")
     assert edit.status_code == 200 and article.title in edit.content.decode()
     assert admin_client.get(article.url).status_code == 200
+
+
+_WORDS = st.sampled_from(
+    [
+        "ferry",
+        "late",
+        "again",
+        "a_b",
+        "*x*",
+        "[y]",
+        "`c`",
+        "back\\slash",
+        "ünï",
+        "🙂",
+        "1.",
+    ]
+)
+_SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\r\n", "\n \n", "\t"])
+_ENTITIES = st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"])
+
+
+@st.composite
+def _inline_html(draw: Any) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            parts.append(draw(_WORDS))
+        elif kind == 1:
+            parts.append(draw(_SPACES))
+        elif kind == 2:
+            parts.append(draw(_ENTITIES))
+        else:
+            inner = "".join(
+                draw(st.lists(st.one_of(_WORDS, _ENTITIES, st.just(" ")), max_size=4))
+            )
+            tag = draw(st.sampled_from(["b", "strong", "i", "em", "a"]))
+            if tag == "a":
+                href = draw(
+                    st.sampled_from(["https://x.example/a_b", "http://y.example"])
+                )
+                inner = draw(st.sampled_from([inner, href]))
+                parts.append(f'<a href="{href}">{inner}</a>')
+            else:
+                parts.append(f"<{tag}>{inner}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_inline_html())
+def test_simple_inline_html_takes_a_short_way_to_the_same_markdown(text):
+    assert html.comment_markdown(text) == html._from_html(text)
+
+
+def test_the_short_way_is_taken_for_simple_markup():
+    simple = (
+        'Source? <b>police</b> &amp; rain\n\nsee <a href="https://x.example">this</a>'
+    )
+    assert html._inline(simple) is not None
+    assert html._inline("<b><i>nested</i></b>") is None
+    assert html._inline('<a href="javascript:x()">no</a>') is None

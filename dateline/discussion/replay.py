@@ -32,8 +32,6 @@ from dateline.discussion.models import (
 from dateline.moderation import screening
 from dateline.moderation.policies import Verdict
 
-BATCH = 500
-
 
 @dataclass
 class Past:
@@ -167,8 +165,7 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
     # go in; siblings go in together, in order, so ids keep their order.
     for depth in sorted({c.depth for c in made}):
         level = [c for c in made if c.depth == depth]
-        for start in range(0, len(level), BATCH):
-            Comment.objects.bulk_create(level[start : start + BATCH])
+        sql.insert_many(level)
     for comment in made:  # ids are known now; parents come first
         segment = path_segment(comment.pk)
         if comment.parent is None:
@@ -199,7 +196,7 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
         for comment, item in zip(made, made_from, strict=True)
         for member, value, at in item.votes
     ]
-    Vote.objects.bulk_create(voted, batch_size=BATCH)
+    sql.insert_many(voted)
     actions._members_changed(
         *{v.voter_id for v in voted},
         *{c.author_id for c in made},

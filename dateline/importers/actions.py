@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dateline.community import tasks as community_tasks
+from dateline.core import sql
 from dateline.core.errors import DatelineError
 from dateline.discussion import actions as discussion
 from dateline.discussion import conf as discussion_conf
@@ -318,7 +319,7 @@ class _Writer:
                     object_id=result.comment.pk,
                 )
             )
-        ImportedRecord.objects.bulk_create(mapped)
+        sql.insert_many(mapped)
         for written, item in to_delete:  # by its writer: a deleted guest has a key
             discussion.comment_delete(
                 actor=item.member,

@@ -113,7 +113,83 @@ def comment_markdown(html: str) -> str:
         lines = (" ".join(line.split()) for line in text.split("\n"))
         text = PLAIN_SPECIALS.sub(r"\\\1", "\n".join(lines))
         return re.sub(r"\n{3,}", "\n\n", text).strip()
-    return _from_html(html)
+    quick = _inline(html)
+    return quick if quick is not None else _from_html(html)
+
+
+# Text with nothing but bold, italics and plain links in it (most of the rest).
+INLINE_TOKEN = re.compile(r'(</?(?:b|strong|i|em)>|<a href="https?://[^"<>\s]*">|</a>)')
+INLINE_MARK = {"b": "**", "strong": "**", "i": "*", "em": "*"}
+ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#39);)")
+
+
+def _inline(html: str) -> str | None:
+    """What the long way gives for simple inline markup, or None if not simple.
+
+    Bold, italics and links to http(s) pages, not nested in one another;
+    the five entities HTML escapes with. The long way is tested to agree
+    (``tests/test_importers.py``), on text generated to probe it.
+    """
+    if ENTITY.search(html):
+        return None
+    text = html.replace("\r\n", "\n")
+    lines = []
+    for line in text.split("\n"):
+        converted = _inline_line(line)
+        if converted is None:
+            return None
+        lines.append(converted)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _inline_line(line: str) -> str | None:
+    out: list[str] = []
+    open_tag: str | None = None  # the element we are inside of, if any
+    href = ""
+    inner: list[str] = []
+    for i, part in enumerate(INLINE_TOKEN.split(line)):
+        if i % 2 == 0:  # text
+            if "<" in part or ">" in part:
+                return None
+            words = PLAIN_SPECIALS.sub(r"\\\1", unescape_basic(part))
+            (inner if open_tag else out).append(re.sub(r"\s+", " ", words))
+            continue
+        if part.startswith("</"):
+            if open_tag is None or open_tag != part[2:-1]:
+                return None  # closes what was not opened
+            content = re.sub(r"\s+", " ", "".join(inner))
+            if not content.strip() or content != content.strip():
+                return None  # spaces at its edges: the long way moves them
+            out.append(_chomped(open_tag, content, href))
+            open_tag, inner, href = None, [], ""
+        else:
+            if open_tag is not None:
+                return None  # nested: the long way
+            open_tag = "a" if part.startswith("<a ") else part[1:-1]
+            href = part[9:-2] if open_tag == "a" else ""
+    if open_tag is not None:
+        return None
+    return "".join(out).strip()
+
+
+def _chomped(tag: str, content: str, href: str) -> str:
+    """An inline element as markdownify writes it."""
+    if tag == "a":
+        if content == href.replace("_", "\\_").replace("*", "\\*"):
+            return f"<{href}>"
+        return f"[{content}]({href})"
+    mark = INLINE_MARK[tag]
+    return f"{mark}{content}{mark}"
+
+
+def unescape_basic(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def _from_html(html: str) -> str:
