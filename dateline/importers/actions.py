@@ -27,7 +27,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -79,6 +79,10 @@ def import_records(
 ) -> Report:
     report = Report(dry_run=options.dry_run, source=options.source)
     writer = _Writer(options, report)
+    if connection.vendor == "sqlite":
+        # A bigger page cache while the tables grow (64 MB, the default 2 MB).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-65536")
     thread: r.Thread | None = None
     comments: list[r.Comment] = []
     extras: list[r.Vote | r.Subscription] = []
