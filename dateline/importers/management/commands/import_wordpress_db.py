@@ -8,11 +8,13 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import CommandParser
 
-from dateline.importers import actions, wordpress_db
-from dateline.importers.command import ImportCommand
+from dateline.importers import wordpress_db
+from dateline.importers.management.commands.import_wordpress import (
+    Command as WordPressCommand,
+)
 
 
-class Command(ImportCommand):
+class Command(WordPressCommand):
     help = (
         "Import posts, comments, members, wpDiscuz votes and subscriptions from a "
         "WordPress database (MariaDB/MySQL), read-only."
@@ -28,15 +30,6 @@ class Command(ImportCommand):
                     "the tables do not start with wp_); an account that may only "
                     "read is enough"
                 )
-        parser.add_argument(
-            "--attach",
-            action="store_true",
-            help="put comments on existing articles (matched by slug) instead "
-            "of creating articles from the posts",
-        )
-        parser.add_argument(
-            "--pingbacks", action="store_true", help="import pingbacks and trackbacks"
-        )
 
     def where(self, options: dict[str, Any]) -> tuple[Any, str]:
         url = options["file"]
@@ -49,9 +42,3 @@ class Command(ImportCommand):
 
     def read(self, path: Any, options: dict[str, Any]) -> Iterator[Any]:
         return wordpress_db.read(path)
-
-    def import_options(self, options: dict[str, Any]) -> actions.Options:
-        chosen = super().import_options(options)
-        chosen.attach_only = options["attach"]
-        chosen.pingbacks = options["pingbacks"]
-        return chosen
