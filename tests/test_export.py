@@ -266,6 +266,9 @@ def test_errors_name_the_line_and_lose_nothing(small):
         RestoreError, match=rf"Line {at + 1}: a vote record has no 'value'"
     ):
         restore(broken)
+    twice = [*lines[:at], lines[at], lines[at], *lines[at + 1 :]]
+    with pytest.raises(RestoreError, match="the database refused a row"):
+        restore(twice)  # one vote twice: one id twice
     header = json.loads(lines[0])
     with pytest.raises(RestoreError, match="version 2 of the format"):
         restore([json.dumps(dict(header, version=2)), *lines[1:]])

@@ -33,7 +33,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -125,13 +125,19 @@ def restore(
         )
     result = Restored(dry_run=dry_run)
     restorer = _Restorer(result, move_to_now, progress)
-    with _original_times(), transaction.atomic():
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                restorer.take(number, line)
-        restorer.finish()
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with _original_times(), transaction.atomic():
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    restorer.take(number, line)
+            restorer.finish()
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as error:  # two rows with one id, say: rolled back
+        raise RestoreError(
+            f"By line {restorer.number}, the database refused a row ({error}). "
+            "Nothing was restored."
+        ) from None
     return result
 
 
