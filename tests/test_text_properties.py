@@ -60,6 +60,13 @@ PIECES = st.sampled_from(
         "1d10t",
     ]
 )
+# Links whose addresses hold what a tag stripper may trip on.
+LINKS = [
+    '[a](https://x.example/?q=a>b "t>i<t")',
+    "<https://x.example/a>b<c>",
+    "https://x.example/a?b=<c>&d='e'",
+    '[x](https://x.example/"q")',
+]
 HOSTILE = st.lists(st.one_of(st.text(ANY_CHAR, max_size=12), PIECES), max_size=30).map(
     "".join
 )
@@ -117,6 +124,17 @@ def test_rendering_never_raises_and_never_yields_live_markup(source, cut):
     rendered = rendering.render_comment(text.clean(source), read_more_chars=cut)
     assert_inert(rendered.html)
     assert_inert(rendered.excerpt_html)
+
+
+@SETTINGS
+@given(source=st.one_of(HOSTILE, st.sampled_from(LINKS)))
+def test_the_text_counted_is_what_strip_tags_leaves(source):
+    """Comments' length (for the minimum and "Read more") comes from a quick
+    tag stripper for nh3's output; Django's strip_tags is the reference."""
+    from django.utils.html import strip_tags
+
+    html = rendering.render_markdown(text.clean(source))
+    assert rendering.text_of(html) == strip_tags(html)
 
 
 @SETTINGS

@@ -9,11 +9,11 @@ and mailto links, each with ``rel="nofollow ugc noopener"``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
@@ -65,9 +65,21 @@ class Rendered:
     text_length: int
 
 
+# A tag in nh3's output, whose attribute values are always double-quoted (a
+# ">" may stand inside one). Stripping these is what Django's strip_tags does
+# to that output (tests/test_rendering.py holds them together), at a fifth
+# of its cost: it ran an HTML parser twice over every comment.
+TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+
+
+def text_of(html: str) -> str:
+    """The text of sanitised HTML, entities left as they are (as strip_tags)."""
+    return TAG.sub("", html)
+
+
 def render_comment(source: str, *, read_more_chars: int) -> Rendered:
     html = render_markdown(source)
-    text_length = len(strip_tags(html).strip())
+    text_length = len(text_of(html).strip())
     excerpt = ""
     if text_length > read_more_chars:
         cut = Truncator(html).chars(read_more_chars, truncate="…", html=True)
