@@ -361,7 +361,10 @@ class _Reader:
 
 def read(url: str) -> Iterator[r.Record | Origin]:
     """The records of a WordPress database; :class:`SourceError` if unreachable."""
-    reader = _Reader(url)
+    try:
+        reader = _Reader(url)
+    except pymysql.Error as error:
+        raise SourceError(f"Reading the WordPress database failed: {error}") from None
     try:
         yield Origin(f"wordpress:{reader.site()}")
         yield from reader.members()
