@@ -52,6 +52,7 @@ from dateline.newsroom.models import ArticlePage, HomePage, TopStory
 
 BATCH = 1000
 PAGE_TYPES = {kind: (model, own) for kind, model, own in PAGES}
+VOTE_SOURCE = re.compile(r"^vote:(\d+):(\d+)$")
 PAGE_LINK = re.compile(r'(<a\b[^>]*\blinktype="page"[^>]*\bid=")(\d+)(")')
 
 Progress = Callable[[Counter[str]], None]
@@ -517,10 +518,21 @@ class _Restorer:
             self.kept.setdefault(table.kind, set()).add(values["id"])
         if model is Comment:
             self._comment(values)
+        if table.kind == "ledger":
+            values["source"] = self._ledger_source(values["source"])
         self.pending_table = table
         self.pending.append(model(**values))
         if len(self.pending) >= BATCH:
             self._flush()
+
+    def _ledger_source(self, source: str) -> str:
+        """A vote's ledger line names its voter (``vote:comment:member``):
+        the member's id here."""
+        found = VOTE_SOURCE.match(source)
+        if found is None:
+            return source
+        voter = self.ref("member", int(found.group(2)), what="the ledger line")
+        return f"vote:{found.group(1)}:{voter}"
 
     def _matched(
         self, table: Table, record: dict[str, Any], values: dict[str, Any]
