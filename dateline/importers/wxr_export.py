@@ -117,9 +117,7 @@ def _figure(value: Any) -> str:
     link = value.get("link")
     if link:
         text = escape(value.get("link_text") or link)
-        inner += f'<a href="{escape(link)}">{text}</a>' if inner else ""
-        if not image:
-            inner = f'<a href="{escape(link)}">{text}</a>'
+        inner += f'<a href="{escape(link)}">{text}</a>'  # after the image, if any
     caption = " ".join(
         escape(value[k]) for k in ("caption", "credit", "source") if value.get(k)
     )
