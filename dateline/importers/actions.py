@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dateline.community import tasks as community_tasks
-from dateline.core import sql
+from dateline.core import search, sql
 from dateline.core.errors import DatelineError
 from dateline.discussion import actions as discussion
 from dateline.discussion import conf as discussion_conf
@@ -86,7 +86,7 @@ def import_records(
     thread: r.Thread | None = None
     comments: list[r.Comment] = []
     extras: list[r.Vote | r.Subscription] = []
-    with community_tasks.batched() as touched:
+    with community_tasks.batched() as touched, search.indexing_deferred():
         for record in records:
             if isinstance(record, Origin):
                 report.source = options.source or record.source

@@ -40,6 +40,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from dateline.community.models import Standing
+from dateline.core import search
 from dateline.discussion import conf as discussion_conf
 from dateline.discussion import rendering
 from dateline.discussion.models import Comment, Thread, path_segment
@@ -127,7 +128,7 @@ def restore(
     result = Restored(dry_run=dry_run)
     restorer = _Restorer(result, move_to_now, progress)
     try:
-        with _original_times(), transaction.atomic():
+        with search.indexing_deferred(), _original_times(), transaction.atomic():
             for number, line in enumerate(lines, 1):
                 if line.strip():
                     restorer.take(number, line)

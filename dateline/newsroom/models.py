@@ -36,6 +36,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class HomePage(Page):
+    search_auto_update = False  # dateline.core.search follows it
     tagline = models.CharField(max_length=200, blank=True)
 
     content_panels = [
@@ -68,6 +69,7 @@ class TopStory(Orderable):
 
 
 class SectionPage(Page):
+    search_auto_update = False  # dateline.core.search follows it
     description = models.TextField(blank=True, max_length=500)
 
     content_panels = [*Page.content_panels, FieldPanel("description")]
@@ -88,6 +90,7 @@ class SectionPage(Page):
 
 
 class AuthorIndexPage(Page):
+    search_auto_update = False  # dateline.core.search follows it
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -110,6 +113,7 @@ class AuthorIndexPage(Page):
 
 
 class AuthorPage(Page):
+    search_auto_update = False  # dateline.core.search follows it
     """A writer's public profile; the page title is the author's name."""
 
     photo = models.ForeignKey(
@@ -173,6 +177,7 @@ class ArticleTag(TaggedItemBase):
 
 
 class ArticlePage(Page):
+    search_auto_update = False  # dateline.core.search follows it
     standfirst = models.TextField(
         max_length=400,
         help_text=_("The summary under the headline; also used in feeds."),
