@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from dateline.core import sql, text
 from dateline.core.errors import DatelineError
@@ -161,24 +161,18 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
     actions.count_in_thread(
         thread.pk, comments=counts.comments, top_level=counts.top_level
     )
-    # A level at a time, so that every parent has its id before its replies
-    # go in; siblings go in together, in order, so ids keep their order.
-    for depth in sorted({c.depth for c in made}):
-        level = [c for c in made if c.depth == depth]
-        sql.insert_many(level)
-    for comment in made:  # ids are known now; parents come first
-        segment = path_segment(comment.pk)
+    # Ids first (parents come before their replies, so they keep the order of
+    # ``past``), then each comment's root and path, then one INSERT per batch.
+    for comment, pk in zip(made, sql.reserve_ids(Comment, len(made)), strict=True):
+        comment.pk = pk
+        segment = path_segment(pk)
         if comment.parent is None:
-            comment.root_id, comment.path = comment.pk, segment
+            comment.root_id, comment.path = pk, segment
         else:
             comment.root_id = comment.parent.root_id
             comment.path = f"{comment.parent.path}/{segment}"
+    sql.insert_many(made, keep_ids=True)
     table = sql.table(Comment)
-    with connection.cursor() as cursor:  # plain SQL: Django's bulk_update is slow
-        cursor.executemany(
-            f"UPDATE {table} SET root_id = %s, path = %s WHERE id = %s",  # noqa: S608
-            [(c.root_id, c.path, c.pk) for c in made],
-        )
     for parent_id, n in counts.replies.items():
         sql.execute(
             f"UPDATE {table} SET reply_count = reply_count + %s WHERE id = %s",  # noqa: S608
