@@ -181,3 +181,24 @@ def test_search_never_fails_on_the_database(client, article, query):
     raw = quote(query.encode("utf-8", "surrogatepass"))
     response = client.get(f"/search/?q={raw}")
     assert response.status_code in (200, 400), query
+
+
+LINKISH = st.lists(
+    st.one_of(
+        st.sampled_from(list(".:/@wWlL-_ \n0123456789")),
+        st.sampled_from(["www.", "localhost", "http:", "//", "mailto:", "xn--"]),
+        st.sampled_from([".com", ".org", ".рф", ".io", ".K", ".ſ", "．"]),
+        ANY_CHAR,
+    ),
+    max_size=20,
+).map("".join)
+
+
+@SETTINGS
+@given(source=st.one_of(LINKISH, HOSTILE, st.sampled_from(LINKS)))
+def test_the_quick_link_screen_passes_all_that_linkify_would_look_at(source):
+    """A text the quick screen turns away is one linkify-it's pretest would."""
+    from linkify_it import LinkifyIt
+
+    if not rendering.MAY_LINK.search(source):
+        assert not LinkifyIt().pretest(source)

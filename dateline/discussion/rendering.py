@@ -35,11 +35,23 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
 
+# What every text linkify-it's pretest accepts has: a scheme's ":" or "//",
+# an "@", "www.", "localhost", or a dot before a digit or a letter (an IP
+# address or a top-level domain). Its own pretest, one large expression, was
+# a tenth of rendering a comment; most comments fail this one at once.
+# tests/test_text_properties.py holds the two together.
+MAY_LINK = re.compile(r"[:/@]|\.\w|www\.|localhost", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable("linkify")
     md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
+    linkify = md.linkify
+    assert linkify is not None
+    pretest = linkify.pretest
+    linkify.pretest = lambda text: bool(MAY_LINK.search(text)) and pretest(text)
     return md
 
 
