@@ -143,9 +143,15 @@ def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     one); writing the archive's two years of discussion takes a minute.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
+    from django.test import TestCase
+
+    from dateline.community import tasks as community_tasks
     from demo.loader import load_demo
 
-    return load_demo(archive=False)
+    # The test's transaction never commits: what the load's commit sets off
+    # (its events, then one refresh of the members it touched) runs here.
+    with community_tasks.batched(), TestCase.captureOnCommitCallbacks(execute=True):
+        return load_demo(archive=False)
 
 
 # --- browser ---------------------------------------------------------------

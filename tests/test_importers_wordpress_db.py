@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from dateline.community import actions as community
 from dateline.discussion.models import Comment, Thread, Vote
@@ -34,9 +35,12 @@ def wordpress(mariadb_server):
 
 
 def run(url: str, **options):
-    return actions.import_records(
-        wordpress_db.read(url), actions.Options(dry_run=False, **options)
-    )
+    # Each thread's transaction commits (here: what would follow its commit
+    # runs), so the standings of the members it touched are refreshed.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return actions.import_records(
+            wordpress_db.read(url), actions.Options(dry_run=False, **options)
+        )
 
 
 def votes() -> list[tuple]:
@@ -210,3 +214,4 @@ def test_a_member_who_deleted_their_account_is_not_brought_back(site, mariadb_se
     again = Comment.objects.get(body="Back again, one last time.")
     assert again.author is None and again.guest_email == ""
     assert again.display_name == "Deleted member"
+

@@ -7,6 +7,7 @@ import logging
 from django.db import transaction
 
 from dateline.cdn import backends, headers
+from dateline.core.events import ThreadChanged
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +22,15 @@ def _purge(change: backends.Change) -> None:
         log.exception("could not purge %s from the shared caches", change.keys)
 
 
-def thread_changed(thread_id: int) -> None:
+def thread_changed(event: ThreadChanged) -> None:
     """A comment was posted, edited, voted on or moderated in this thread.
 
-    Runs after the transaction commits (at once outside one): a cache asked
-    again before that would store the old page.
+    Listens to ``ThreadChanged``, which arrives after the transaction
+    commits: a cache asked again before that would store the old page.
     """
     if not backends.conf.purge_backend():
         return
+    thread_id = event.thread_id
 
     def urls() -> list[str]:
         from django.urls import reverse
@@ -43,8 +45,7 @@ def thread_changed(thread_id: int) -> None:
         api = reverse("api:thread_page", kwargs={"thread_id": thread_id})
         return [article.full_url, site.root_url + api]
 
-    change = backends.Change([headers.thread_key(thread_id)], urls)
-    transaction.on_commit(lambda: _purge(change))
+    _purge(backends.Change([headers.thread_key(thread_id)], urls))
 
 
 def article_changed(article_id: int) -> None:

@@ -11,9 +11,12 @@ class CdnConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished
 
-        from dateline.cdn import backends
+        from dateline.cdn import actions, backends
+        from dateline.core import events
 
         backends.check_settings()  # a mistyped backend fails at start, not later
+
+        events.listen(events.ThreadChanged, actions.thread_changed)
 
         page_published.connect(_article_changed, dispatch_uid="cdn-published")
         page_unpublished.connect(_article_changed, dispatch_uid="cdn-unpublished")

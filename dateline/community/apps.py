@@ -6,3 +6,8 @@ class CommunityConfig(AppConfig):
     label = "community"
     verbose_name = "Community"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dateline.community import listeners
+
+        listeners.connect()

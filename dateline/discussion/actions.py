@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from dateline.cdn import actions as cdn_actions
-from dateline.core import audit, sql, text
+from dateline.core import audit, events, sql, text
 from dateline.core.errors import (
     Conflict,
     InvalidInput,
@@ -48,7 +47,6 @@ from dateline.moderation import tasks as moderation_tasks
 from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
 from dateline.moderation.screening import Signals
-from dateline.ops import metrics
 
 # --- identities ------------------------------------------------------------
 
@@ -101,7 +99,7 @@ def thread_close(*, actor: Any, thread: Thread, closed: bool = True) -> Thread:
     Thread.objects.filter(pk=thread.pk).update(
         is_closed=closed, version=F("version") + 1
     )
-    cdn_actions.thread_changed(thread.pk)
+    events.emit(events.ThreadChanged(thread.pk))
     thread.refresh_from_db()
     return thread
 
@@ -117,14 +115,7 @@ def _lock_thread(thread_id: int) -> Thread:
 
 def _thread_changed(thread_id: int, **counters: Any) -> None:
     Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
-    cdn_actions.thread_changed(thread_id)
-
-
-def _members_changed(*member_ids: int | None) -> None:
-    """Points, ranks and badges follow after commit, in the background."""
-    from dateline.community import tasks
-
-    tasks.members_changed(member_ids)
+    events.emit(events.ThreadChanged(thread_id))
 
 
 # --- validation --------------------------------------------------------------
@@ -308,7 +299,7 @@ def comment_post(
         )
         sql.insert(comment)
         decision = "shadowed" if shadowed else verdict.decision if verdict else "none"
-        transaction.on_commit(lambda: metrics.comment_posted(decision))
+        _emit(events.CommentPosted, comment, decision=decision)
         # Ids only grow, so the path orders a branch chronologically per level.
         segment = path_segment(comment.pk)
         if parent is None:
@@ -332,7 +323,7 @@ def comment_post(
             screening.hold(comment, verdict)  # published, and worth a look
         if parent is not None:
             _count_reply(parent)
-        _members_changed(comment.author_id, parent.author_id if parent else None)
+        _published(comment, parent)
         return comment
 
 
@@ -400,7 +391,7 @@ def count_in_thread(thread_id: int, *, comments: int, top_level: int) -> None:
         if not Thread.objects.filter(pk=thread_id).exists():
             raise NotFound(_("There is no such discussion."), code="thread_not_found")
         raise _closed()
-    cdn_actions.thread_changed(thread_id)
+    events.emit(events.ThreadChanged(thread_id))
 
 
 def _count_reply(parent: Comment) -> None:
@@ -445,8 +436,23 @@ def comment_publish(comment: Comment) -> Comment:
     _count_in(comment.thread_id, parent)
     if parent is not None:
         _count_reply(parent)
-    _members_changed(comment.author_id, parent.author_id if parent else None)
+    _published(comment, parent)
     return comment
+
+
+def _published(comment: Comment, parent: Comment | None) -> None:
+    events.emit(
+        events.CommentPublished(
+            comment.pk,
+            comment.thread_id,
+            comment.author_id,
+            parent_author_id=parent.author_id if parent else None,
+        )
+    )
+
+
+def _emit(kind: type[events.CommentEvent], comment: Comment, **more: Any) -> None:
+    events.emit(kind(comment.pk, comment.thread_id, comment.author_id, **more))
 
 
 def _count_out(comment: Comment) -> None:
@@ -491,7 +497,7 @@ def comment_hide(
     comment.status = status
     comment.held_because = because
     comment.save(update_fields=["status", "held_because"])
-    _members_changed(comment.author_id)
+    _emit(events.CommentHidden, comment)
     return comment
 
 
@@ -503,7 +509,7 @@ def comment_unhide(comment: Comment) -> Comment:
     comment.status = Comment.Status.PUBLISHED
     comment.held_because = ""
     comment.save(update_fields=["status", "held_because"])
-    _members_changed(comment.author_id)
+    _emit(events.CommentShown, comment)
     return comment
 
 
@@ -538,7 +544,7 @@ def comment_restore(comment: Comment, *, status: str) -> Comment:
         _count_back(comment)  # the exact reverse of the removal's count-out
     else:
         _thread_changed(comment.thread_id)
-    _members_changed(comment.author_id)  # the removal no longer counts against
+    _emit(events.CommentRestored, comment, public=comment.is_published)
     return comment
 
 
@@ -660,7 +666,7 @@ def comment_edit(
         if verdict.decision == FLAG:
             screening.hold(comment, verdict)  # stays published, worth a look
         _thread_changed(comment.thread_id)
-        _members_changed(comment.author_id)  # a link added or removed counts
+        _emit(events.CommentEdited, comment)
         return comment
 
 
@@ -732,22 +738,27 @@ def comment_delete(
     if comment.is_deleted:
         return comment
     was_counted = _take_text(comment, removed=removed)
-    if not was_counted:  # held, hidden or shadowed: was not counted in
-        if removed:
-            _members_changed(comment.author_id)
-        return comment
-    if removed:
+    related: set[int | None] = set()
+    if removed and was_counted:
         # The writer loses points and maybe badges; so may whoever they
         # replied to or who replied to them (replies, first comments).
-        parent_author = (
+        related.add(
             Comment.objects.filter(pk=comment.parent_id or 0)
             .values_list("author_id", flat=True)
             .first()
         )
-        repliers = Comment.objects.filter(parent_id=comment.pk).values_list(
-            "author_id", flat=True
+        related.update(
+            Comment.objects.filter(parent_id=comment.pk).values_list(
+                "author_id", flat=True
+            )
         )
-        _members_changed(comment.author_id, parent_author, *repliers)
+    _emit(
+        events.CommentDeleted,
+        comment,
+        removed=removed,
+        was_public=was_counted,
+        related_ids=tuple(sorted(pk for pk in related if pk)),
+    )
     return comment
 
 
@@ -822,7 +833,7 @@ def comment_vote(
         best=comment.best,
     )
     _thread_changed(comment.thread_id)
-    _members_changed(comment.author_id)
+    _emit(events.CommentVoted, comment, voter_id=member.pk, value=value)
     return comment
 
 

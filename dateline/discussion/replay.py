@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from dateline.core import sql, text
+from dateline.core import events, sql, text
 from dateline.core.errors import DatelineError
 from dateline.discussion import actions
 from dateline.discussion.models import (
@@ -191,9 +191,13 @@ def comments_replay(*, thread: Thread, past: list[Past]) -> list[Replayed]:
         for member, value, at in item.votes
     ]
     sql.insert_many(voted)
-    actions._members_changed(
-        *{v.voter_id for v in voted},
-        *{c.author_id for c in made},
-        *{c.parent.author_id for c in made if c.parent is not None and c.is_published},
+    members = {v.voter_id for v in voted} | {c.author_id for c in made}
+    members.update(
+        c.parent.author_id for c in made if c.parent is not None and c.is_published
+    )
+    events.emit(
+        events.CommentsImported(
+            thread.pk, member_ids=tuple(sorted(pk for pk in members if pk))
+        )
     )
     return results

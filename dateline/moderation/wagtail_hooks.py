@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from dateline.cdn import actions as cdn_actions
+from dateline.core import events
 from dateline.core.admin_views import (
     AuditedCreateView,
     AuditedEditView,
@@ -65,7 +65,7 @@ class ThreadEditView(AuditedEditView):
         instance = super().save_instance()
         # Cached pages are keyed on the version: show the change at once.
         Thread.objects.filter(pk=instance.pk).update(version=F("version") + 1)
-        cdn_actions.thread_changed(instance.pk)
+        events.emit(events.ThreadChanged(instance.pk))
         return instance
 
 

@@ -8,7 +8,10 @@ class OpsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dateline.core import events
         from dateline.ops import metrics, selectors
+
+        events.listen(events.CommentPosted, metrics.comment_posted)
 
         metrics.at_scrape(
             "dateline_tasks_waiting",

@@ -31,6 +31,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 
+from dateline.core.events import CommentPosted
+
 log = logging.getLogger(__name__)
 
 REQUESTS = Counter(
@@ -149,8 +151,8 @@ class MetricsMiddleware:
         return response
 
 
-def comment_posted(decision: str) -> None:
-    COMMENTS.labels(decision).inc()
+def comment_posted(event: CommentPosted) -> None:
+    COMMENTS.labels(event.decision).inc()
 
 
 def moderation_decision(decision: str) -> None:
