@@ -215,3 +215,37 @@ def test_a_member_who_deleted_their_account_is_not_brought_back(site, mariadb_se
     assert again.author is None and again.guest_email == ""
     assert again.display_name == "Deleted member"
 
+
+def test_votes_cast_on_the_old_site_since_the_last_run_are_added(site, mariadb_server):
+    url = mariadb_server.load("harbour_votes", DUMP.read_text())
+    run(url)
+    jo = Comment.objects.get(body__startswith="Swell was 2m")
+    fergus_first = Comment.objects.get(body__startswith="three weeks early")
+    before = (jo.upvotes, jo.downvotes, fergus_first.upvotes, fergus_first.downvotes)
+    # On the old site meanwhile: Fergus votes skipper_jo down, the deckhand
+    # votes quietreader up, and Noor turns her up on Fergus's comment down.
+    mariadb_server.sql(
+        "INSERT INTO wp_wc_users_voted VALUES "
+        "(15,'2',104,-1,0,11,1725360000), (16,'6',110,1,0,12,1725362000), "
+        "(17,'3',101,-1,0,11,1725361000)",
+        "harbour_votes",
+    )
+    report = run(url)
+    assert report.counts["votes_added_to_earlier_comments"] == 2
+    assert report.counts["comments_already"] == 11
+    jo.refresh_from_db()
+    fergus_first.refresh_from_db()
+    assert (jo.upvotes, jo.downvotes) == (before[0], before[1] + 1)
+    # A vote already here stays as it is: imports never change what is here.
+    assert (fergus_first.upvotes, fergus_first.downvotes) == before[2:]
+    assert (
+        "Sell it to someone who will actually open it. Ten years of pigeons is enough.",
+        "deckhand",
+        1,
+    ) in votes()
+    assert Vote.objects.get(comment=fergus_first, voter__username="noor_h").value == 1
+    # The points follow the new votes, as a rebuild from the history gives them.
+    incremental = state()
+    community.community_rebuild()
+    assert state() == incremental
+    assert run(url).counts["votes_added_to_earlier_comments"] == 0

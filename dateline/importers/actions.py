@@ -37,7 +37,7 @@ from dateline.core.errors import DatelineError
 from dateline.discussion import actions as discussion
 from dateline.discussion import conf as discussion_conf
 from dateline.discussion import replay
-from dateline.discussion.models import Comment, Thread
+from dateline.discussion.models import Comment, Thread, Vote
 from dateline.importers import conf, html, selectors
 from dateline.importers import records as r
 from dateline.importers.models import ImportedRecord, KeptSubscription
@@ -290,6 +290,7 @@ class _Writer:
             index[comment.source_id] = len(past)
             past.append(item)
             chosen.append(comment)
+        self._later_votes(before, existing)
         if self.options.one_by_one:
             results = _one_by_one(thread, past)
         else:
@@ -332,6 +333,34 @@ class _Writer:
             )
         if record.closed and not thread.is_closed:
             discussion.thread_close(actor=None, thread=thread)
+
+    def _later_votes(self, before: dict[str, int], existing: dict[int, Any]) -> None:
+        """Members' votes on comments an earlier run imported: those cast
+        since then are added; a member's vote already here stays as it is."""
+        earlier = {
+            source_id: existing[pk]
+            for source_id, pk in before.items()
+            if source_id in self.votes and pk in existing
+        }
+        if not earlier:
+            return
+        here = set(
+            Vote.objects.filter(
+                comment_id__in=[c.pk for c in earlier.values()]
+            ).values_list("comment_id", "voter_id")
+        )
+        for source_id, comment in earlier.items():
+            if comment.is_deleted:
+                continue
+            writer = comment.author
+            pending = not comment.is_published
+            for voter, value, at in self._members_votes(source_id, writer, pending):
+                if (comment.pk, voter.pk) in here:
+                    continue
+                comment = discussion.comment_vote(
+                    actor=voter, comment=comment, value=value, at=at
+                )
+                self.report.counts["votes_added_to_earlier_comments"] += 1
 
     def _orphan(self, record: r.Comment) -> None:
         self.report.skip(
@@ -384,7 +413,7 @@ class _Writer:
             else bool(parent_comment and parent_comment.is_pending)
         )
         pending = record.state == r.PENDING or parent_held
-        votes = self._members_votes(record, member, pending)
+        votes = self._members_votes(record.source_id, member, pending)
         return replay.Past(
             body=body,
             created_at=record.created_at,
@@ -398,12 +427,12 @@ class _Writer:
         )
 
     def _members_votes(
-        self, record: r.Comment, writer: Any, pending: bool
+        self, source_id: str, writer: Any, pending: bool
     ) -> list[tuple[Any, int, Any]]:
         """The comment's votes by members: one each (the last), never the
         writer's own, none on a comment held for review (nobody saw it)."""
         last: dict[int, tuple[Any, int, Any]] = {}
-        for vote in self.votes.get(record.source_id, []):
+        for vote in self.votes.get(source_id, []):
             voter = self._member_by_id(vote.member_id)
             if voter is None or vote.value not in (1, -1):
                 self.report.counts["votes_skipped_unknown_voter"] += 1

@@ -19,6 +19,7 @@ LABELS = {
     "replies": "of them replies",
     "orphans": "replies whose parent is missing (now top level)",
     "votes": "votes carried over",
+    "votes_added_to_earlier_comments": "new votes on comments imported before",
     "members_matched": "members matched by email",
     "members_created": "members created",
     "skipped_pingbacks": "pingbacks and trackbacks skipped",

@@ -279,9 +279,9 @@ class ThrowawayMariaDB:
         command = [self.client, f"--socket={self.socket}", "-uroot"]
         if database:
             command.append(database)
-        subprocess.run(
-            command, input=statements.encode(), check=True, capture_output=True
-        )
+        done = subprocess.run(command, input=statements.encode(), capture_output=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"mariadb: {done.stderr.decode(errors='replace')}")
 
     def load(self, database: str, dump: str) -> str:
         """A new database holding ``dump``; the URL of a user who may only read it."""
