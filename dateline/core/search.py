@@ -10,7 +10,7 @@ and each object is indexed once when the block ends, in bulk for search.
 Search: models that set ``search_auto_update = False`` (so modelsearch
 leaves them alone) and are passed to ``follow`` are indexed through this
 module, as modelsearch would outside the block. References: Wagtail's own
-switch turns its handler off inside the block, and ``_saved_any`` (connected
+switch turns its handler off inside the block, and ``saved_any`` (connected
 for every model by the core app) collects what it would have indexed.
 """
 
