@@ -441,14 +441,8 @@ def comment_publish(comment: Comment) -> Comment:
 
 
 def _published(comment: Comment, parent: Comment | None) -> None:
-    events.emit(
-        events.CommentPublished(
-            comment.pk,
-            comment.thread_id,
-            comment.author_id,
-            parent_author_id=parent.author_id if parent else None,
-        )
-    )
+    parent_author_id = parent.author_id if parent else None
+    _emit(events.CommentPublished, comment, parent_author_id=parent_author_id)
 
 
 def _emit(kind: type[events.CommentEvent], comment: Comment, **more: Any) -> None:

@@ -352,9 +352,9 @@ class _Writer:
         for source_id, comment in earlier.items():
             if comment.is_deleted:
                 continue
-            writer = comment.author
             pending = not comment.is_published
-            for voter, value, at in self._members_votes(source_id, writer, pending):
+            found = self._members_votes(source_id, comment.author_id, pending)
+            for voter, value, at in found:
                 if (comment.pk, voter.pk) in here:
                     continue
                 comment = discussion.comment_vote(
@@ -413,7 +413,9 @@ class _Writer:
             else bool(parent_comment and parent_comment.is_pending)
         )
         pending = record.state == r.PENDING or parent_held
-        votes = self._members_votes(record.source_id, member, pending)
+        votes = self._members_votes(
+            record.source_id, member.pk if member else None, pending
+        )
         return replay.Past(
             body=body,
             created_at=record.created_at,
@@ -427,7 +429,7 @@ class _Writer:
         )
 
     def _members_votes(
-        self, source_id: str, writer: Any, pending: bool
+        self, source_id: str, writer_id: int | None, pending: bool
     ) -> list[tuple[Any, int, Any]]:
         """The comment's votes by members: one each (the last), never the
         writer's own, none on a comment held for review (nobody saw it)."""
@@ -438,7 +440,7 @@ class _Writer:
                 self.report.counts["votes_skipped_unknown_voter"] += 1
             elif pending:
                 self.report.counts["votes_skipped_on_held"] += 1
-            elif writer is not None and voter.pk == writer.pk:
+            elif voter.pk == writer_id:
                 self.report.counts["votes_skipped_own"] += 1
             else:
                 last[voter.pk] = (voter, vote.value, vote.at)
