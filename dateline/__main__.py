@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
-    from dateline.config import ConfigError, env_int
+    from dateline.config import ConfigError, live_streams, request_threads
 
     try:
         from django.conf import settings
@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> None:
         # the other runs (make bench, two workers: comment POSTs 297 a second
         # with two threads each, 381 with one; cached pages 688 and 755). A
         # remote database's round trips are worth overlapping.
-        remote = bool(os.environ.get("DATABASE_URL"))
-        threads = env_int("DATELINE_THREADS", 2 if remote else 1, minimum=1)
+        threads = request_threads()
+        # Live streams wait on threads of their own; pages and posts keep
+        # ``threads`` (dateline/notify/live/stream.py).
+        streams = live_streams() if settings.DATELINE_LIVE else 0
     except ConfigError as exc:
         sys.exit(f"dateline: {exc}")
     if args.command == "check-config":
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         str(args.workers),
         # Request threads per worker.
         "--blocking-threads",
-        str(threads),
+        str(threads + streams),
         "--no-ws",
         "--respawn-failed-workers",
     ]

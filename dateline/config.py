@@ -257,6 +257,18 @@ def _postgres(url: str) -> dict[str, Any]:
     return config
 
 
+def request_threads() -> int:
+    """Request threads per worker: ``DATELINE_THREADS`` (README, Configuration)."""
+    remote = bool(os.environ.get("DATABASE_URL"))
+    return env_int("DATELINE_THREADS", 2 if remote else 1, minimum=1)
+
+
+def live_streams() -> int:
+    """Live streams each worker holds, each on a thread of its own; 0 (the
+    default): pages poll instead (dateline/notify/live/stream.py)."""
+    return env_int("DATELINE_LIVE_STREAMS", 0)
+
+
 def cache() -> dict[str, Any]:
     """The ``default`` cache: Redis when REDIS_URL is set, else local memory."""
     url = env_str("REDIS_URL")

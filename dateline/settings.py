@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "dateline.cdn",
     "dateline.importers",
     "dateline.privacy",
+    "dateline.notify",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -197,6 +198,9 @@ DATELINE_PAGE_STALE_MS = config.env_int("DATELINE_PAGE_STALE_MS", 500)
 # once per this many milliseconds (in-process tasks; a storm of votes on one
 # member's comments then costs one refresh every ten seconds).
 DATELINE_STANDINGS_REFRESH_MS = config.env_int("DATELINE_STANDINGS_REFRESH_MS", 10_000)
+# Live updates (dateline/notify/live): on, and the streams each process holds.
+DATELINE_LIVE = config.env_bool("DATELINE_LIVE", True)
+DATELINE_LIVE_STREAMS = config.live_streams()
 # A shared cache (CDN, Varnish) in front: how long it may keep those pages
 # (0: not at all), and how to purge them when they change (dateline/cdn/).
 DATELINE_CDN_MAX_AGE = config.env_int("DATELINE_CDN_MAX_AGE", 0)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("dateline.ops.urls")),
     path("", include("dateline.cdn.urls")),
     path("", include("dateline.privacy.urls")),
+    path("", include("dateline.notify.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("dateline.discussion.urls")),
     path("", include("dateline.community.urls")),

@@ -10,11 +10,17 @@ from dateline.config import ConfigError
 try:
     from django.core.wsgi import get_wsgi_application
 
+    from dateline.config import request_threads
     from dateline.discussion.front import Front
+    from dateline.notify.live.stream import Live
 
     # Cached article pages for anonymous readers are answered in front of
-    # Django's stack (dateline/discussion/front.py).
-    application = Front(get_wsgi_application())
+    # Django's stack (dateline/discussion/front.py); live streams in front
+    # of that, each on a thread of its own (dateline/notify/live/stream.py).
+    application = Live(
+        Front(get_wsgi_application()),
+        threads=request_threads(),
+    )
 
     from dateline.moderation.toxicity import warm_up
 

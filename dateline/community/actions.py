@@ -29,7 +29,7 @@ from dateline.community.models import (
     Rank,
     Standing,
 )
-from dateline.core import audit
+from dateline.core import audit, events
 from dateline.core.errors import InvalidInput, NotFound, PermissionDenied
 
 Kind = LedgerEntry.Kind
@@ -297,6 +297,7 @@ def _apply_grants(
                 granted_at=when,
                 comment_id=comment_id,
             )
+            events.emit(events.BadgeGranted(member_id, key[0], key[1]))
         elif grant.revoked_at is not None or (
             not grant.manual
             and (grant.granted_at, grant.comment_id) != (when, comment_id)
@@ -465,6 +466,8 @@ def _badge_by_hand(
         after={"active": grant, "manual": grant, "badge": badge, "level": level},
         reason=reason,
     )
+    if grant:
+        events.emit(events.BadgeGranted(member.pk, badge, level))
     transaction.on_commit(lambda: standings_refresh(member_ids=[member.pk]))
     return row
 

@@ -4,4 +4,8 @@ from django.http import HttpRequest
 
 def site_chrome(request: HttpRequest) -> dict[str, object]:
     """What every reader page's header and footer need."""
-    return {"site_name": settings.DATELINE_SITE_NAME, "site_url": settings.SITE_URL}
+    return {
+        "site_name": settings.DATELINE_SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "live_updates": settings.DATELINE_LIVE,
+    }

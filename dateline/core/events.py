@@ -11,20 +11,31 @@ Every event, who emits it, and who listens (tests/test_events.py checks
 this table against the registrations):
 
 =================  ==================================  =====================
-event              emitted by (discussion.actions)     listeners
+event              emitted by                          listeners
 =================  ==================================  =====================
 ThreadChanged      anything a thread's page shows      cdn
                    (and the thread admin's edit form)
 CommentPosted      comment_post, held ones too         ops
-CommentPublished   comment_post, comment_publish       community
-CommentEdited      comment_edit (still public)         community
-CommentHidden      comment_hide                        community
-CommentShown       comment_unhide                      community
-CommentRestored    comment_restore                     community
-CommentDeleted     comment_delete                      community
-CommentVoted       comment_vote                        community
+CommentPublished   comment_post, comment_publish       community, notify
+CommentEdited      comment_edit (still public)         community, notify
+CommentHidden      comment_hide                        community, notify
+CommentShown       comment_unhide                      community, notify
+CommentRestored    comment_restore                     community, notify
+CommentDeleted     comment_delete                      community, notify
+CommentVoted       comment_vote                        community, notify
+CommentDecided     moderation.decisions.decide         notify
 CommentsImported   replay.comments_replay              community
+BadgeGranted       community: rules and by hand        -
 =================  ==================================  =====================
+
+notify writes mail to its outbox and live events for open pages
+(``notify/listeners.py``, ``notify/live/record.py``).
+
+Most listeners run after the commit. A listener registered with
+``in_transaction=True`` runs when the event is emitted, inside the change's
+transaction, for what must be written with the change or not at all (the
+notify app's outbox rows); it runs in a savepoint, so its failure is logged
+and loses the listener's rows, never the change.
 
 A listener that fails is logged and does not stop the others: the change
 it reacts to has committed already. Tests see events by running the
@@ -78,6 +89,7 @@ class CommentPublished(CommentEvent):
     """A comment became public for the first time (posted, or approved)."""
 
     parent_author_id: int | None = None
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,23 @@ class CommentVoted(CommentEvent):
 
 
 @dataclass(frozen=True)
+class CommentDecided(CommentEvent):
+    """A moderator decided on a queued comment (``decision``: approve, reject,
+    ban, suspend, shadow_ban), with the note the writer is told."""
+
+    decision: str = ""
+    reason: str = ""
+    was_held: bool = False  # it waited for review before being published
+
+
+@dataclass(frozen=True)
+class BadgeGranted(Event):
+    member_id: int
+    badge: str
+    level: int
+
+
+@dataclass(frozen=True)
 class CommentsImported(Event):
     """Comments written in bulk from another site's history, with their votes."""
 
@@ -134,33 +163,55 @@ E = TypeVar("E", bound=Event)
 Listener = Callable[[Any], None]
 
 _listeners: dict[type[Event], list[Listener]] = defaultdict(list)
+_in_transaction: dict[type[Event], list[Listener]] = defaultdict(list)
 
 
-def listen(event_type: type[E], listener: Callable[[E], None]) -> None:
+def listen(
+    event_type: type[E],
+    listener: Callable[[E], None],
+    *,
+    in_transaction: bool = False,
+) -> None:
     """Call ``listener`` with every ``event_type`` event (and its subclasses')
-    after its transaction commits. Called from an app's ``ready()``."""
-    if listener not in _listeners[event_type]:
-        _listeners[event_type].append(listener)
+    after its transaction commits, or, ``in_transaction``, when it is emitted.
+    Called from an app's ``ready()``."""
+    table = _in_transaction if in_transaction else _listeners
+    if listener not in table[event_type]:
+        table[event_type].append(listener)
 
 
-def listeners(event_type: type[Event]) -> list[Listener]:
-    """Who hears an event of this type, in the order they registered."""
+def _heard(
+    table: dict[type[Event], list[Listener]], event_type: type
+) -> list[Listener]:
     found: list[Listener] = []
     for cls in event_type.__mro__:
-        for listener in _listeners.get(cls, ()):
+        for listener in table.get(cls, ()):
             if listener not in found:
                 found.append(listener)
     return found
 
 
+def listeners(
+    event_type: type[Event], *, in_transaction: bool = False
+) -> list[Listener]:
+    """Who hears an event of this type, in the order they registered."""
+    return _heard(_in_transaction if in_transaction else _listeners, event_type)
+
+
 def emit(event: Event) -> None:
     """Deliver ``event`` when the current transaction commits (at once
-    outside one); never if it rolls back."""
+    outside one); never if it rolls back. In-transaction listeners first."""
+    for listener in _heard(_in_transaction, type(event)):
+        try:
+            with transaction.atomic():
+                listener(event)
+        except Exception:  # the change matters more than what follows it
+            log.exception("listener %r failed on %r", listener, event)
     transaction.on_commit(lambda: deliver(event))
 
 
 def deliver(event: Event) -> None:
-    for listener in listeners(type(event)):
+    for listener in _heard(_listeners, type(event)):
         try:
             listener(event)
         except Exception:  # the change has committed: tell the others anyway

@@ -441,8 +441,12 @@ def comment_publish(comment: Comment) -> Comment:
 
 
 def _published(comment: Comment, parent: Comment | None) -> None:
-    parent_author_id = parent.author_id if parent else None
-    _emit(events.CommentPublished, comment, parent_author_id=parent_author_id)
+    _emit(
+        events.CommentPublished,
+        comment,
+        parent_author_id=parent.author_id if parent else None,
+        parent_id=comment.parent_id,
+    )
 
 
 def _emit(kind: type[events.CommentEvent], comment: Comment, **more: Any) -> None:

@@ -9,6 +9,11 @@ urlpatterns = [
         name="thread-comments",
     ),
     path(
+        "threads/<int:thread_id>/comments/live/",
+        views.comments_live,
+        name="thread-comments-live",
+    ),
+    path(
         "comments/<int:comment_id>/", views.comment_permalink, name="comment-permalink"
     ),
     path("comments/<int:comment_id>/body/", views.comment_body, name="comment-body"),

@@ -406,6 +406,35 @@ def comment_body(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     )
 
 
+LIVE_MAX = 20
+
+
+@require_GET
+def comments_live(request: HttpRequest, thread_id: int) -> HttpResponseBase:
+    """Comments a live page was told of (``?ids=``), as the thread shows them
+    to this reader; those they may not see are left out."""
+    thread = _found(access.access_thread, request, thread_id)
+    ids = [_int(x) for x in request.GET.get("ids", "").split(",")][:LIVE_MAX]
+    viewer = viewer_for(request)
+    nodes = []
+    for comment_id in dict.fromkeys(i for i in ids if i):
+        try:
+            comment = access.access_comment(viewer, comment_id)
+        except NotFound:
+            continue
+        if comment.thread_id != thread.pk or comment.is_deleted:
+            continue
+        comment.thread = thread
+        nodes.append(selectors.comment_for_reader(comment, viewer=viewer))
+    response = render(
+        request,
+        "discussion/includes/live_nodes.html",
+        {"nodes": nodes, "thread": thread},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """More replies of one top-level comment, after the ones the thread shows."""

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dateline.core import audit
+from dateline.core import audit, events
 from dateline.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dateline.moderation import reports
 from dateline.moderation.models import Review, Sanction
@@ -191,6 +191,16 @@ def decide(
                 "sanction": str(sanction) if sanction else None,
             },
             reason=note,
+        )
+        events.emit(
+            events.CommentDecided(
+                comment.pk,
+                comment.thread_id,
+                comment.author_id,
+                decision=action,
+                reason=note,
+                was_held=before == Comment.Status.PENDING,
+            )
         )
     return Outcome(review, _done_message(review, comment))
 

@@ -1,0 +1,46 @@
+"""What the notify app does after a change: mail goes into the outbox.
+
+Registered from ``NotifyConfig.ready``; see ``dateline/core/events.py`` for
+every event. The outbox rows are written in the change's own transaction
+(``in_transaction=True``), so a comment that rolls back leaves no mail and
+a committed one cannot lose its mail; the sending task is queued after the
+commit.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from dateline.core import events
+from dateline.notify import actions, selectors, tasks
+
+
+def comment_published(event: events.CommentPublished) -> None:
+    from dateline.discussion.models import Comment
+
+    # Not a reply: only followers could be told; skip reading the comment
+    # when the thread has none.
+    if not event.parent_id and not selectors.followers(event.thread_id):
+        return
+    comment = Comment.objects.select_related("parent").get(pk=event.comment_id)
+    if actions.comment_published(comment):
+        transaction.on_commit(tasks.send_soon)
+
+
+def comment_decided(event: events.CommentDecided) -> None:
+    if not event.was_held:
+        return
+    mail = actions.comment_decided(
+        comment_id=event.comment_id,
+        writer_id=event.author_id,
+        thread_id=event.thread_id,
+        decision=event.decision,
+        reason=event.reason,
+    )
+    if mail is not None:
+        transaction.on_commit(tasks.send_soon)
+
+
+def connect() -> None:
+    events.listen(events.CommentPublished, comment_published, in_transaction=True)
+    events.listen(events.CommentDecided, comment_decided, in_transaction=True)

@@ -1,0 +1,182 @@
+"""``/live/threads/<id>/``: a thread's changes as server-sent events.
+
+Two ways, chosen by ``DATELINE_LIVE_STREAMS``:
+
+- ``0`` (the default): each answer is what the page missed, then the end;
+  the browser comes back after ``retry`` (``DATELINE_LIVE_POLL_RETRY_MS``)
+  with ``Last-Event-ID``. A slow poll through the ordinary request path,
+  which costs nothing while nobody reads.
+- ``N``: real streams, answered here in front of Django's stack, each by a
+  request thread that waits on its queue; Granian gives each worker N more
+  threads, while pages and posts keep the one thread a worker had
+  (``Gate``). Measured on two cores: any thread beyond the first costs the
+  cached article page about a quarter of its requests a second (Granian
+  hands requests to idle threads, which then take turns on the GIL), so
+  this is for sites that want instant updates more than peak page rate.
+
+Past the limit, or for a thread with no comment for two weeks, the answer
+is 204, which tells the browser not to reconnect; the page tries again a
+minute later on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from dateline.notify.live import conf, hub
+
+PATH = re.compile(r"^/live/threads/(\d+)/$")
+HEADERS = [
+    ("Content-Type", "text/event-stream; charset=utf-8"),
+    ("Cache-Control", "no-store, no-transform"),
+    ("X-Accel-Buffering", "no"),  # nginx: pass each event on at once
+    ("Surrogate-Control", "no-store"),  # CDNs and Varnish
+]
+StartResponse = Callable[..., Any]
+
+
+def last_event_id(environ: dict[str, Any]) -> int | None:
+    raw = environ.get("HTTP_LAST_EVENT_ID") or ""
+    if not raw:
+        match = re.search(r"(?:^|&)after=(\d+)", environ.get("QUERY_STRING", ""))
+        raw = match.group(1) if match else ""
+    return int(raw) if raw.isdigit() else None
+
+
+def opening(
+    thread_id: int, last_id: int | None, *, retry_ms: int = 5000
+) -> list[bytes] | None:
+    """What a new stream starts with: a retry hint and what it missed; None
+    when the thread has no stream (unknown, or quiet for two weeks)."""
+    from dateline.discussion.models import Thread
+    from dateline.notify.models import LiveEvent
+
+    try:
+        thread = Thread.objects.filter(pk=thread_id).values("pk").first()
+        if thread is None:
+            return None
+        quiet = timezone.now() - dt.timedelta(days=conf.get("DATELINE_LIVE_QUIET_DAYS"))
+        from dateline.discussion.models import Comment
+
+        latest = (
+            Comment.objects.filter(thread_id=thread_id)
+            .order_by("-pk")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if latest is None or latest < quiet:
+            return None
+        chunks = [f"retry: {retry_ms}\n: live\n\n".encode()]
+        if last_id is None:
+            # No event yet: the cursor alone, so the page's next connection
+            # says where it was (an id without data is not an event).
+            newest = LiveEvent.objects.order_by("-pk").values_list("pk", flat=True)
+            chunks.append(f"id: {newest.first() or 0}\n\n".encode())
+        else:
+            limit = conf.get("DATELINE_LIVE_REPLAY_MAX")
+            missed = list(
+                LiveEvent.objects.filter(thread_id=thread_id, pk__gt=last_id).order_by(
+                    "pk"
+                )[: limit + 1]
+            )
+            if len(missed) > limit:
+                chunks.append(hub.frame(missed[-1].pk, "reload", {}))
+            else:
+                chunks += [hub.frame(r.pk, r.kind, r.data) for r in missed]
+        return chunks
+    finally:
+        close_old_connections()  # a stream holds no database connection
+
+
+def events(thread_id: int, start: list[bytes]) -> Iterator[bytes]:
+    reader = hub.Reader()
+    hub.HUB.subscribe(thread_id, reader)
+    heartbeat = conf.get("DATELINE_LIVE_HEARTBEAT_SECONDS")
+    until = time.monotonic() + conf.get("DATELINE_LIVE_STREAM_SECONDS")
+    try:
+        yield from start
+        while time.monotonic() < until:
+            try:
+                yield reader.queue.get(timeout=heartbeat)
+            except queue.Empty:
+                yield b": ping\n\n"
+    finally:
+        hub.HUB.unsubscribe(thread_id, reader)
+
+
+class Gate:
+    """One page or post at a time per worker, however many threads wait on
+    streams: a second request thread on SQLite only queues on the GIL and
+    the write lock (dateline/__main__.py)."""
+
+    def __init__(self, size: int) -> None:
+        self._semaphore = threading.BoundedSemaphore(size)
+
+    def __enter__(self) -> None:
+        self._semaphore.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._semaphore.release()
+
+
+class Live:
+    """WSGI: answers live streams itself, and hands every other request to
+    ``app`` through the gate."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], *, threads: int) -> None:
+        self.app = app
+        self.gate = Gate(threads)
+        self._streams = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
+        match = PATH.match(environ.get("PATH_INFO", ""))
+        if match is None or not conf.get("DATELINE_LIVE_STREAMS") or not conf.enabled():
+            # The gate covers the view; Granian reads the body after it.
+            with self.gate:
+                return self.app(environ, start_response)
+        return self.stream(int(match.group(1)), environ, start_response)
+
+    def stream(
+        self, thread_id: int, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        with self._lock:
+            full = self._streams >= conf.get("DATELINE_LIVE_STREAMS")
+            if not full:
+                self._streams += 1
+        if full:
+            start_response(
+                "204 No Content", [("Cache-Control", "no-store"), ("Retry-After", "60")]
+            )
+            return []
+        try:
+            with self.gate:
+                start = opening(thread_id, last_event_id(environ))
+        except Exception:
+            self._done()
+            raise
+        if start is None:
+            self._done()
+            start_response("204 No Content", [("Cache-Control", "no-store")])
+            return []
+        start_response("200 OK", list(HEADERS))
+        return self._counted(events(thread_id, start))
+
+    def _counted(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            self._done()
+
+    def _done(self) -> None:
+        with self._lock:
+            self._streams -= 1

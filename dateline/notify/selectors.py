@@ -1,0 +1,106 @@
+"""Who is told of what: members' choices, verified addresses and mutes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q
+
+from dateline.notify.models import (
+    Delivery,
+    Follow,
+    GuestAddress,
+    Kind,
+    Mute,
+    Preferences,
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: str
+    address: str
+    delivery: str  # Delivery.INSTANT or Delivery.DAILY
+    member_id: int | None = None
+
+
+def preferences(member_id: int) -> Preferences:
+    """A member's choices; the defaults (unsaved) when they made none."""
+    found = Preferences.objects.filter(member_id=member_id).first()
+    return found or Preferences(member_id=member_id)
+
+
+def delivery(prefs: Preferences, kind: str) -> str:
+    return str(getattr(prefs, kind, Delivery.OFF))
+
+
+def verified_addresses(member_ids: Iterable[int]) -> dict[int, str]:
+    """Each member's primary address, for those who verified it."""
+    rows = EmailAddress.objects.filter(
+        user_id__in=set(member_ids), verified=True, primary=True
+    ).values_list("user_id", "email")
+    return {user_id: email for user_id, email in rows}
+
+
+def silenced(
+    member_ids: Iterable[int], *, thread_id: int, writer_id: int | None
+) -> set[int]:
+    """The members among ``member_ids`` who muted this thread or this writer."""
+    wanted = Q(thread_id=thread_id)
+    if writer_id is not None:
+        wanted |= Q(muted_id=writer_id)
+    return set(
+        Mute.objects.filter(wanted, member_id__in=set(member_ids)).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+def members_told(
+    kind: str, member_ids: Iterable[int], *, thread_id: int, writer_id: int | None
+) -> list[Recipient]:
+    """The members who want ``kind`` mail, have a verified address and did
+    not mute the thread or the writer, never the writer themselves."""
+    ids = {m for m in member_ids if m is not None and m != writer_id}
+    if not ids:
+        return []
+    addresses = verified_addresses(ids)
+    ids = set(addresses) - silenced(addresses, thread_id=thread_id, writer_id=writer_id)
+    chosen = {p.member_id: p for p in Preferences.objects.filter(member_id__in=ids)}
+    told = []
+    for member_id in sorted(ids):
+        prefs = chosen.get(member_id) or Preferences(member_id=member_id)
+        how = delivery(prefs, kind)
+        if how != Delivery.OFF:
+            told.append(Recipient(kind, addresses[member_id], how, member_id))
+    return told
+
+
+def followers(thread_id: int) -> list[int]:
+    return list(
+        Follow.objects.filter(thread_id=thread_id).values_list("member_id", flat=True)
+    )
+
+
+def follows(member_id: int, thread_id: int) -> bool:
+    return Follow.objects.filter(member_id=member_id, thread_id=thread_id).exists()
+
+
+def guest_told(address: str) -> bool:
+    """A guest's address confirmed by its owner and not unsubscribed since."""
+    return GuestAddress.objects.filter(
+        address=address.strip().lower(), confirmed_at__isnull=False, stopped_at=None
+    ).exists()
+
+
+def mutes(member_id: int) -> list[Mute]:
+    return list(
+        Mute.objects.filter(member_id=member_id)
+        .select_related("thread", "muted")
+        .order_by("-created_at")
+    )
+
+
+KINDS_FOR_MEMBERS = (Kind.REPLY, Kind.THREAD, Kind.MENTION, Kind.DECISION)
