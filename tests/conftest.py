@@ -103,6 +103,9 @@ def _no_stale_window(request: pytest.FixtureRequest) -> None:
     settings = request.getfixturevalue("settings")
     settings.DATELINE_PAGE_STALE_MS = 0
     settings.DATELINE_STANDINGS_REFRESH_MS = 0
+    # Vote counts for live pages go out with the commit, not from a timer
+    # thread that would outlive the test's database.
+    settings.DATELINE_LIVE_VOTES_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

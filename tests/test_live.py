@@ -197,3 +197,25 @@ def test_the_new_comments_fragment_shows_only_what_the_reader_may_see(
         (str(reply.pk), str(shown.pk)),
     ]
     assert f'id="comment-{reply.pk}"' in html
+
+
+def test_old_events_and_finished_mail_are_forgotten(live, thread, a_member):
+    from dateline.notify import tasks
+    from dateline.notify.models import Mail
+
+    post(live, thread, a_member, "Kept a day.")
+    LiveEvent.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    post(live, thread, a_member, "Fresh.")
+    old = timezone.now() - dt.timedelta(days=31)
+    for n, state in enumerate([Mail.State.SENT, Mail.State.PENDING]):
+        Mail.objects.create(
+            key=f"k{n}",
+            kind="reply",
+            address="a@example.test",
+            state=state,
+            created_at=old,
+        )
+    done = tasks.prune.call()
+    assert done == {"live_events": 1, "mails": 1}
+    assert LiveEvent.objects.count() == 1
+    assert list(Mail.objects.values_list("state", flat=True)) == [Mail.State.PENDING]

@@ -374,3 +374,24 @@ def test_the_settings_page_and_the_follow_button(client, a_member, thread, artic
     assert notify.selectors.follows(a_member.pk, thread.pk)
     article_page = client.get(article.url)
     assert "Following this discussion" in article_page.content.decode()
+
+
+def test_moderators_get_the_queue_digest_they_asked_for(
+    live, thread, a_member, another_member, a_moderator, smtp
+):
+    verified(a_moderator)
+    verified(another_member)
+    notify.preferences_set(member=a_moderator, queue="hourly")
+    notify.preferences_set(member=another_member, queue="hourly")  # not a moderator
+    assert sending.send_digests().digests == 0  # an empty queue says nothing
+    Thread.objects.filter(pk=thread.pk).update(moderation_mode="pre_all")
+    thread.refresh_from_db()
+    live(actions.comment_post, actor=a_member, thread=thread, body="Held for a look.")
+    assert sending.send_digests().digests == 1
+    recipients, message = smtp.messages[-1]
+    assert recipients == [a_moderator.email]
+    assert "1 held" in message["Subject"]
+    assert "tab=pending" in message.get_body(("plain",)).get_content()
+    assert sending.send_digests().digests == 0  # not again within the hour
+    later = timezone.now() + dt.timedelta(hours=1)
+    assert sending.send_digests(now=later).digests == 1

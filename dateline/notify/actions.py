@@ -220,11 +220,7 @@ def unsubscribe(token: str) -> str:
     if target is None:
         raise InvalidInput(_("This unsubscribe link is not valid."), code="bad_token")
     address, kind, thread_id = target["a"], target["k"], target.get("t")
-    members = list(
-        selectors.EmailAddress.objects.filter(
-            email__iexact=address, verified=True
-        ).values_list("user_id", flat=True)
-    )
+    members = selectors.members_at(address)
     for member_id in members:
         if kind == Kind.THREAD and thread_id:
             Follow.objects.filter(member_id=member_id, thread_id=thread_id).delete()

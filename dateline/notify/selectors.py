@@ -44,6 +44,15 @@ def verified_addresses(member_ids: Iterable[int]) -> dict[int, str]:
     return {user_id: email for user_id, email in rows}
 
 
+def members_at(address: str) -> list[int]:
+    """The members whose verified address this is (exactly, any case)."""
+    return list(
+        EmailAddress.objects.filter(email__iexact=address, verified=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def silenced(
     member_ids: Iterable[int], *, thread_id: int, writer_id: int | None
 ) -> set[int]:

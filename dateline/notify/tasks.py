@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -40,3 +41,34 @@ def send_outbox() -> dict[str, int]:
 def send_soon() -> None:
     """Queue a sending round (call after the commit that filled the outbox)."""
     send_outbox.enqueue()
+
+
+PRUNE_KEY = "dateline.notify.prune"
+PRUNE_EVERY = 3600
+MAIL_KEEP_DAYS = 30
+
+
+@task()
+def prune() -> dict[str, int]:
+    """Forget live events past DATELINE_LIVE_KEEP_HOURS, and mail finished
+    (sent, dropped, failed) more than MAIL_KEEP_DAYS ago."""
+    from dateline.notify.live import record
+    from dateline.notify.models import Mail
+
+    since = timezone.now() - dt.timedelta(days=MAIL_KEEP_DAYS)
+    finished = [
+        Mail.State.SENT,
+        Mail.State.DIGESTED,
+        Mail.State.DROPPED,
+        Mail.State.FAILED,
+    ]
+    mails, _detail = Mail.objects.filter(
+        state__in=finished, created_at__lt=since
+    ).delete()
+    return {"live_events": record.prune(), "mails": mails}
+
+
+def prune_hourly() -> None:
+    """About once an hour, after the commit of a change, without a cron job."""
+    if cache.add(PRUNE_KEY, 1, timeout=PRUNE_EVERY):
+        transaction.on_commit(prune.enqueue)

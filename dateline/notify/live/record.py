@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 
 
 def record(thread_id: int, kind: str, data: dict[str, Any]) -> LiveEvent:
+    from dateline.notify import tasks
+
     row = LiveEvent.objects.create(thread_id=thread_id, kind=kind, data=data)
     transaction.on_commit(lambda: bus.publish(row))
+    tasks.prune_hourly()
     return row
 
 
