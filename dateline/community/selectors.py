@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from dateline.community import badges
@@ -205,3 +205,13 @@ def leaderboard(
         for i, r in enumerate(rows)
         if r["member_id"] in members
     ]
+
+
+def members_starting(prefix: str, *, limit: int) -> list[Any]:
+    """Active members whose username starts with ``prefix``, those with the
+    most points first (the @mention autocomplete)."""
+    return list(
+        get_user_model()
+        .objects.filter(username__istartswith=prefix, is_active=True)
+        .order_by(F("standing__points").desc(nulls_last=True), "username")[:limit]
+    )

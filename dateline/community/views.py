@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from dateline.community import selectors
@@ -41,3 +41,22 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "following": following,
         },
     )
+
+
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Members whose username starts with ``q``: the @mention autocomplete.
+    Only usernames and display names, which profiles show anyway."""
+    prefix = (request.GET.get("q") or "").strip().lstrip("@")[:150]
+    if len(prefix) < 2:
+        return JsonResponse({"members": []})
+    found = selectors.members_starting(prefix, limit=8)
+    response = JsonResponse(
+        {
+            "members": [
+                {"username": m.get_username(), "name": user_display_name(m)}
+                for m in found
+            ]
+        }
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response

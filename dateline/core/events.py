@@ -90,6 +90,7 @@ class CommentPublished(CommentEvent):
 
     parent_author_id: int | None = None
     parent_id: int | None = None
+    mentions: tuple[str, ...] = ()  # usernames its text links (@name)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from dateline.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from dateline.discussion import conf, rendering
+from dateline.discussion import conf, mentions, rendering
 from dateline.discussion.models import (
     Comment,
     CommentRevision,
@@ -121,7 +121,11 @@ def _thread_changed(thread_id: int, **counters: Any) -> None:
 # --- validation --------------------------------------------------------------
 
 
-def _checked_body(body: str, *, history: bool = False) -> rendering.Rendered:
+def _checked_body(
+    body: str, *, history: bool = False, writer_id: int | None = None
+) -> rendering.Rendered:
+    """The text checked and rendered; @mentions linked, except in history
+    (imported text names members of another site)."""
     body = body.strip()
     if not body:
         raise InvalidInput(
@@ -138,7 +142,11 @@ def _checked_body(body: str, *, history: bool = False) -> rendering.Rendered:
             conf.max_length(),
         ) % {"limit": conf.max_length(), "count": len(body)}
         raise InvalidInput(message, code="too_long", fields={"body": message})
-    rendered = rendering.render_comment(body, read_more_chars=conf.read_more_chars())
+    rendered = rendering.render_comment(
+        body,
+        read_more_chars=conf.read_more_chars(),
+        link=None if history else mentions.linker(writer_id=writer_id),
+    )
     if rendered.text_length < conf.min_length():
         message = ngettext(
             "Comments need at least %(limit)d character of text.",
@@ -225,7 +233,9 @@ def comment_post(
     """
     member = _member(actor)
     body = text.clean(body)
-    rendered = _checked_body(body, history=history)
+    rendered = _checked_body(
+        body, history=history, writer_id=member.pk if member else None
+    )
     identity = None if member else _checked_guest(guest)
     key_hash = guest_key_hash(identity.key) if identity else ""
     client = signals.client if signals else ""
@@ -446,6 +456,7 @@ def _published(comment: Comment, parent: Comment | None) -> None:
         comment,
         parent_author_id=parent.author_id if parent else None,
         parent_id=comment.parent_id,
+        mentions=tuple(mentions.mentioned(comment.body_html)),
     )
 
 
@@ -521,7 +532,11 @@ def comment_restore(comment: Comment, *, status: str) -> Comment:
         return comment
     revision = CommentRevision.objects.filter(comment=comment).last()
     body = revision.body if revision else ""
-    rendered = rendering.render_comment(body, read_more_chars=conf.read_more_chars())
+    rendered = rendering.render_comment(
+        body,
+        read_more_chars=conf.read_more_chars(),
+        link=mentions.linker(writer_id=comment.author_id),
+    )
     comment.body = body
     comment.body_html = rendered.html
     comment.excerpt_html = rendered.excerpt_html
@@ -686,7 +701,7 @@ def _editable(
             % {"minutes": minutes},
             code="edit_window_closed",
         )
-    return _checked_body(body)
+    return _checked_body(body, writer_id=comment.author_id)
 
 
 def _take_text(comment: Comment, *, removed: bool) -> bool:

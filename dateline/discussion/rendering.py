@@ -10,6 +10,7 @@ and mailto links, each with ``rel="nofollow ugc noopener"``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +32,8 @@ ALLOWED_TAGS = {
     "pre",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+# Only this value of class: an @mention's link (mentions.py).
+ALLOWED_VALUES = {"a": {"class": {"mention"}}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -60,6 +63,7 @@ def sanitise(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_VALUES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
@@ -89,8 +93,16 @@ def text_of(html: str) -> str:
     return TAG.sub("", html)
 
 
-def render_comment(source: str, *, read_more_chars: int) -> Rendered:
+def render_comment(
+    source: str,
+    *,
+    read_more_chars: int,
+    link: Callable[[str], str] | None = None,
+) -> Rendered:
+    """``link``, when given, changes the sanitised HTML (mentions.linker)."""
     html = render_markdown(source)
+    if link is not None:
+        html = link(html)
     text_length = len(text_of(html).strip())
     excerpt = ""
     if text_length > read_more_chars:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from dateline.core import audit
 from dateline.core.errors import InvalidInput, NotFound
+from dateline.discussion import mentions
 from dateline.notify import conf, selectors
 from dateline.notify.models import (
     Delivery,
@@ -68,9 +69,11 @@ def queue(
 
 
 def comment_published(comment: Any) -> list[Mail]:
-    """Tell the writer of the comment answered, and the thread's followers.
+    """Tell the writer of the comment answered, the members it mentions
+    (who can see the thread), and the thread's followers.
 
-    One mail per address per comment, whatever the reasons to send it.
+    One mail per address per comment, whatever the reasons to send it (the
+    first of these).
     """
     writer = comment.author_id
     told: list[selectors.Recipient] = []
@@ -93,6 +96,14 @@ def comment_published(comment: Any) -> list[Mail]:
                     Kind.REPLY, parent.guest_email.lower(), Delivery.INSTANT
                 )
             )
+    named = mentions.mentioned(comment.body_html)
+    if named:
+        told += selectors.members_told(
+            Kind.MENTION,
+            selectors.who_can_see(selectors.members_named(named), comment.thread),
+            thread_id=comment.thread_id,
+            writer_id=writer,
+        )
     followers = selectors.followers(comment.thread_id)
     if followers:
         told += selectors.members_told(

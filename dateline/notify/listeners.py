@@ -18,9 +18,13 @@ from dateline.notify import actions, selectors, tasks
 def comment_published(event: events.CommentPublished) -> None:
     from dateline.discussion.models import Comment
 
-    # Not a reply: only followers could be told; skip reading the comment
-    # when the thread has none.
-    if not event.parent_id and not selectors.followers(event.thread_id):
+    # Not a reply and no mention: only followers could be told; skip
+    # reading the comment when the thread has none.
+    if (
+        not event.parent_id
+        and not event.mentions
+        and not selectors.followers(event.thread_id)
+    ):
         return
     comment = Comment.objects.select_related("parent").get(pk=event.comment_id)
     if actions.comment_published(comment):

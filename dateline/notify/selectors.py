@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from dateline.notify.models import (
@@ -85,6 +87,35 @@ def members_told(
         if how != Delivery.OFF:
             told.append(Recipient(kind, addresses[member_id], how, member_id))
     return told
+
+
+def members_named(usernames: Iterable[str]) -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(username__in=list(usernames), is_active=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def who_can_see(member_ids: Iterable[int], thread: Any) -> set[int]:
+    """The members among ``member_ids`` allowed to read the thread's article
+    (Wagtail's view restrictions: signed-in members, groups; a password
+    page tells nobody)."""
+    allowed = set(member_ids)
+    article = thread.article if thread.article_id else None
+    if article is None or not allowed:
+        return allowed
+    for restriction in article.get_view_restrictions():
+        if restriction.restriction_type == restriction.PASSWORD:
+            return set()
+        if restriction.restriction_type == restriction.GROUPS:
+            groups = restriction.groups.all()
+            allowed &= set(
+                get_user_model()
+                .objects.filter(pk__in=allowed, groups__in=groups)
+                .values_list("pk", flat=True)
+            )
+    return allowed
 
 
 def followers(thread_id: int) -> list[int]:

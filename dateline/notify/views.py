@@ -31,8 +31,7 @@ from dateline.notify.models import Delivery, Follow, Preferences, QueueDigest
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        # Mentions are not sent yet (issue 16): their choice waits for them.
-        fields = ["reply", "thread", "decision", "queue"]
+        fields = ["reply", "thread", "mention", "decision", "queue"]
         labels = {
             "reply": gettext_lazy("Replies to my comments"),
             "thread": gettext_lazy("New comments in threads I follow"),
