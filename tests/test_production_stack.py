@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -175,6 +176,70 @@ def test_a_comment_posted_on_one_instance_is_read_at_once_on_the_other(stack):
         status, _, body = _get(f"{base}/api/threads/{thread}/comments?sort=newest")
         assert status == 200
         assert comment in [c["id"] for c in json.loads(body)["comments"]]
+
+
+def _open_stream(base: str, thread: int) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    stream = socket.create_connection((host, int(port)), timeout=10)
+    stream.sendall(
+        f"GET /live/threads/{thread}/ HTTP/1.1\r\nHost: {host}\r\n"
+        "Accept: text/event-stream\r\n\r\n".encode()
+    )
+    return stream
+
+
+def _read_until(stream: socket.socket, wanted: bytes, seconds: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in seen:
+        stream.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            chunk = stream.recv(65536)
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_a_comment_posted_on_one_instance_reaches_a_live_reader_of_the_other(stack):
+    """Real streams; the event crosses from one instance to the other
+    through Redis pub/sub."""
+    first, second = stack.instances
+    thread = _first_thread(stack.url)
+    try:
+        stack.restart_instances(DATELINE_LIVE_STREAMS="4")
+        status, _ = _post(
+            first,
+            f"/api/threads/{thread}/comments",
+            {"body": "Warming the thread up for its readers.", "name": "Live"},
+            "10.77.3.1",
+        )
+        assert status == 201
+        stream = _open_stream(second, thread)
+        try:
+            opened = _read_until(stream, b": live", 10)
+            assert b"200 OK" in opened and b"text/event-stream" in opened, opened
+            time.sleep(0.5)  # the instance's subscription is up
+            text = "Posted on one instance, read live on the other."
+            started = time.monotonic()
+            status, answer = _post(
+                first,
+                f"/api/threads/{thread}/comments",
+                {"body": text, "name": "Live"},
+                "10.77.3.2",
+            )
+            assert status == 201, answer
+            wanted = f'"id":{answer["comment"]["id"]}'.encode()
+            seen = _read_until(stream, wanted, 5)
+            took = time.monotonic() - started
+            assert wanted in seen and b"event: comment" in seen, seen[-500:]
+            assert took < 2, took
+        finally:
+            stream.close()
+    finally:
+        stack.restart_instances()
 
 
 def test_varnish_keeps_pages_for_repeat_readers_and_shows_a_new_comment_at_once(
