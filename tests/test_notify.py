@@ -395,3 +395,30 @@ def test_moderators_get_the_queue_digest_they_asked_for(
     assert sending.send_digests().digests == 0  # not again within the hour
     later = timezone.now() + dt.timedelta(hours=1)
     assert sending.send_digests(now=later).digests == 1
+
+
+def test_a_guest_asks_for_replies_from_the_comment_form(client, thread, smtp):
+    url = f"/threads/{thread.pk}/comments/"
+    answer = client.post(
+        url,
+        {
+            "body": "Is the night bus back on the old route?",
+            "name": "Lena",
+            "email": "Lena.W@example.test",
+            "replies": "1",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status_code == 200
+    assert "a link to confirm it is on its way" in answer.content.decode()
+    client.post(
+        url, {"body": "And on Sundays?", "name": "Lena", "email": "lena.w@example.test"}
+    )
+    sending.send_due()
+    assert [r for r, _m in smtp.messages] == [
+        ["lena.w@example.test"]
+    ]  # one, asked once
+    assert "/notify/guests/confirm/" in smtp.text()
+    assert (
+        Comment.objects.filter(guest_email__iexact="lena.w@example.test").count() == 2
+    )

@@ -7,6 +7,7 @@ Views parse, call one action or selector, and render.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from dateline.cdn import headers as cdn_headers
 from dateline.core.errors import DatelineError, NotFound, Reconsider
 from dateline.discussion import access, actions, conf, pagecache, selectors
 from dateline.discussion.models import Comment, Report, Thread
+from dateline.moderation import addresses
 from dateline.moderation.screening import Signals
 
 GUEST_COOKIE = "dateline_guest"
@@ -142,7 +144,14 @@ def article_response(
 
 
 def _blank_form(request: HttpRequest, **values: Any) -> dict[str, Any]:
-    form = {"body": "", "name": "", "email": "", "errors": {}, "message": ""}
+    form = {
+        "body": "",
+        "name": "",
+        "email": "",
+        "replies": False,
+        "errors": {},
+        "message": "",
+    }
     form.update(values)
     return form
 
@@ -191,6 +200,7 @@ def _form_from_post(request: HttpRequest) -> dict[str, Any]:
         body=request.POST.get("body", ""),
         name=request.POST.get("name", ""),
         email=request.POST.get("email", ""),
+        replies=bool(request.POST.get("replies")),
         # The form keeps when it was first shown across round trips, so a
         # second thought is not mistaken for a bot's speed.
         started=request.POST.get("started", ""),
@@ -311,6 +321,9 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
             request, "discussion/compose.html", context, status=_error_status(exc)
         )
 
+    asked_replies = bool(guest is not None and form["replies"] and guest.email)
+    if asked_replies:
+        _ask_for_replies(request, guest.email)  # type: ignore[union-attr]
     response: HttpResponseBase
     if is_htmx(request):
         comment.thread = thread
@@ -328,6 +341,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
                 "thread": thread,
                 "parent": parent,
                 "comment_form": _blank_form(request),
+                "asked_replies": asked_replies,
             },
         )
     else:
@@ -335,6 +349,18 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     if new_key:
         remember_guest(response, new_key)
     return response
+
+
+def _ask_for_replies(request: HttpRequest, email: str) -> None:
+    """A guest asked for replies by mail: the notify app sends the address a
+    confirmation link first (within its limits; it says nothing either way)."""
+    from dateline.notify import actions as notify
+
+    # The comment is posted either way; a refused address only asks nothing.
+    with contextlib.suppress(DatelineError):
+        notify.guest_ask(
+            address=email, client=addresses.digest(request.META.get("REMOTE_ADDR", ""))
+        )
 
 
 def _thread_fragment(request: HttpRequest, thread: Thread) -> HttpResponseBase:
