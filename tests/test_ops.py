@@ -78,10 +78,11 @@ def test_the_worker_command_runs_tasks_and_leaves_no_heartbeat_behind(
     from dateline.discussion import actions as discussion
 
     discussion.comment_post(actor=a_member, thread=thread, body="For the worker.")
+    # The standings refresh, and the hourly pruning if this post is the first.
     queued = DBTaskResult.objects.filter(task_path__startswith="dateline.")
-    assert queued.get().status == "READY"
+    assert set(queued.values_list("status", flat=True)) == {"READY"}
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
-    assert queued.get().status == "SUCCESSFUL"
+    assert set(queued.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert not WorkerHeartbeat.objects.exists()  # it said goodbye on the way out
 
 
