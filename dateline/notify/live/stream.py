@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 
 from dateline.notify.live import conf, hub
@@ -56,45 +56,37 @@ def opening(
     thread_id: int, last_id: int | None, *, retry_ms: int = 5000
 ) -> list[bytes] | None:
     """What a new stream starts with: a retry hint and what it missed; None
-    when the thread has no stream (unknown, or quiet for two weeks)."""
-    from dateline.discussion.models import Thread
+    when the thread has no stream (no comment, or none for two weeks)."""
+    from dateline.discussion.models import Comment
     from dateline.notify.models import LiveEvent
 
-    try:
-        thread = Thread.objects.filter(pk=thread_id).values("pk").first()
-        if thread is None:
-            return None
-        quiet = timezone.now() - dt.timedelta(days=conf.get("DATELINE_LIVE_QUIET_DAYS"))
-        from dateline.discussion.models import Comment
-
-        latest = (
-            Comment.objects.filter(thread_id=thread_id)
-            .order_by("-pk")
-            .values_list("created_at", flat=True)
-            .first()
+    quiet = timezone.now() - dt.timedelta(days=conf.get("DATELINE_LIVE_QUIET_DAYS"))
+    latest = (
+        Comment.objects.filter(thread_id=thread_id)
+        .order_by("-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if latest is None or latest < quiet:
+        return None
+    chunks = [f"retry: {retry_ms}\n: live\n\n".encode()]
+    if last_id is None:
+        # No event yet: the cursor alone, so the page's next connection
+        # says where it was (an id without data is not an event).
+        newest = LiveEvent.objects.order_by("-pk").values_list("pk", flat=True)
+        chunks.append(f"id: {newest.first() or 0}\n\n".encode())
+    else:
+        limit = conf.get("DATELINE_LIVE_REPLAY_MAX")
+        missed = list(
+            LiveEvent.objects.filter(thread_id=thread_id, pk__gt=last_id).order_by(
+                "pk"
+            )[: limit + 1]
         )
-        if latest is None or latest < quiet:
-            return None
-        chunks = [f"retry: {retry_ms}\n: live\n\n".encode()]
-        if last_id is None:
-            # No event yet: the cursor alone, so the page's next connection
-            # says where it was (an id without data is not an event).
-            newest = LiveEvent.objects.order_by("-pk").values_list("pk", flat=True)
-            chunks.append(f"id: {newest.first() or 0}\n\n".encode())
+        if len(missed) > limit:
+            chunks.append(hub.frame(missed[-1].pk, "reload", {}))
         else:
-            limit = conf.get("DATELINE_LIVE_REPLAY_MAX")
-            missed = list(
-                LiveEvent.objects.filter(thread_id=thread_id, pk__gt=last_id).order_by(
-                    "pk"
-                )[: limit + 1]
-            )
-            if len(missed) > limit:
-                chunks.append(hub.frame(missed[-1].pk, "reload", {}))
-            else:
-                chunks += [hub.frame(r.pk, r.kind, r.data) for r in missed]
-        return chunks
-    finally:
-        close_old_connections()  # a stream holds no database connection
+            chunks += [hub.frame(r.pk, r.kind, r.data) for r in missed]
+    return chunks
 
 
 def events(thread_id: int, start: list[bytes]) -> Iterator[bytes]:
@@ -164,6 +156,10 @@ class Live:
         except Exception:
             self._done()
             raise
+        finally:
+            # This thread now waits on its stream: it gives its database
+            # connection back (to the pool, or closes it).
+            connections.close_all()
         if start is None:
             self._done()
             start_response("204 No Content", [("Cache-Control", "no-store")])
