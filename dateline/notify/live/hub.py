@@ -41,10 +41,6 @@ class Hub:
         self._order: deque[int] = deque()
         self._source: threading.Thread | None = None
 
-    def count(self) -> int:
-        with self._lock:
-            return sum(len(r) for r in self._readers.values())
-
     def subscribe(self, thread_id: int, deliver: Deliver) -> None:
         with self._lock:
             self._readers.setdefault(thread_id, set()).add(deliver)

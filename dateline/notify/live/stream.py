@@ -8,9 +8,9 @@ Two ways, chosen by ``DATELINE_LIVE_STREAMS``:
   which costs nothing while nobody reads.
 - ``N``: real streams, answered here in front of Django's stack, each by a
   request thread that waits on its queue; Granian gives each worker N more
-  threads, while pages and posts keep the one thread a worker had
-  (``Gate``). Measured on two cores: any thread beyond the first costs the
-  cached article page about a quarter of its requests a second (Granian
+  threads, while pages and posts keep the one thread a worker had (the
+  gate in ``Live``). Measured on two cores: any thread beyond the first
+  costs the cached article page about a quarter of its requests a second (Granian
   hands requests to idle threads, which then take turns on the GIL), so
   this is for sites that want instant updates more than peak page rate.
 
@@ -105,34 +105,25 @@ def events(thread_id: int, start: list[bytes]) -> Iterator[bytes]:
         hub.HUB.unsubscribe(thread_id, reader)
 
 
-class Gate:
-    """One page or post at a time per worker, however many threads wait on
-    streams: a second request thread on SQLite only queues on the GIL and
-    the write lock (dateline/__main__.py)."""
-
-    def __init__(self, size: int) -> None:
-        self._semaphore = threading.BoundedSemaphore(size)
-
-    def __enter__(self) -> None:
-        self._semaphore.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self._semaphore.release()
-
-
 class Live:
     """WSGI: answers live streams itself, and hands every other request to
-    ``app`` through the gate."""
+    ``app``. With streams on, through a gate: one page or post at a time
+    per worker however many threads wait on streams (a second request
+    thread on SQLite only queues on the GIL and the write lock,
+    dateline/__main__.py). Without streams Granian has no extra thread, so
+    no gate either."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], *, threads: int) -> None:
         self.app = app
-        self.gate = Gate(threads)
+        self.gate = threading.BoundedSemaphore(threads)
         self._streams = 0
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
+        if not conf.get("DATELINE_LIVE_STREAMS") or not conf.enabled():
+            return self.app(environ, start_response)  # /live/: Django polls
         match = PATH.match(environ.get("PATH_INFO", ""))
-        if match is None or not conf.get("DATELINE_LIVE_STREAMS") or not conf.enabled():
+        if match is None:
             # The gate covers the view; Granian reads the body after it.
             with self.gate:
                 return self.app(environ, start_response)
