@@ -28,6 +28,10 @@
     return n === 1 ? one : many.replace("{n}", n);
   }
   function showPill() {
+    if (pill.onclick) return;  // it says "reload the page" now
+    // A comment already on the page (this reader's own, shown by htmx after
+    // the event came) is not new to them.
+    waiting = waiting.filter(function (id) { return !document.getElementById("comment-" + id); });
     pill.hidden = waiting.length === 0;
     pill.textContent = label(waiting.length);
   }
@@ -157,6 +161,8 @@
     source = null;
     root.dataset.liveState = "paused";
   }
+
+  document.addEventListener("htmx:afterSwap", showPill);
 
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {
