@@ -37,7 +37,9 @@ BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000),
 BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``),
 BENCH_SCENARIO (``default``; ``storm``: the breaking story of ``storm.py``
 instead, on each topology asked for; its own knobs are described there;
-``import``: only step 5), BENCH_IMPORT_N and BENCH_IMPORT_POSTS (step 5).
+``import``: only step 5; ``live``: only the live streams of ``streams.py``,
+which the default run measures after step 2), BENCH_IMPORT_N and
+BENCH_IMPORT_POSTS (step 5), BENCH_LIVE_READERS and BENCH_LIVE_POSTS.
 
 """
 
@@ -64,6 +66,7 @@ sys.path.insert(0, str(ROOT))
 import edges  # noqa: E402
 import imports  # noqa: E402
 import storm  # noqa: E402
+import streams  # noqa: E402
 
 from dateline import stack  # noqa: E402
 from dateline.moderation.scoring import DEFAULT_SCORERS  # noqa: E402
@@ -522,15 +525,22 @@ def main() -> None:
         sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
     if TOPOLOGY not in ("embedded", "prod", "both"):
         sys.exit(f"bench: BENCH_TOPOLOGY is embedded, prod or both, not {TOPOLOGY!r}")
-    if SCENARIO not in ("default", "storm", "import"):
-        sys.exit(f"bench: BENCH_SCENARIO is default, storm or import, not {SCENARIO!r}")
+    if SCENARIO not in ("default", "storm", "import", "live"):
+        sys.exit(
+            f"bench: BENCH_SCENARIO is default, storm, import or live, not {SCENARIO!r}"
+        )
     if SCENARIO == "import":
         import_phase()
+        return
+    if SCENARIO == "live":
+        streams.streams(embedded()[0], DATA_DIR, emit, log)
         return
     if SCENARIO == "storm":
         storm_scenario()
         return
     rps = dateline() if TOPOLOGY != "prod" else {}
+    if TOPOLOGY != "prod":
+        streams.streams(embedded()[0], DATA_DIR, emit, log)
     prod = production() if TOPOLOGY != "embedded" else {}
     isso = peer()
     if imports.COMMENTS:

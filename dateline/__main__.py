@@ -29,6 +29,12 @@ def main(argv: list[str] | None = None) -> None:
         "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
     )
     serve.add_argument("--no-access-log", action="store_true")
+    live = sub.add_parser(
+        "live", help="hold live streams on one event loop (behind nginx's /live/)"
+    )
+    live.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    live.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8010")))
+    live.add_argument("--no-access-log", action="store_true")
     sub.add_parser("check-config", help="validate the environment and exit")
     args = parser.parse_args(argv)
 
@@ -52,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"dateline: {exc}")
     if args.command == "check-config":
         print("dateline: configuration OK")
+        return
+    if args.command == "live":
+        _live(args)
         return
 
     print(
@@ -85,6 +94,48 @@ def main(argv: list[str] | None = None) -> None:
         # Request threads per worker.
         "--blocking-threads",
         str(threads + streams),
+        "--no-ws",
+        "--respawn-failed-workers",
+    ]
+    if not args.no_access_log:
+        granian_args.append("--access-log")
+    os.execv(sys.executable, granian_args)  # noqa: S606 - replace this process
+
+
+def _live(args: argparse.Namespace) -> None:
+    """The stream server (dateline/notify/live/server.py): one process, one
+    event loop, as many idle streams as DATELINE_LIVE_MAX."""
+    from dateline.notify.live import conf
+
+    most = conf.get("DATELINE_LIVE_MAX")
+    print(
+        f"Dateline: live streams on http://{args.host}:{args.port}/live/ "
+        f"(at most {most})",
+        flush=True,
+    )
+    granian_args = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "dateline.notify.live.server:application",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        "1",
+        "--loop",
+        "asyncio",
+        "--http",
+        "1",
+        # Granian's own limit on requests in flight, and on connections
+        # waiting to be accepted, would otherwise stop well short of it.
+        "--backpressure",
+        str(most + 64),
+        "--backlog",
+        str(max(2048, min(most, 65535))),
         "--no-ws",
         "--respawn-failed-workers",
     ]

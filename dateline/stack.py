@@ -1,8 +1,9 @@
 """``make run-prod``: the production topology on one machine, on loopback.
 
 A throwaway PostgreSQL and Redis (``testing/servers.py``, as the tests use),
-the task worker and two app instances, each started with the command line of
-its unit in ``deploy/systemd/``, and nginx in front of them as the load
+the task worker, two app instances and the live stream server, each started
+with the command line of its unit in ``deploy/systemd/``, and nginx in front
+of them as the load
 balancer, configured by ``deploy/nginx/dateline.conf``, with demo content.
 Ctrl-C stops all of it and throws the databases away. The integration tests
 start the same stack (:func:`running`), so the files in ``deploy/`` are the
@@ -82,12 +83,15 @@ def _render(template: Path, values: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def nginx_site(*, listen: str, upstreams: list[str], data_dir: Path) -> str:
+def nginx_site(
+    *, listen: str, upstreams: list[str], live: list[str], data_dir: Path
+) -> str:
     """``deploy/nginx/dateline.conf`` with its ``{{...}}`` values filled in."""
     return _render(
         DEPLOY / "nginx" / "dateline.conf",
         {
             "upstream_servers": "\n".join(f"    server {u};" for u in upstreams),
+            "live_servers": "\n".join(f"    server {u};" for u in live),
             "listen": listen,
             "server_name": "127.0.0.1 localhost",
             "data_dir": str(data_dir),
@@ -128,7 +132,7 @@ def _nginx_main(prefix: Path) -> str:
 worker_processes 1;
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 4096; }}
 http {{
     {f"include {mime};" if mime.exists() else ""}
     default_type application/octet-stream;
@@ -144,6 +148,7 @@ http {{
 class Stack:
     url: str  # nginx, the front door
     instances: list[str]  # each app instance, directly
+    live: str  # the live stream server, directly
     env: dict[str, str]  # what every process of the stack was given
     folder: Path
     postgres: ThrowawayPostgres
@@ -298,6 +303,7 @@ def running(
         stack = Stack(
             url=site,
             instances=[],
+            live="",
             env=env,
             folder=folder,
             postgres=postgres,
@@ -317,6 +323,13 @@ def running(
         stack.start("worker", unit_command("dateline-worker.service"))
         for number in range(1, instances + 1):
             stack.instances.append(stack.start_instance(number, free_port()))
+        live_port = free_port()
+        streams = stack.start(
+            "live", unit_command("dateline-live@.service", str(live_port))
+        )
+        stack.live = f"http://127.0.0.1:{live_port}"
+        # No stream for thread 0: 204 at once, once it listens.
+        wait_until(stack.live + "/live/threads/0/", streams, "live", logs / "live.log")
         prefix = folder / "nginx"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (prefix / "tmp" / kind).mkdir(parents=True, exist_ok=True)
@@ -324,6 +337,7 @@ def running(
             nginx_site(
                 listen=f"127.0.0.1:{port}",
                 upstreams=[u.removeprefix("http://") for u in stack.instances],
+                live=[stack.live.removeprefix("http://")],
                 data_dir=folder / "var",
             )
         )
@@ -396,6 +410,7 @@ def main(argv: list[str] | None = None) -> None:
         ) as stack:
             behind = ", ".join(stack.instances)
             say(f"Dateline: {stack.url}/ (nginx) in front of {behind}")
+            say(f"live streams: {stack.live}/live/ (nginx sends /live/ there)")
             if stack.varnish_url:
                 say(f"Varnish: {stack.varnish_url}/ in front of {behind}")
             say(f"logs: {stack.folder / 'logs'}; Ctrl-C stops everything")

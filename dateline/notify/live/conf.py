@@ -8,6 +8,8 @@ DEFAULTS = {
     # Streams one worker holds on threads of their own; past it a page is
     # told to try later. 0: no streams, pages poll (``POLL_RETRY_MS``).
     "DATELINE_LIVE_STREAMS": 0,
+    # Streams one ``python -m dateline live`` process holds (server.py).
+    "DATELINE_LIVE_MAX": 20000,
     # Without streams, how long a page waits before asking again (ms).
     "DATELINE_LIVE_POLL_RETRY_MS": 3000,
     # How often a process without Redis looks for new events (ms).

@@ -44,7 +44,7 @@ class Hub:
     def subscribe(self, thread_id: int, deliver: Deliver) -> None:
         with self._lock:
             self._readers.setdefault(thread_id, set()).add(deliver)
-        self._start()
+        self.start()
 
     def unsubscribe(self, thread_id: int, deliver: Deliver) -> None:
         with self._lock:
@@ -75,7 +75,8 @@ class Hub:
 
     # --- the source -----------------------------------------------------------
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start this process's source of events, once."""
         if self._source is not None and self._source.is_alive():
             return
         with self._lock:
