@@ -122,6 +122,28 @@ def test_a_held_mention_tells_nobody_until_published(
     assert Mail.objects.count() == 0
 
 
+def test_a_mention_added_by_an_edit_is_told_once(
+    live, thread, a_member, django_user_model
+):
+    ada, ben = members(django_user_model, "ada_k", "ben_o")
+    comment = post(live, thread, a_member, "@ada_k the council vote is at six")
+    assert list(Mail.objects.values_list("address", flat=True)) == [ada.email]
+    live(
+        actions.comment_edit,
+        actor=a_member,
+        comment=comment,
+        body="@ada_k the council vote is at six, not seven. @ben_o fyi",
+    )
+    live(
+        actions.comment_edit,
+        actor=a_member,
+        comment=Comment.objects.get(pk=comment.pk),
+        body="@ada_k @ben_o the council vote is at six (not seven)",
+    )
+    told = sorted(Mail.objects.values_list("address", "kind"))
+    assert told == [(ada.email, "mention"), (ben.email, "mention")]
+
+
 def test_the_autocomplete_offers_members_by_prefix(client, django_user_model):
     members(django_user_model, "rafi_k", "rafaela", "noor_h")
     found = client.get("/members/suggest/", {"q": "@raf"}).json()["members"]

@@ -422,3 +422,28 @@ def test_a_guest_asks_for_replies_from_the_comment_form(client, thread, smtp):
     assert (
         Comment.objects.filter(guest_email__iexact="lena.w@example.test").count() == 2
     )
+
+
+def test_a_guest_asks_for_replies_through_the_json_api(client, thread, smtp):
+    url = f"/api/threads/{thread.pk}/comments"
+    answer = client.post(
+        url,
+        {
+            "body": "does the ferry take bikes on weekends",
+            "name": "Ola",
+            "email": "ola@example.test",
+            "email_replies": True,
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["email_replies"] is True
+    quiet = client.post(
+        url,
+        {"body": "(asking for a friend)", "name": "Ola", "email": "ola@example.test"},
+        content_type="application/json",
+    )
+    assert quiet.json()["email_replies"] is False
+    sending.send_due()
+    assert [r for r, _m in smtp.messages] == [["ola@example.test"]]
+    assert "/notify/guests/confirm/" in smtp.text()

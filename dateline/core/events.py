@@ -97,6 +97,8 @@ class CommentPublished(CommentEvent):
 class CommentEdited(CommentEvent):
     """A public comment's text changed and it stayed public."""
 
+    mentions: tuple[str, ...] = ()  # usernames its new text links (@name)
+
 
 @dataclass(frozen=True)
 class CommentHidden(CommentEvent):

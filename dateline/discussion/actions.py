@@ -679,7 +679,11 @@ def comment_edit(
         if verdict.decision == FLAG:
             screening.hold(comment, verdict)  # stays published, worth a look
         _thread_changed(comment.thread_id)
-        _emit(events.CommentEdited, comment)
+        _emit(
+            events.CommentEdited,
+            comment,
+            mentions=tuple(mentions.mentioned(comment.body_html)),
+        )
         return comment
 
 

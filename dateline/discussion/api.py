@@ -111,6 +111,11 @@ class CommentPosted(Schema):
     guest_key: str | None = Field(
         None, description="Only on a guest's first post: keep it to edit or delete"
     )
+    email_replies: bool = Field(
+        False,
+        description="Replies were asked for: a confirmation link is on its way "
+        "unless the address already confirmed (the answer is the same either way)",
+    )
 
 
 def _limits(**limits: Callable[[], int] | int | str) -> Callable[[dict], None]:
@@ -162,6 +167,11 @@ class PostIn(ScreenedIn):
         "",
         description="Guests, optional: never shown or returned",
         json_schema_extra=_limits(maxLength=254),
+    )
+    email_replies: bool = Field(
+        False,
+        description="Guests with an email: mail me replies. The address is "
+        "sent a link to confirm first; nothing is mailed until it is clicked",
     )
 
 
@@ -435,11 +445,14 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
         guest=guest,
         signals=_signals(request, data.started, data.confirm),
     )
+    asked = bool(guest is not None and data.email_replies and guest.email)
+    if asked:
+        views.ask_for_replies(request, guest.email)  # type: ignore[union-attr]
     comment.thread = thread
     node = selectors.comment_for_reader(
         comment, viewer=selectors.Viewer.for_request(request, key)
     )
-    payload = {"comment": _node_out(node), "guest_key": new_key}
+    payload = {"comment": _node_out(node), "guest_key": new_key, "email_replies": asked}
     return _json(payload, status=201)
 
 

@@ -323,7 +323,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
 
     asked_replies = bool(guest is not None and form["replies"] and guest.email)
     if asked_replies:
-        _ask_for_replies(request, guest.email)  # type: ignore[union-attr]
+        ask_for_replies(request, guest.email)  # type: ignore[union-attr]
     response: HttpResponseBase
     if is_htmx(request):
         comment.thread = thread
@@ -351,7 +351,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     return response
 
 
-def _ask_for_replies(request: HttpRequest, email: str) -> None:
+def ask_for_replies(request: HttpRequest, email: str) -> None:
     """A guest asked for replies by mail: the notify app sends the address a
     confirmation link first (within its limits; it says nothing either way)."""
     from dateline.notify import actions as notify

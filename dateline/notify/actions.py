@@ -96,19 +96,34 @@ def comment_published(comment: Any) -> list[Mail]:
                     Kind.REPLY, parent.guest_email.lower(), Delivery.INSTANT
                 )
             )
-    named = mentions.mentioned(comment.body_html)
-    if named:
-        told += selectors.members_told(
-            Kind.MENTION,
-            selectors.who_can_see(selectors.members_named(named), comment.thread),
-            thread_id=comment.thread_id,
-            writer_id=writer,
-        )
+    told += _mentioned(comment)
     followers = selectors.followers(comment.thread_id)
     if followers:
         told += selectors.members_told(
             Kind.THREAD, followers, thread_id=comment.thread_id, writer_id=writer
         )
+    return _queue_for(comment, told)
+
+
+def comment_edited(comment: Any) -> list[Mail]:
+    """Members an edit newly mentions. Whoever was told of this comment
+    before, for whatever reason, is not told again (the same key)."""
+    return _queue_for(comment, _mentioned(comment))
+
+
+def _mentioned(comment: Any) -> list[selectors.Recipient]:
+    named = mentions.mentioned(comment.body_html)
+    if not named:
+        return []
+    return selectors.members_told(
+        Kind.MENTION,
+        selectors.who_can_see(selectors.members_named(named), comment.thread),
+        thread_id=comment.thread_id,
+        writer_id=comment.author_id,
+    )
+
+
+def _queue_for(comment: Any, told: list[selectors.Recipient]) -> list[Mail]:
     queued = []
     for recipient in told:
         mail = queue(

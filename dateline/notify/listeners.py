@@ -31,6 +31,16 @@ def comment_published(event: events.CommentPublished) -> None:
         transaction.on_commit(tasks.send_soon)
 
 
+def comment_edited(event: events.CommentEdited) -> None:
+    from dateline.discussion.models import Comment
+
+    if not event.mentions:
+        return
+    comment = Comment.objects.select_related("thread").get(pk=event.comment_id)
+    if actions.comment_edited(comment):
+        transaction.on_commit(tasks.send_soon)
+
+
 def comment_decided(event: events.CommentDecided) -> None:
     if not event.was_held:
         return
@@ -47,4 +57,5 @@ def comment_decided(event: events.CommentDecided) -> None:
 
 def connect() -> None:
     events.listen(events.CommentPublished, comment_published, in_transaction=True)
+    events.listen(events.CommentEdited, comment_edited, in_transaction=True)
     events.listen(events.CommentDecided, comment_decided, in_transaction=True)
