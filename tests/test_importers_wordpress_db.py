@@ -22,6 +22,7 @@ from dateline.importers.models import ImportedRecord, KeptSubscription
 from dateline.importers.sources import SourceError
 from dateline.moderation.models import Review
 from dateline.newsroom.models import ArticlePage
+from dateline.notify.models import Follow, GuestAddress
 from tests.test_community import state
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,18 @@ def test_a_wordpress_site_arrives_with_its_members_votes(site, wordpress):
         ("noor@mail.example", "all", None),
     ]
     assert counts["subscriptions_skipped_unconfirmed"] == 1
+    # ...and honoured: a member's thread subscription is a follow here, a
+    # guest's address is confirmed for replies; a member's replies already are.
+    assert list(Follow.objects.values_list("member__email", "thread__article")) == [
+        ("Fergus.Dunne@mail.example", ferry.pk)
+    ]
+    assert list(
+        GuestAddress.objects.filter(confirmed_at__isnull=False).values_list(
+            "address", flat=True
+        )
+    ) == ["jo@boats.example"]
+    assert (counts["subscriptions_followed"], counts["subscriptions_replies"]) == (1, 1)
+    assert counts["subscriptions_covered"] == 1
 
     # the points earned from those votes are what a rebuild from them gives
     incremental = state()

@@ -47,6 +47,7 @@ from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import HOLD, Reason
 from dateline.newsroom import actions as newsroom
 from dateline.newsroom.models import ArticlePage
+from dateline.notify import actions as notify
 
 Progress = Callable[[Report], None]
 
@@ -460,7 +461,7 @@ class _Writer:
                     self.report.counts["subscriptions_skipped_no_comment"] += 1
                     continue
             User = get_user_model()
-            _kept, created = KeptSubscription.objects.get_or_create(
+            brought, created = KeptSubscription.objects.get_or_create(
                 thread=thread,
                 email=email,
                 kind=sub.kind,
@@ -474,6 +475,16 @@ class _Writer:
             self.report.counts[
                 "subscriptions_kept" if created else "subscriptions_already"
             ] += 1
+            if created:
+                # What it becomes here (a follow, or replies to a guest).
+                became = notify.subscription_brought(
+                    address=email,
+                    member=brought.member,
+                    thread=thread,
+                    every_comment=sub.kind == KeptSubscription.Kind.THREAD,
+                    since=sub.at,
+                )
+                self.report.counts[f"subscriptions_{became}"] += 1
 
     def _guest(self, record: r.Comment, key: str | None) -> discussion.GuestIdentity:
         name = " ".join(record.name.split()) or str(

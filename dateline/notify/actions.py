@@ -351,5 +351,36 @@ def guest_confirm(token: str) -> str:
     return address
 
 
+def subscription_brought(
+    *, address: str, member: Any, thread: Any, every_comment: bool, since: Any
+) -> str:
+    """A subscription a reader confirmed on the site a newsroom moved from
+    (the importers keep it): what it becomes here, in one word.
+
+    - a member's subscription to every comment: they follow the thread
+      (``followed``); to replies: members are told of replies already,
+      unless they turned it off here (``covered``);
+    - a guest's: the address counts as confirmed for replies, as if they
+      had clicked our link (``replies``). Guests follow no thread here, so
+      a guest's thread subscription becomes replies too. An address that
+      unsubscribed here stays unsubscribed (``stopped``).
+    """
+    if member is not None:
+        if every_comment:
+            follow(member=member, thread=thread)
+            return "followed"
+        return "covered"
+    row, _created = GuestAddress.objects.get_or_create(
+        address=address.strip().lower(),
+        defaults={"confirmed_at": since or timezone.now()},
+    )
+    if row.stopped_at is not None:
+        return "stopped"
+    if row.confirmed_at is None:
+        row.confirmed_at = since or timezone.now()
+        row.save(update_fields=["confirmed_at"])
+    return "replies"
+
+
 def site_name() -> str:
     return str(settings.DATELINE_SITE_NAME)
