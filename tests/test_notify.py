@@ -4,10 +4,14 @@ caps, digests, and guests' confirmations."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import urllib.parse
+from email.message import EmailMessage
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -447,3 +451,35 @@ def test_a_guest_asks_for_replies_through_the_json_api(client, thread, smtp):
     sending.send_due()
     assert [r for r, _m in smtp.messages] == [["ola@example.test"]]
     assert "/notify/guests/confirm/" in smtp.text()
+
+
+def test_unsubscribing_by_mail_works_like_the_link(
+    tmp_path, live, thread, a_member, another_member, smtp
+):
+    verified(a_member)
+    first = post(live, thread, a_member, "Roadworks on the ring road until May.")
+    post(live, thread, another_member, "May which year", parent=first)
+    sending.send_due()
+    mailto = re.findall(r"<([^>]+)>", smtp.messages[0][1]["List-Unsubscribe"])[1]
+    to, query = mailto.removeprefix("mailto:").split("?", 1)
+    subject = urllib.parse.parse_qs(query)["subject"][0]
+    # As a mail client sends it: folded, encoded headers and a signature.
+    request = EmailMessage()
+    request["From"] = a_member.email
+    request["To"] = to
+    request["Subject"] = subject
+    request.set_content("\n-- \nsent from my phone\n")
+    (tmp_path / "request.eml").write_bytes(bytes(request))
+    (tmp_path / "junk.eml").write_bytes(b"Subject: hello\n\nunsubscribe me please\n")
+    out = io.StringIO()
+    call_command(
+        "unsubscribe_mail",
+        str(tmp_path / "junk.eml"),
+        str(tmp_path / "request.eml"),
+        stdout=out,
+    )
+    assert out.getvalue().splitlines() == [
+        "not unsubscribed: This unsubscribe link is not valid.",
+        "unsubscribed from reply mail",
+    ]
+    assert Preferences.objects.get(member=a_member).reply == Delivery.OFF
