@@ -321,10 +321,14 @@ def guest_ask(*, address: str, client: str) -> None:
             return
         row.asked_at = now
         row.save(update_fields=["asked_at"])
-        queue(
+        if queue(
             selectors.Recipient(Kind.CONFIRM, address, Delivery.INSTANT),
             key=f"confirm:{address}:{now:%Y-%m-%d}",
-        )
+        ):
+            from dateline.notify import tasks
+
+            # Sent now, not with whatever next fills the outbox.
+            transaction.on_commit(tasks.send_soon)
 
 
 @transaction.atomic
