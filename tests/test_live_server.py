@@ -114,6 +114,45 @@ def test_a_reader_gets_what_it_missed_then_each_new_comment(
     asyncio.run(scenario())
 
 
+def test_what_happens_while_a_reader_connects_reaches_it_once(
+    monkeypatch, quiet_hub, thread, a_member
+):
+    """Comments posted while the server reads what the reader missed: one
+    just before that read (in the replay, and heard live as well), one just
+    after it (heard live only). Each reaches the page, once."""
+    from dateline.notify.live import server
+
+    first = _post(thread, a_member, "Checkpoint on the north road closed again.")
+    since = LiveEvent.objects.get(data__id=first).pk
+    posted = []
+    reading = server._opening
+
+    def opening_meanwhile(thread_id, last_id):
+        posted.append(_post(thread, a_member, "before the read: still closed"))
+        start = reading(thread_id, last_id)
+        posted.append(_post(thread, a_member, "after the read: open now"))
+        return start
+
+    monkeypatch.setattr(server, "_opening", opening_meanwhile)
+
+    async def scenario() -> None:
+        reader = Reader(
+            Streams(),
+            f"/live/threads/{thread.pk}/",
+            [(b"last-event-id", str(since).encode())],
+        )
+        async with asyncio.timeout(10):
+            while len(posted) < 2:
+                await asyncio.sleep(0.01)
+        await reader.until(f'"id":{posted[1]},'.encode())
+        await asyncio.sleep(0.1)  # anything sent twice would be there by now
+        for comment in posted:
+            assert reader.body.count(f'"id":{comment},'.encode()) == 1
+        await reader.leave()
+
+    asyncio.run(scenario())
+
+
 def test_what_is_not_a_stream_is_answered_at_once(quiet_hub, thread, a_member):
     async def scenario() -> None:
         app = Streams()

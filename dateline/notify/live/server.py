@@ -140,19 +140,25 @@ class Streams:
         self, thread_id: int, scope: Scope, receive: Receive, send: Send
     ) -> None:
         loop = asyncio.get_running_loop()
+        # Listening before reading what was missed: an event committed in
+        # between waits in the queue instead of falling through the gap.
+        reader: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._join(thread_id, reader)
         try:
             start = await loop.run_in_executor(
                 self._database, _opening, thread_id, last_event_id(scope)
             )
         except Exception:
+            self._leave(thread_id, reader)
             log.exception("live stream of thread %s", thread_id)
             await _answer(send, 503, b"", NO_STREAM)
             return
         if start is None:
+            self._leave(thread_id, reader)
             await _answer(send, 204, b"", NO_STREAM[:1])
             return
-        reader: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._join(thread_id, reader)
+        # What the replay (or the cursor) covers already is not sent again.
+        covered = max((_event_id(chunk) for chunk in start), default=0)
         watcher = loop.create_task(_until_gone(receive, reader))
         heartbeat = conf.get("DATELINE_LIVE_HEARTBEAT_SECONDS")
         until = loop.time() + conf.get("DATELINE_LIVE_STREAM_SECONDS")
@@ -179,7 +185,11 @@ class Streams:
                     if more is None:
                         return
                     chunks.append(more)
-                await _more(send, b"".join(chunks))
+                if covered:
+                    chunks = [c for c in chunks if _event_id(c) > covered]
+                    covered = 0  # the gap is closed
+                if chunks:
+                    await _more(send, b"".join(chunks))
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except OSError:
             return  # gone while we wrote
@@ -198,6 +208,14 @@ class Streams:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _event_id(chunk: bytes) -> int:
+    """The id of a framed event (``id: N`` first), else 0."""
+    if not chunk.startswith(b"id: "):
+        return 0
+    end = chunk.find(b"\n")
+    return int(chunk[4:end]) if chunk[4:end].isdigit() else 0
 
 
 async def _more(send: Send, body: bytes) -> None:
