@@ -106,6 +106,7 @@ def _no_stale_window(request: pytest.FixtureRequest) -> None:
     # Vote counts for live pages go out with the commit, not from a timer
     # thread that would outlive the test's database.
     settings.DATELINE_LIVE_VOTES_SECONDS = 0
+    settings.DATELINE_LIVE_FLUSH_MS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -18,13 +18,14 @@ from dateline.notify import actions, selectors, tasks
 def comment_published(event: events.CommentPublished) -> None:
     from dateline.discussion.models import Comment
 
-    # Not a reply and no mention: only followers could be told; skip
-    # reading the comment when the thread has none.
-    if (
-        not event.parent_id
-        and not event.mentions
-        and not selectors.followers(event.thread_id)
-    ):
+    # This runs in every comment's transaction: when nobody can be told (a
+    # reply to a guest who asked for nothing, no mention, no follower),
+    # two plain queries say so without reading the comment.
+    answered = event.parent_id is not None and (
+        event.parent_author_id is not None
+        or selectors.guest_parent_told(event.parent_id)
+    )
+    if not (answered or event.mentions or selectors.followed(event.thread_id)):
         return
     comment = Comment.objects.select_related("parent").get(pk=event.comment_id)
     if actions.comment_published(comment):

@@ -124,6 +124,34 @@ def followers(thread_id: int) -> list[int]:
     )
 
 
+def followed(thread_id: int) -> bool:
+    """Whether anyone follows the thread: asked for every comment posted,
+    inside its transaction, so one plain query (the ORM's query building
+    cost more than the lookup)."""
+    from dateline.core import sql
+
+    found = sql.one(
+        f"SELECT 1 FROM {sql.table(Follow)} WHERE thread_id = %s LIMIT 1",  # noqa: S608
+        [thread_id],
+    )
+    return found is not None
+
+
+def guest_parent_told(parent_id: int) -> bool:
+    """Whether the guest who wrote comment ``parent_id`` is told of replies
+    (their address confirmed, not stopped): one plain query, as above."""
+    from dateline.core import sql
+    from dateline.discussion.models import Comment
+
+    found = sql.one(
+        f"SELECT 1 FROM {sql.table(GuestAddress)} g JOIN {sql.table(Comment)} c"  # noqa: S608
+        " ON g.address = LOWER(c.guest_email) WHERE c.id = %s"
+        " AND g.confirmed_at IS NOT NULL AND g.stopped_at IS NULL LIMIT 1",
+        [parent_id],
+    )
+    return found is not None
+
+
 def follows(member_id: int, thread_id: int) -> bool:
     return Follow.objects.filter(member_id=member_id, thread_id=thread_id).exists()
 

@@ -18,6 +18,9 @@ DEFAULTS = {
     "DATELINE_LIVE_HEARTBEAT_SECONDS": 20,
     # A stream ends after this long; the page reconnects and resumes.
     "DATELINE_LIVE_STREAM_SECONDS": 600,
+    # Events wait this long (ms) after their change's commit, to be written
+    # with the others of that moment in one transaction (record.py).
+    "DATELINE_LIVE_FLUSH_MS": 100,
     # Vote counts are sent at most this often per thread and process.
     "DATELINE_LIVE_VOTES_SECONDS": 3,
     # Threads with no comment for this long get no stream.
