@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dateline.discussion import actions
 from dateline.discussion.models import Comment
-from dateline.notify.live import hub, record
+from dateline.notify.live import hub, record, stream
 from dateline.notify.live.stream import Live
 from dateline.notify.models import LiveEvent
 
@@ -128,7 +128,7 @@ def test_no_stream_for_a_quiet_thread(client, live, thread, a_member):
 def test_the_hub_hands_each_event_to_each_reader_once():
     got_a, got_b = [], []
     h = hub.Hub()
-    h._start = lambda: None  # no source in this test
+    h.start = lambda: None  # no source in this test
     h.subscribe(7, got_a.append)
     h.subscribe(7, got_b.append)
     h.subscribe(8, got_b.append)
@@ -144,6 +144,22 @@ def test_the_hub_hands_each_event_to_each_reader_once():
     h.unsubscribe(7, got_a.append)
     h.dispatch(9, 7, "remove", {"id": 1})
     assert len(got_a) == 2
+
+
+def test_a_threaded_stream_sends_what_came_while_it_connected_once():
+    """The reader listens before its replay is read: what the replay holds
+    is not sent again, what came after it is sent."""
+    reader = hub.Reader()
+    replayed, after = (
+        hub.frame(5, "comment", {"id": 1}),
+        hub.frame(6, "edit", {"id": 1}),
+    )
+    reader(replayed)  # heard while the replay was read, and in it
+    reader(after)  # heard after
+    start = [b"retry: 5000\n: live\n\n", replayed]
+    chunks = stream.events(7, start, reader)
+    assert [next(chunks) for _ in range(3)] == [*start, after]
+    chunks.close()
 
 
 def test_the_front_gives_streams_threads_of_their_own(settings, thread):

@@ -27,6 +27,14 @@ def frame(event_id: int, kind: str, data: Any) -> bytes:
     return f"id: {event_id}\nevent: {kind}\ndata: {payload}\n\n".encode()
 
 
+def event_id(chunk: bytes) -> int:
+    """The id of a framed event (``id: N`` first), else 0."""
+    if not chunk.startswith(b"id: "):
+        return 0
+    end = chunk.find(b"\n")
+    return int(chunk[4:end]) if chunk[4:end].isdigit() else 0
+
+
 class Hub:
     """Who reads which thread here; events are handed to each of them once."""
 

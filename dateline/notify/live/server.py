@@ -158,7 +158,7 @@ class Streams:
             await _answer(send, 204, b"", NO_STREAM[:1])
             return
         # What the replay (or the cursor) covers already is not sent again.
-        covered = max((_event_id(chunk) for chunk in start), default=0)
+        covered = max((hub.event_id(chunk) for chunk in start), default=0)
         watcher = loop.create_task(_until_gone(receive, reader))
         heartbeat = conf.get("DATELINE_LIVE_HEARTBEAT_SECONDS")
         until = loop.time() + conf.get("DATELINE_LIVE_STREAM_SECONDS")
@@ -186,7 +186,7 @@ class Streams:
                         return
                     chunks.append(more)
                 if covered:
-                    chunks = [c for c in chunks if _event_id(c) > covered]
+                    chunks = [c for c in chunks if hub.event_id(c) > covered]
                     covered = 0  # the gap is closed
                 if chunks:
                     await _more(send, b"".join(chunks))
@@ -208,14 +208,6 @@ class Streams:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def _event_id(chunk: bytes) -> int:
-    """The id of a framed event (``id: N`` first), else 0."""
-    if not chunk.startswith(b"id: "):
-        return 0
-    end = chunk.find(b"\n")
-    return int(chunk[4:end]) if chunk[4:end].isdigit() else 0
 
 
 async def _more(send: Send, body: bytes) -> None:

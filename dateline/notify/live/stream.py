@@ -89,18 +89,26 @@ def opening(
     return chunks
 
 
-def events(thread_id: int, start: list[bytes]) -> Iterator[bytes]:
-    reader = hub.Reader()
-    hub.HUB.subscribe(thread_id, reader)
+def events(thread_id: int, start: list[bytes], reader: hub.Reader) -> Iterator[bytes]:
+    """``start``, then what ``reader`` (subscribed before ``start`` was read)
+    hears; what ``start`` covers already is not sent twice."""
     heartbeat = conf.get("DATELINE_LIVE_HEARTBEAT_SECONDS")
     until = time.monotonic() + conf.get("DATELINE_LIVE_STREAM_SECONDS")
+    covered = max((hub.event_id(chunk) for chunk in start), default=0)
+    early = reader.queue.qsize()  # heard while ``start`` was read
     try:
         yield from start
         while time.monotonic() < until:
             try:
-                yield reader.queue.get(timeout=heartbeat)
+                chunk = reader.queue.get(timeout=heartbeat)
             except queue.Empty:
                 yield b": ping\n\n"
+                continue
+            if early > 0:
+                early -= 1
+                if hub.event_id(chunk) <= covered:
+                    continue
+            yield chunk
     finally:
         hub.HUB.unsubscribe(thread_id, reader)
 
@@ -141,10 +149,15 @@ class Live:
                 "204 No Content", [("Cache-Control", "no-store"), ("Retry-After", "60")]
             )
             return []
+        # Listening before reading what was missed: an event committed in
+        # between waits in the queue instead of falling through the gap.
+        reader = hub.Reader()
+        hub.HUB.subscribe(thread_id, reader)
         try:
             with self.gate:
                 start = opening(thread_id, last_event_id(environ))
         except Exception:
+            hub.HUB.unsubscribe(thread_id, reader)
             self._done()
             raise
         finally:
@@ -152,11 +165,12 @@ class Live:
             # connection back (to the pool, or closes it).
             connections.close_all()
         if start is None:
+            hub.HUB.unsubscribe(thread_id, reader)
             self._done()
             start_response("204 No Content", [("Cache-Control", "no-store")])
             return []
         start_response("200 OK", list(HEADERS))
-        return self._counted(events(thread_id, start))
+        return self._counted(events(thread_id, start, reader))
 
     def _counted(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         try:
