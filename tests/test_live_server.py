@@ -6,9 +6,12 @@ tests/test_production_stack.py; its capacity in ``make bench``."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from dateline.discussion import actions
 from dateline.notify.live import hub
@@ -16,7 +19,8 @@ from dateline.notify.live.server import Streams
 from dateline.notify.models import LiveEvent
 
 # The app reads the database from its own threads: they must see commits.
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback restores what migrations wrote (the page tree root).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class Hub(hub.Hub):
@@ -75,9 +79,33 @@ class Reader:
             await self.task
 
 
+def run(scenario: Callable[[], Awaitable[None]]) -> None:
+    """``asyncio.run`` on a thread of its own: Playwright's sync API keeps
+    an event loop running on this one once a browser test has run."""
+    failed: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(scenario())  # type: ignore[arg-type]
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the scenario did not finish"
+    if failed:
+        raise failed[0]
+
+
 def _post(thread: Any, who: Any, body: str) -> int:
-    comment = actions.comment_post(actor=who, thread=thread, body=body, moderate=False)
-    return comment.pk
+    try:
+        return actions.comment_post(
+            actor=who, thread=thread, body=body, moderate=False
+        ).pk
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()  # a pooled connection goes back
 
 
 def test_a_reader_gets_what_it_missed_then_each_new_comment(
@@ -111,7 +139,7 @@ def test_a_reader_gets_what_it_missed_then_each_new_comment(
         assert app.readers == {} and app.count == 0
         assert quiet_hub._readers == {}  # nothing left subscribed
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_what_happens_while_a_reader_connects_reaches_it_once(
@@ -150,7 +178,7 @@ def test_what_happens_while_a_reader_connects_reaches_it_once(
             assert reader.body.count(f'"id":{comment},'.encode()) == 1
         await reader.leave()
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_what_is_not_a_stream_is_answered_at_once(quiet_hub, thread, a_member):
@@ -173,4 +201,4 @@ def test_what_is_not_a_stream_is_answered_at_once(quiet_hub, thread, a_member):
         assert open_one.status == 200
         await open_one.leave()
 
-    asyncio.run(scenario())
+    run(scenario)

@@ -15,7 +15,11 @@ from django.contrib.auth import get_user_model
 
 from dateline.notify.models import Delivery, GuestAddress, Mail, Preferences
 
-pytestmark = pytest.mark.browser
+# serialized_rollback restores the page tree root that migrations create.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)

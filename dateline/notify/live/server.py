@@ -12,7 +12,7 @@ framed once per thread and handed to its readers in the loop.
 
 The database is read only when a reader connects (what it missed, from
 ``stream.opening``), on a few threads of its own, so a wave of reconnects
-after a restart queues there instead of opening a connection per reader.
+after a restart queues there instead of asking for a connection per reader.
 """
 
 from __future__ import annotations
@@ -58,9 +58,10 @@ NO_STREAM = _headers([("Cache-Control", "no-store"), ("Retry-After", "60")])
 def _opening(thread_id: int, last_id: int | None) -> list[bytes] | None:
     try:
         return stream.opening(thread_id, last_id)
-    except Exception:
-        connections.close_all()  # the next reader opens a fresh one
-        raise
+    finally:
+        # Back to the pool (PostgreSQL): the threads keep none between
+        # readers, so they never hold the pool's connections while idle.
+        connections.close_all()
 
 
 def last_event_id(scope: Scope) -> int | None:
