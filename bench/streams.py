@@ -29,6 +29,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from dateline.stack import wait_until
 from dateline.testing.servers import ThrowawayRedis, free_port
 
 READERS = [int(n) for n in os.environ.get("BENCH_LIVE_READERS", "1000 5000").split()]
@@ -48,18 +49,6 @@ def _rss_kb(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5).close()  # noqa: S310 - loopback
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"bench: {what} did not start")
-            time.sleep(0.3)
 
 
 def _post(base: str, thread: int, number: int) -> int:
@@ -195,8 +184,18 @@ def streams(env: dict[str, str], data_dir: Path, emit: Callable, log: Callable) 
                     )
                 )
         app, live = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{live_port}"
-        _wait(app + "/api/form-token", processes[0], "the app server")
-        _wait(live + "/live/threads/0/", processes[1], "the live server")
+        wait_until(
+            app + "/api/form-token",
+            processes[0],
+            "the app server",
+            data_dir / "live_app.log",
+        )
+        wait_until(
+            live + "/live/threads/0/",
+            processes[1],
+            "the live server",
+            data_dir / "live_live.log",
+        )
         with urllib.request.urlopen(app + "/api/threads/1/comments") as response:  # noqa: S310
             thread = json.loads(response.read())["thread"]["id"]
         _post(app, thread, 0)  # the thread is live (a comment lately)

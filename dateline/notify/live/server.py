@@ -24,7 +24,6 @@ import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import parse_qs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
 
@@ -65,11 +64,11 @@ def _opening(thread_id: int, last_id: int | None) -> list[bytes] | None:
 
 
 def last_event_id(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"last-event-id" and value.isdigit():
-            return int(value)
-    after = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("after")
-    return int(after[0]) if after and after[0].isdigit() else None
+    header = next(
+        (v for n, v in scope.get("headers", ()) if n == b"last-event-id"), b""
+    )
+    query = scope.get("query_string", b"")
+    return stream.cursor(header.decode("latin-1"), query.decode("latin-1"))
 
 
 class Streams:

@@ -44,12 +44,20 @@ HEADERS = [
 StartResponse = Callable[..., Any]
 
 
-def last_event_id(environ: dict[str, Any]) -> int | None:
-    raw = environ.get("HTTP_LAST_EVENT_ID") or ""
+def cursor(header: str, query: str) -> int | None:
+    """Where a page's stream resumes: its ``Last-Event-ID`` header, else an
+    ``after=`` in the query string (a page's first connection)."""
+    raw = header
     if not raw:
-        match = re.search(r"(?:^|&)after=(\d+)", environ.get("QUERY_STRING", ""))
+        match = re.search(r"(?:^|&)after=(\d+)", query)
         raw = match.group(1) if match else ""
     return int(raw) if raw.isdigit() else None
+
+
+def last_event_id(environ: dict[str, Any]) -> int | None:
+    return cursor(
+        environ.get("HTTP_LAST_EVENT_ID") or "", environ.get("QUERY_STRING", "")
+    )
 
 
 def opening(
