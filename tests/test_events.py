@@ -101,6 +101,45 @@ def test_a_failing_listener_does_not_stop_the_others(thread, a_member, live, cap
     assert "listener bug" in caplog.text
 
 
+def test_a_comment_nobody_is_told_of_opens_no_savepoint(thread, a_member):
+    """Every comment's transaction asks notify whether anyone is to be told;
+    the common answer (nobody) costs two reads, not a savepoint."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def savepoints(queries: CaptureQueriesContext) -> int:
+        return sum(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries)
+
+    _post(thread, a_member, body="A first comment earns a badge.", moderate=False)
+    # The test's own transaction makes the post's a savepoint too: count
+    # the savepoints of a post that no in-transaction listener hears.
+    registered = events._in_transaction.pop(events.CommentPublished)
+    try:
+        with CaptureQueriesContext(connection) as unheard:
+            _post(thread, a_member, body="Heard by nobody.", moderate=False)
+    finally:
+        events._in_transaction[events.CommentPublished] = registered
+    with CaptureQueriesContext(connection) as nobody:
+        _post(thread, a_member, moderate=False)
+    assert savepoints(nobody) == savepoints(unheard)
+
+    heard = []
+    events.listen(
+        events.CommentPublished,
+        heard.append,
+        in_transaction=True,
+        when=lambda event: event.author_id == a_member.pk,
+    )
+    try:
+        with CaptureQueriesContext(connection) as wanted:
+            _post(thread, a_member, body="Wanted: this one.", moderate=False)
+    finally:
+        events._in_transaction[events.CommentPublished].remove(heard.append)
+        events._wanted.pop(heard.append)
+    assert [e.author_id for e in heard] == [a_member.pk]
+    assert savepoints(wanted) == savepoints(nobody) + 1
+
+
 def _table() -> dict[str, set[str]]:
     doc = events.__doc__ or ""
     rows = re.findall(r"^(\w+)\s{2,}.+?\s{2,}([\w, ]+|-)$", doc, re.M)

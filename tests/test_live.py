@@ -162,6 +162,42 @@ def test_a_threaded_stream_sends_what_came_while_it_connected_once():
     chunks.close()
 
 
+def test_a_post_that_finds_a_batch_due_writes_it_and_a_quiet_one_is_written_too(
+    settings, monkeypatch
+):
+    """Under load the poster writes the batch after its commit (no thread
+    holds the write lock waiting for the interpreter); what a quiet moment
+    leaves waiting goes out from the batch thread."""
+    import threading
+    import time
+
+    settings.DATELINE_LIVE_FLUSH_MS = 200
+    written: list[tuple[str, list[int]]] = []
+    done = threading.Event()
+
+    def write(rows):
+        written.append((threading.current_thread().name, [r.data["id"] for r in rows]))
+        done.set()
+        return rows
+
+    monkeypatch.setattr(record, "write", write)
+    busy = record._Batches()
+    busy._run = lambda: None  # type: ignore[method-assign]  # posts only
+    busy.add(LiveEvent(thread_id=1, kind="comment", data={"id": 1}))
+    busy.add(LiveEvent(thread_id=1, kind="comment", data={"id": 2}))
+    assert written == []  # not due yet
+    time.sleep(0.25)
+    busy.add(LiveEvent(thread_id=1, kind="comment", data={"id": 3}))
+    assert written == [(threading.current_thread().name, [1, 2, 3])]
+
+    quiet = record._Batches()
+    done.clear()
+    quiet.add(LiveEvent(thread_id=1, kind="comment", data={"id": 4}))
+    assert written[1:] == []
+    assert done.wait(5)
+    assert written[1:] == [("live-events", [4])]
+
+
 def test_the_front_gives_streams_threads_of_their_own(settings, thread):
     calls = []
 

@@ -167,6 +167,7 @@ Listener = Callable[[Any], None]
 
 _listeners: dict[type[Event], list[Listener]] = defaultdict(list)
 _in_transaction: dict[type[Event], list[Listener]] = defaultdict(list)
+_wanted: dict[Listener, Callable[[Any], bool]] = {}
 
 
 def listen(
@@ -174,13 +175,21 @@ def listen(
     listener: Callable[[E], None],
     *,
     in_transaction: bool = False,
+    when: Callable[[E], bool] | None = None,
 ) -> None:
     """Call ``listener`` with every ``event_type`` event (and its subclasses')
     after its transaction commits, or, ``in_transaction``, when it is emitted.
-    Called from an app's ``ready()``."""
+    Called from an app's ``ready()``.
+
+    An in-transaction listener runs in a savepoint of its own, so its failure
+    cannot undo the change; ``when``, a cheap read-only test run before that
+    savepoint, spares most changes the savepoint (a comment nobody is to be
+    told of: ``notify/listeners.py``)."""
     table = _in_transaction if in_transaction else _listeners
     if listener not in table[event_type]:
         table[event_type].append(listener)
+    if when is not None:
+        _wanted[listener] = when
 
 
 def _heard(
@@ -205,7 +214,10 @@ def emit(event: Event) -> None:
     """Deliver ``event`` when the current transaction commits (at once
     outside one); never if it rolls back. In-transaction listeners first."""
     for listener in _heard(_in_transaction, type(event)):
+        wanted = _wanted.get(listener)
         try:
+            if wanted is not None and not wanted(event):
+                continue
             with transaction.atomic():
                 listener(event)
         except Exception:  # the change matters more than what follows it

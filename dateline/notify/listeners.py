@@ -15,17 +15,22 @@ from dateline.core import events
 from dateline.notify import actions, selectors, tasks
 
 
-def comment_published(event: events.CommentPublished) -> None:
-    from dateline.discussion.models import Comment
-
-    # This runs in every comment's transaction: when nobody can be told (a
-    # reply to a guest who asked for nothing, no mention, no follower),
-    # two plain queries say so without reading the comment.
+def anyone_told(event: events.CommentPublished) -> bool:
+    """Whether anyone may be told of this comment. Asked in every comment's
+    transaction: when nobody can be (a reply to a guest who asked for
+    nothing, no mention, no follower), two plain queries say so without
+    reading the comment or opening a savepoint."""
     answered = event.parent_id is not None and (
         event.parent_author_id is not None
         or selectors.guest_parent_told(event.parent_id)
     )
-    if not (answered or event.mentions or selectors.followed(event.thread_id)):
+    return answered or bool(event.mentions) or selectors.followed(event.thread_id)
+
+
+def comment_published(event: events.CommentPublished) -> None:
+    from dateline.discussion.models import Comment
+
+    if not anyone_told(event):
         return
     comment = Comment.objects.select_related("parent").get(pk=event.comment_id)
     if actions.comment_published(comment):
@@ -57,6 +62,16 @@ def comment_decided(event: events.CommentDecided) -> None:
 
 
 def connect() -> None:
-    events.listen(events.CommentPublished, comment_published, in_transaction=True)
-    events.listen(events.CommentEdited, comment_edited, in_transaction=True)
+    events.listen(
+        events.CommentPublished,
+        comment_published,
+        in_transaction=True,
+        when=anyone_told,
+    )
+    events.listen(
+        events.CommentEdited,
+        comment_edited,
+        in_transaction=True,
+        when=lambda event: bool(event.mentions),
+    )
     events.listen(events.CommentDecided, comment_decided, in_transaction=True)
