@@ -209,14 +209,13 @@ def test_the_front_gives_streams_threads_of_their_own(settings, thread):
     front = Live(app, threads=1)
     status = []
     path = f"/live/threads/{thread.pk}/"
-    settings.DATELINE_LIVE_STREAMS = 0  # no streams: Django answers (a poll)
-    assert front({"PATH_INFO": path}, lambda s, h: status.append(s)) == [b"page"]
     settings.DATELINE_LIVE_STREAMS = 1
     front._streams = 1  # the one stream is taken
-    body = front({"PATH_INFO": path}, lambda s, h: status.append(s))
+    get = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
+    body = front(get, lambda s, h: status.append(s))
     assert status[-1] == "204 No Content" and list(body) == []
     assert front({"PATH_INFO": "/"}, lambda s, h: status.append(s)) == [b"page"]
-    assert calls == [path, "/"]
+    assert calls == ["/"]
 
 
 def test_a_first_poll_gets_a_cursor_and_the_next_one_what_came_after(
@@ -227,10 +226,53 @@ def test_a_first_poll_gets_a_cursor_and_the_next_one_what_came_after(
     first = client.get(url).content.decode()
     cursor = re.search(r"^id: (\d+)$", first, re.M).group(1)
     assert "event:" not in first  # nothing missed yet
-    assert first.startswith("retry: 3000")
+    assert first.startswith("retry: 1500")
     later = post(live, thread, a_member, "and the shops at eight")
     text = client.get(url, HTTP_LAST_EVENT_ID=cursor).content.decode()
     assert f'"id":{later.pk}' in text and "event: comment" in text
+
+
+def test_a_poll_is_answered_in_front_of_django_as_django_would(
+    client, live, thread, a_member, settings
+):
+    settings.DATELINE_LIVE_STREAMS = 0
+    post(live, thread, a_member, "Bridge closed both ways.")
+    calls: list[str] = []
+
+    def django(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"page"]
+
+    front = Live(django, threads=1)
+    path = reverse("live-thread", args=[thread.pk])
+    first = client.get(path).content.decode()
+    cursor = re.search(r"^id: (\d+)$", first, re.M).group(1)
+    later = post(live, thread, a_member, "Open again at noon, one lane.")
+
+    answers: list[tuple[str, dict[str, str]]] = []
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": "",
+        "HTTP_LAST_EVENT_ID": cursor,
+    }
+    body = b"".join(front(environ, lambda s, h: answers.append((s, dict(h)))))
+    assert calls == []
+    assert answers[0][0] == "200 OK"
+    assert answers[0][1]["Content-Type"].startswith("text/event-stream")
+    assert answers[0][1]["Cache-Control"].startswith("no-store")
+    via_django = client.get(path, HTTP_LAST_EVENT_ID=cursor).content
+    assert body == via_django
+    assert f'"id":{later.pk}'.encode() in body
+
+    quiet = {**environ, "PATH_INFO": reverse("live-thread", args=[999999])}
+    assert list(front(quiet, lambda s, h: answers.append((s, dict(h))))) == []
+    assert answers[-1][0] == "204 No Content"
+    # Anything else is Django's.
+    front({**environ, "REQUEST_METHOD": "POST"}, lambda s, h: None)
+    front({**environ, "PATH_INFO": "/"}, lambda s, h: None)
+    assert calls == [path, "/"]
 
 
 def test_the_new_comments_fragment_shows_only_what_the_reader_may_see(

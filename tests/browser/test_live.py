@@ -15,13 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 BEIRUT = "/conflict/night-of-strikes-leaves-southern-suburbs-dark/"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["default", "streams"])
 def site(request, tmp_path_factory) -> Iterator[str]:
-    env = dateline_env(
-        tmp_path_factory.mktemp("live"),
-        drop=("DATABASE_URL",),
-        DATELINE_LIVE_STREAMS="8",  # real streams (the default polls)
-    )
+    """The embedded default (pages ask every 1.5 s), and with real streams."""
+    more = {"DATELINE_LIVE_STREAMS": "8"} if request.param == "streams" else {}
+    env = dateline_env(tmp_path_factory.mktemp("live"), drop=("DATABASE_URL",), **more)
     if request.config.getoption("--db") == "postgres":
         # What differs on PostgreSQL (the event table, the replay) runs in
         # tests/test_live.py on both passes, and the production stack's
@@ -60,7 +58,7 @@ def post(tab, text, name, parent=None):
     return int(posted.first.get_attribute("id").removeprefix("comment-"))
 
 
-def test_a_reader_sees_new_comments_arrive(browser, site, artifacts_dir):
+def test_a_reader_sees_new_comments_arrive(browser, site, artifacts_dir, request):
     watcher_context, watcher = reader(browser)
     writer_context, writer = reader(browser)
     try:
@@ -77,7 +75,8 @@ def test_a_reader_sees_new_comments_arrive(browser, site, artifacts_dir):
         pill.wait_for(state="visible", timeout=2_000)
         assert pill.text_content() == "1 new comment"
         assert watcher.evaluate("window.scrollY") == top  # nothing moved
-        watcher.screenshot(path=str(artifacts_dir / "live-new-comment.png"))
+        mode = request.node.callspec.params["site"]
+        watcher.screenshot(path=str(artifacts_dir / f"live-new-comment-{mode}.png"))
         pill.click()
         shown = watcher.locator("#comment-list .comment-body", has_text=text)
         shown.wait_for()
@@ -94,7 +93,7 @@ def test_a_reader_sees_new_comments_arrive(browser, site, artifacts_dir):
         assert watcher.locator("#discussion-live").text_content() == (
             "New reply to your comment."
         )
-        watcher.screenshot(path=str(artifacts_dir / "live-reply.png"), full_page=False)
+        watcher.screenshot(path=str(artifacts_dir / f"live-reply-{mode}.png"))
     finally:
         watcher_context.close()
         writer_context.close()

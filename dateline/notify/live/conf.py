@@ -10,8 +10,10 @@ DEFAULTS = {
     "DATELINE_LIVE_STREAMS": 0,
     # Streams one ``python -m dateline live`` process holds (server.py).
     "DATELINE_LIVE_MAX": 20000,
-    # Without streams, how long a page waits before asking again (ms).
-    "DATELINE_LIVE_POLL_RETRY_MS": 3000,
+    # Without streams, how long a page waits before asking again (ms): a new
+    # comment shows within two seconds. Each ask is three plain queries
+    # answered in front of Django's stack (stream.Live.once).
+    "DATELINE_LIVE_POLL_RETRY_MS": 1500,
     # How often a process without Redis looks for new events (ms).
     "DATELINE_LIVE_POLL_MS": 250,
     # A comment (": ping") this often keeps proxies from closing the stream.
