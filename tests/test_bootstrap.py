@@ -51,3 +51,18 @@ def test_no_demo_gives_an_empty_site(db, settings, tmp_path, client):
     response = client.get("/")
     assert response.status_code == 200
     assert "No stories have been published yet." in response.content.decode()
+
+
+def test_each_run_points_the_site_at_its_public_address(db, settings, tmp_path, capsys):
+    from wagtail.models import Site
+
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    call_command("bootstrap", "--no-demo")
+    assert Site.objects.get(is_default_site=True).root_url == settings.SITE_URL
+    settings.SITE_URL = "https://news.example.org"  # moved behind its domain
+    call_command("bootstrap", "--no-demo")
+    assert "now say they live at https://news.example.org/" in capsys.readouterr().out
+    assert Site.objects.get(is_default_site=True).root_url == settings.SITE_URL

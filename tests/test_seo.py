@@ -48,3 +48,29 @@ def test_hostile_headline_cannot_escape_json_ld(client, demo):
     article.save_revision().publish()
     body = client.get(BEIRUT).content.decode()
     assert '<script>alert("x")</script>' not in body
+
+
+def test_every_address_a_page_gives_is_the_public_one(client, demo):
+    """Canonical link, og:url, JSON-LD, sitemap and feed ids follow
+    DATELINE_SITE_URL, not the ``http://localhost`` the site was made with."""
+    import xml.etree.ElementTree as ET
+
+    from dateline.newsroom import actions
+
+    public = "https://news.example.org"
+    assert actions.site_address_set(public)
+    assert not actions.site_address_set(public)  # nothing left to change
+    html = BeautifulSoup(client.get(BEIRUT).content.decode(), "html.parser")
+    og = {m["property"]: m["content"] for m in html.select("meta[property]")}
+    data = json.loads(html.select_one('script[type="application/ld+json"]').string)
+    assert html.select_one('link[rel="canonical"]')["href"] == public + BEIRUT
+    assert og["og:url"] == public + BEIRUT
+    assert data["url"] == public + BEIRUT
+    assert data["author"]["url"].startswith(public + "/authors/")
+
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [loc.text for loc in sitemap.iter() if loc.tag.endswith("loc")]
+    assert locations and all(loc.startswith(public + "/") for loc in locations)
+    rss = ET.fromstring(client.get("/feeds/rss.xml").content)
+    guids = [guid.text for guid in rss.iter("guid")]
+    assert guids and all(guid.startswith(public + "/") for guid in guids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -70,6 +71,22 @@ def home_page_ensure(*, title: str, tagline: str = "") -> HomePage:
         site.site_name = site.site_name or title
         site.save(update_fields=["root_page", "site_name"])
     return home
+
+
+def site_address_set(url: str) -> bool:
+    """Point the default site at ``url`` (``DATELINE_SITE_URL``), so every
+    address Wagtail writes (canonical links, ``og:url``, JSON-LD, the
+    sitemap, feed ids, CDN purges) is the public one and not the
+    ``http://localhost`` the site was made with. True when it changed."""
+    parts = urlsplit(url)
+    hostname = parts.hostname or "localhost"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or (site.hostname, site.port) == (hostname, port):
+        return False
+    site.hostname, site.port = hostname, port
+    site.save(update_fields=["hostname", "port"])  # Wagtail forgets its cache
+    return True
 
 
 def _wagtail_roots_ensure() -> Page:

@@ -18,8 +18,9 @@ DEMO_FILE = BASE_DIR / "demo" / "dateline-demo.jsonl.gz"
 
 class Command(BaseCommand):
     help = (
-        "Migrate, collect static files, load the demo content on first run and "
-        "create an admin account, printing its credentials."
+        "Migrate, collect static files, load the demo content on first run, "
+        "point the site at DATELINE_SITE_URL and create an admin account, "
+        "printing its credentials."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             )
         elif first_run:
             actions.home_page_ensure(title=settings.DATELINE_SITE_NAME)
+        if actions.site_address_set(settings.SITE_URL):
+            self.stdout.write(f"Pages now say they live at {settings.SITE_URL}/.")
         self.stdout.write(self._admin_account())
 
     def _admin_account(self) -> str:
