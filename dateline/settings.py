@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # Its API docs (/api/docs) then load Swagger UI from this site's static
+    # files; without it they come from a CDN the site's CSP blocks.
+    "ninja",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
