@@ -413,3 +413,42 @@ def test_unknown_comment_or_thread_is_the_sites_404_page(client, site, path):
     response = client.get(path)
     assert response.status_code == 404
     assert soup(response).select_one("header.masthead")
+
+
+def test_a_closed_edit_window_is_said_before_the_writer_types(
+    client, thread, a_member, settings
+):
+    import datetime as dt
+
+    settings.DATELINE_COMMENTS_EDIT_WINDOW_MINUTES = 15
+    comment = post(thread, a_member, body="Ferry back on Thursday, they say.")
+    client.force_login(a_member)
+    url = f"/comments/{comment.pk}/edit/"
+    open_page = soup(client.get(url))
+    assert open_page.select_one("textarea[name=body]") is not None
+
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=comment.created_at - dt.timedelta(minutes=16)
+    )
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):  # the page, and inline
+        response = client.get(url, **headers)
+        assert response.status_code == 409
+        page = soup(response)
+        assert "first 15 minutes" in page.select_one(".form-error").get_text()
+        assert page.select_one("textarea[name=body]") is None  # nothing to type in
+        assert page.select_one(".edit-form button[type=submit]") is None
+        kept = page.select_one("textarea[readonly]")
+        assert kept.get_text() == "Ferry back on Thursday, they say."
+
+
+def test_the_pages_of_their_own_post_plainly(client, thread, a_member):
+    """The reply and edit pages are not in a thread: their forms must not
+    aim htmx at one (it answered htmx:targetError and did nothing)."""
+    comment = post(thread, a_member)
+    client.force_login(a_member)
+    for url in (f"/comments/{comment.pk}/reply/", f"/comments/{comment.pk}/edit/"):
+        form = soup(client.get(url)).select_one("form.comment-form")
+        assert form["method"] == "post" and form["action"]
+        assert not [name for name in form.attrs if name.startswith("hx-")], url
+    inline = soup(client.get(f"/comments/{comment.pk}/reply/", HTTP_HX_REQUEST="true"))
+    assert inline.select_one("form.comment-form")["hx-target"].startswith("#comment-")

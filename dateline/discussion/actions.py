@@ -692,11 +692,20 @@ def _editable(
 ) -> rendering.Rendered:
     """Refuse an edit by someone else, of a deleted comment, or too late."""
     _check_writer(comment, actor, guest_key)
+    refused = edit_refused(comment)
+    if refused is not None:
+        raise refused
+    return _checked_body(body, writer_id=comment.author_id)
+
+
+def edit_refused(comment: Comment) -> Conflict | None:
+    """Why nobody may edit ``comment`` any more (deleted, or its edit window
+    closed), said before its writer types; None while it may be edited."""
     if comment.is_deleted:
-        raise Conflict(_("This comment was deleted."), code="deleted")
+        return Conflict(_("This comment was deleted."), code="deleted")
     if not edit_window_open(comment):
         minutes = int(conf.edit_window().total_seconds() // 60)
-        raise Conflict(
+        return Conflict(
             ngettext(
                 "Comments can only be edited in the first %(minutes)d minute.",
                 "Comments can only be edited in the first %(minutes)d minutes.",
@@ -705,7 +714,7 @@ def _editable(
             % {"minutes": minutes},
             code="edit_window_closed",
         )
-    return _checked_body(body, writer_id=comment.author_id)
+    return None
 
 
 def _take_text(comment: Comment, *, removed: bool) -> bool:

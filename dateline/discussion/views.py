@@ -513,6 +513,10 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     elif not selectors.viewer_wrote(comment, viewer_for(request)):
         form.update(message=_("Only the person who wrote this comment can change it."))
         status = 403
+    elif (refused := actions.edit_refused(comment)) is not None:
+        # Said before the writer types, not after they press Save.
+        form.update(message=refused.message, closed=True)
+        status = refused.status
     context = {"comment": comment, "thread": comment.thread, "comment_form": form}
     if is_htmx(request):
         response = render(
