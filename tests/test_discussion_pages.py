@@ -452,3 +452,18 @@ def test_the_pages_of_their_own_post_plainly(client, thread, a_member):
         assert not [name for name in form.attrs if name.startswith("hx-")], url
     inline = soup(client.get(f"/comments/{comment.pk}/reply/", HTTP_HX_REQUEST="true"))
     assert inline.select_one("form.comment-form")["hx-target"].startswith("#comment-")
+
+
+def test_a_member_is_offered_no_votes_or_report_on_their_own_comment(
+    client, thread, a_member, another_member
+):
+    mine = post(thread, a_member, body="My own view on the bridge.")
+    theirs = post(thread, another_member, body="Someone else's view.")
+    client.force_login(a_member)
+    html = soup(client.get(ARTICLE))
+    own = html.select_one(f"#comment-{mine.pk}")
+    other = html.select_one(f"#comment-{theirs.pk}")
+    assert own.select(".vote") == [] and own.select_one(".score").get_text() == "0"
+    assert "Report" not in [a.get_text() for a in own.select("a.action")]
+    assert len(other.select("button.vote")) == 2
+    assert "Report" in [a.get_text() for a in other.select("a.action")]

@@ -72,6 +72,7 @@ class CommentNode:
     display_depth: int = 0
     in_reply_to: str = ""
     my_vote: int = 0
+    mine: bool = False  # the viewer wrote it: no votes or report of their own
     can_edit: bool = False
     can_delete: bool = False
     more_replies: int = 0  # replies of this branch the page does not show
@@ -339,6 +340,7 @@ def _build_nodes(
             role=str(ROLE_LABELS[role_key]),
             role_key=role_key,
             my_vote=votes.get(comment.pk, 0),
+            mine=own,
             can_edit=own
             and not comment.is_deleted
             and actions.edit_window_open(comment, now),
