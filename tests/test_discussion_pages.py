@@ -467,3 +467,25 @@ def test_a_member_is_offered_no_votes_or_report_on_their_own_comment(
     assert "Report" not in [a.get_text() for a in own.select("a.action")]
     assert len(other.select("button.vote")) == 2
     assert "Report" in [a.get_text() for a in other.select("a.action")]
+
+
+def test_a_known_guest_browser_does_not_retype_its_name(client, thread):
+    from django.test import Client
+
+    posted = client.post(
+        f"/threads/{thread.pk}/comments/",
+        {"body": "The ferry ran late again tonight.", "name": "Marisol"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert posted.status_code == 200
+    # The fresh form that comes back with the comment keeps the name.
+    fresh_form = soup(posted).select_one("#compose-new input[name=name]")
+    assert fresh_form["value"] == "Marisol"
+    comment = Comment.objects.get(guest_name="Marisol")
+    reply_form = soup(
+        client.get(f"/comments/{comment.pk}/reply/", HTTP_HX_REQUEST="true")
+    )
+    assert reply_form.select_one("input[name=name]")["value"] == "Marisol"
+    assert reply_form.select_one("input[name=email]")["value"] == ""
+    stranger = soup(Client().get(f"/comments/{comment.pk}/reply/"))
+    assert stranger.select_one("input[name=name]")["value"] == ""

@@ -386,6 +386,21 @@ def _loaded_parent(comment: Comment) -> Comment | None:
     return cached if isinstance(cached, Comment) else None
 
 
+def guest_name(key: str | None) -> str:
+    """The name the guest with this browser key last wrote under ("" for a
+    browser never seen), so their next reply needs no retyping. The address
+    is not given back: a shared computer would show it to the next reader."""
+    if not key:
+        return ""
+    name = (
+        Comment.objects.filter(author=None, guest_key_hash=actions.guest_key_hash(key))
+        .order_by("-pk")
+        .values_list("guest_name", flat=True)
+        .first()
+    )
+    return name or ""
+
+
 def viewer_wrote(comment: Comment, viewer: Viewer) -> bool:
     member = viewer.member
     if member is not None:

@@ -340,7 +340,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
                 "node": node,
                 "thread": thread,
                 "parent": parent,
-                "comment_form": _blank_form(request),
+                "comment_form": _blank_form(request, name=guest.name if guest else ""),
                 "asked_replies": asked_replies,
             },
         )
@@ -388,10 +388,11 @@ def _thread_fragment(request: HttpRequest, thread: Thread) -> HttpResponseBase:
 def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The reply form: inline for htmx, else a page showing what is answered."""
     parent = _comment_or_404(request, comment_id)
+    known = "" if request.user.is_authenticated else guest_key(request)
     context = {
         "thread": parent.thread,
         "parent": parent,
-        "comment_form": _blank_form(request),
+        "comment_form": _blank_form(request, name=selectors.guest_name(known)),
     }
     if is_htmx(request):
         return render(request, "discussion/includes/comment_form.html", context)
