@@ -489,3 +489,31 @@ def test_a_known_guest_browser_does_not_retype_its_name(client, thread):
     assert reply_form.select_one("input[name=email]")["value"] == ""
     stranger = soup(Client().get(f"/comments/{comment.pk}/reply/"))
     assert stranger.select_one("input[name=name]")["value"] == ""
+
+
+def test_what_a_screen_reader_hears_matches_what_is_shown(client, thread, a_member):
+    """axe's label-content-name-mismatch (a spoken name must contain the
+    visible words) and aria-label on an element that has no role."""
+    post(thread, a_member, body="Reading along from the harbour.")
+    client.force_login(a_member)
+    for page in (soup(client.get(ARTICLE)), soup(_anonymous_get(ARTICLE))):
+        labelled = page.select("[aria-label]")
+        assert labelled
+        for element in labelled:
+            assert element.name not in ("span", "div") or element.get("role"), element
+            shown = element.get_text(" ", strip=True)
+            if element.name in ("a", "button") and re.search(r"[A-Za-z]", shown):
+                assert shown.lower() in element["aria-label"].lower(), element
+        permalinks = [
+            a for a in page.select(".comment-actions a.action") if "Link" in a.text
+        ]
+        assert permalinks
+        for permalink in permalinks:
+            assert permalink.get_text(" ", strip=True) == "Link to this comment"
+            assert permalink.get("aria-label") is None
+
+
+def _anonymous_get(url):
+    from django.test import Client
+
+    return Client().get(url)
