@@ -174,3 +174,40 @@ def test_without_javascript_post_reply_and_read_more_work(
         "I would love a follow-up"
         in page.locator(f"#comment-{long.pk}-body").text_content()
     )
+
+
+def test_the_keyboard_stays_where_the_reader_is(page, live_server, demo):
+    """After a vote, a post or a reply the focus is on what changed, not on
+    the page's body; a reply form closes with Cancel or Escape."""
+    sign_in(page, live_server)
+    page.goto(live_server.url + BEIRUT)
+    focused = "document.activeElement"
+    target = Comment.objects.get(body__startswith="Both sides blaming")
+    page.locator(f"#votes-{target.pk} button.vote-up").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#votes-{target.pk} .vote-up[aria-pressed=true]").wait_for()
+    assert page.evaluate(f"{focused}.matches('#votes-{target.pk} .vote-up')")
+
+    reply = page.locator(
+        f"#comment-{target.pk} > article > .comment-actions a", has_text="Reply"
+    )
+    reply.click()
+    form = page.locator(f"#compose-{target.pk}")
+    form.locator("textarea").wait_for()
+    assert page.evaluate(f"{focused}.name") == "body"
+    page.keyboard.press("Escape")
+    form.wait_for(state="detached")
+    assert page.evaluate(f"{focused}.textContent") == "Reply"
+    reply.click()
+    form.locator("button", has_text="Cancel").click()
+    form.wait_for(state="detached")
+    assert page.evaluate(f"{focused}.textContent") == "Reply"
+
+    compose = page.locator("#compose-new")
+    compose.locator("textarea").fill("Focus lands on what I just wrote.")
+    compose.locator("button[type=submit]").click()
+    page.locator(".comment-body", has_text="Focus lands on what I").wait_for()
+    page.wait_for_function("document.activeElement.closest('li.comment-item') !== null")
+    assert "Focus lands on what I" in page.evaluate(
+        f"{focused}.closest('li.comment-item').textContent"
+    )

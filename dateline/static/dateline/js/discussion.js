@@ -69,14 +69,77 @@
     }, function () { form.submit(); });
   }, true);
 
-  // After "Read more »" or an edit, keep the keyboard where the reader is.
+  // Keep the keyboard where the reader is after an in-place update: htmx
+  // replaces what had focus, and focus would fall to the page's body.
+  function focusComment(item) {
+    var article = item && item.querySelector("article");
+    if (!article) return;
+    article.setAttribute("tabindex", "-1");
+    article.focus();
+  }
+  var before = null;  // what had focus, and where a "Load more" stood
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    before = {
+      vote: active && active.matches && active.matches("button.vote")
+        ? (active.classList.contains("vote-up") ? ".vote-up" : ".vote-down") : null,
+      previous: target && target.matches && target.matches("li.load-more")
+        ? target.previousElementSibling : null,
+      list: target && target.id === "comment-list" ? target.firstElementChild : null
+    };
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target || !target.id) return;
-    var swapped = document.getElementById(target.id);
-    if (swapped && swapped.classList.contains("comment-body")) swapped.focus();
-    var slotForm = target.classList && target.classList.contains("comment-slot")
-      ? target.querySelector("textarea, input[type=radio]") : null;
-    if (slotForm) slotForm.focus();
+    var was = before || {};
+    before = null;
+    if (!target) return;
+    if (target.id && target.id.indexOf("votes-") === 0) {
+      // After a vote: the same button of the new counts.
+      var button = document.querySelector("#" + target.id + " " + (was.vote || ".vote-up"));
+      if (button) button.focus();
+      return;
+    }
+    if (target.matches && target.matches("li.load-more")) {
+      // After "Load more": the first comment that came.
+      var first = was.previous ? was.previous.nextElementSibling
+        : document.querySelector("#comment-list > li.comment-item");
+      if (first) focusComment(first);
+      return;
+    }
+    if (target.id === "comment-list") {
+      // After a post: the new comment (the form came back empty).
+      var posted = target.firstElementChild;
+      if (posted && posted !== was.list) focusComment(posted);
+      return;
+    }
+    var swapped = target.id ? document.getElementById(target.id) : null;
+    if (swapped && swapped.classList.contains("comment-body")) { swapped.focus(); return; }
+    if (target.classList && target.classList.contains("comment-slot")) {
+      var reply = target.querySelector("li.comment-item");
+      if (reply) { focusComment(reply); return; }  // a reply just posted
+      var field = target.querySelector("textarea, input[type=radio]");
+      if (field) field.focus();  // the reply or report form just opened
+    }
+  });
+
+  // An inline reply or report form closes with its Cancel button or Escape;
+  // the keyboard goes back to the link that opened it.
+  function closeSlot(slot) {
+    var id = slot.id.replace(/^comment-/, "").replace(/-slot$/, "");
+    slot.innerHTML = "";
+    var opener = document.querySelector(
+      "#comment-" + id + " > article .comment-actions a[href$='/reply/']");
+    if (opener) opener.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-cancel]");
+    var slot = cancel && cancel.closest(".comment-slot");
+    if (slot) { event.preventDefault(); closeSlot(slot); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var slot = event.target.closest && event.target.closest(".comment-slot");
+    if (slot && slot.querySelector("form")) { event.preventDefault(); closeSlot(slot); }
   });
 })();
