@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -197,3 +198,19 @@ def test_page_query_count_does_not_grow_with_more_articles(
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/search/?q=power", "/conflict/", "/authors/ida-marlow/", "/search/"],
+)
+def test_headings_do_not_skip_a_level_and_landmarks_are_told_apart(client, demo, path):
+    """axe's heading-order and landmark-unique rules, on the listing pages."""
+    html = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+    levels = [int(h.name[1]) for h in html.select("h1, h2, h3, h4, h5, h6")]
+    assert levels and levels[0] == 1, path
+    for higher, lower in itertools.pairwise(levels):
+        assert lower <= higher + 1, (path, levels)
+    searches = html.select("[role=search]")
+    names = [s.get("aria-label") for s in searches]
+    assert None not in names and len(set(names)) == len(names), (path, names)
