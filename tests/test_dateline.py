@@ -112,7 +112,17 @@ def test_time_tag_is_machine_readable():
     out = Template("{% load dateline_tags %}{% time_tag when %}").render(
         Context({"when": dt.datetime(2017, 9, 26, 2, 48, tzinfo=UTC)})
     )
-    assert out == '<time datetime="2017-09-26T02:48:00+00:00">26/09/2017 02:48</time>'
+    assert out == (
+        '<time datetime="2017-09-26T02:48:00+00:00" data-local>26/09/2017 02:48 UTC</time>'
+    )
+
+
+def test_a_time_says_its_zone(settings):
+    settings.DATELINE_DISPLAY_TIME_ZONE = "Europe/Copenhagen"
+    summer = dt.datetime(2017, 9, 26, 2, 48, tzinfo=UTC)
+    winter = dt.datetime(2017, 12, 26, 2, 48, tzinfo=UTC)
+    assert timefmt.site_datetime_zoned(summer) == "26/09/2017 04:48 CEST"
+    assert timefmt.site_datetime_zoned(winter) == "26/12/2017 03:48 CET"
 
 
 def test_json_ld_cannot_break_out_of_its_script():

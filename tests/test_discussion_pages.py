@@ -74,7 +74,7 @@ def test_article_shows_comments_with_role_labels_and_time(
         "Rafi": "Guest",
     }
     time = html.select_one("time.comment-time")
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", time.get_text())
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d UTC", time.get_text())
     assert time["datetime"].endswith("+00:00")
     # the place for rank and badges follows the label
     role = html.select_one("article.comment .role")

@@ -8,4 +8,6 @@ def site_chrome(request: HttpRequest) -> dict[str, object]:
         "site_name": settings.DATELINE_SITE_NAME,
         "site_url": settings.SITE_URL,
         "live_updates": settings.DATELINE_LIVE,
+        # The browser writes times again in the reader's zone, in this format.
+        "time_format": settings.DATELINE_DATETIME_FORMAT,
     }

@@ -25,6 +25,14 @@ def site_datetime(value: dt.datetime) -> str:
     return dateformat.format(local, settings.DATELINE_DATETIME_FORMAT)
 
 
+def site_datetime_zoned(value: dt.datetime) -> str:
+    """As :func:`site_datetime`, with its zone: ``26/09/2017 02:48 UTC``. The
+    page's script writes it again in the reader's own zone."""
+    local = timezone.localtime(value, display_zone())
+    text = dateformat.format(local, settings.DATELINE_DATETIME_FORMAT)
+    return f"{text} {local.tzname() or ''}".strip()
+
+
 def clock_12h(value: dt.datetime) -> str:
     """Wire-service clock time: ``10:15 P.M.``, ``12:05 A.M.``."""
     hour = value.hour % 12 or 12

@@ -81,3 +81,36 @@ def test_unknown_page_shows_the_404_page(page, live_server, demo):
     response = page.goto(live_server.url + "/conflict/nothing-here/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
+
+
+def test_times_are_shown_in_the_readers_own_zone(browser, live_server, demo):
+    """The page says its times in the site's zone; a reader in New York sees
+    them in New York time, in the site's format, with the zone's name."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import dateformat
+
+    from dateline.newsroom.models import ArticlePage
+
+    context = browser.new_context(timezone_id="America/New_York", locale="en-US")
+    tab = context.new_page()
+    try:
+        tab.goto(live_server.url + BEIRUT)
+        article = ArticlePage.objects.get(
+            slug="night-of-strikes-leaves-southern-suburbs-dark"
+        )
+        published = tab.locator(".byline time").first
+        when = dt.datetime.fromisoformat(published.get_attribute("datetime"))
+        assert when == article.first_published_at
+        there = when.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+        expected = f"{dateformat.format(there, 'd/m/Y H:i')} {there.tzname()}"
+        tab.wait_for_function(
+            "t => document.querySelector('.byline time').textContent === t",
+            arg=expected,
+        )
+        assert published.text_content() == expected
+        comment_time = tab.locator("time.comment-time").first
+        assert comment_time.text_content().endswith((" EST", " EDT"))
+    finally:
+        context.close()

@@ -29,7 +29,9 @@ def time_tag(value: dt.datetime | None) -> SafeString | str:
     if not value:
         return ""
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), timefmt.site_datetime(value)
+        '<time datetime="{}" data-local>{}</time>',
+        value.isoformat(),
+        timefmt.site_datetime_zoned(value),
     )
 
 

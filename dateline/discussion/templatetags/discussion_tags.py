@@ -16,9 +16,9 @@ register = template.Library()
 @register.simple_tag
 def comment_time(value: dt.datetime) -> SafeString:
     """The site-formatted time; the script adds "3 hours ago" on hover."""
-    text = timefmt.site_datetime(value)
+    text = timefmt.site_datetime_zoned(value)
     return format_html(
-        '<time class="comment-time" datetime="{}" title="{}">{}</time>',
+        '<time class="comment-time" datetime="{}" title="{}" data-local>{}</time>',
         value.isoformat(),
         text,
         text,

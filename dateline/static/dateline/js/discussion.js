@@ -31,6 +31,71 @@
   document.addEventListener("mouseover", showRelative);
   document.addEventListener("focusin", showRelative);
 
+  // Times in the reader's own zone, in the site's format (Django's letters,
+  // <meta name="dateline-time-format">) with the zone's name: the page says
+  // "26/09/2017 02:48 UTC" for everyone, the browser makes it its own.
+  var pattern = document.querySelector("meta[name=dateline-time-format]");
+  pattern = pattern && pattern.content;
+  var lang = document.documentElement.lang || "en";
+  function named(date, options) {
+    return new Intl.DateTimeFormat(lang, options).format(date);
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  var letters = {
+    d: function (t) { return two(t.getDate()); },
+    j: function (t) { return String(t.getDate()); },
+    D: function (t) { return named(t, { weekday: "short" }); },
+    l: function (t) { return named(t, { weekday: "long" }); },
+    m: function (t) { return two(t.getMonth() + 1); },
+    n: function (t) { return String(t.getMonth() + 1); },
+    M: function (t) { return named(t, { month: "short" }); },
+    F: function (t) { return named(t, { month: "long" }); },
+    Y: function (t) { return String(t.getFullYear()); },
+    y: function (t) { return two(t.getFullYear() % 100); },
+    H: function (t) { return two(t.getHours()); },
+    G: function (t) { return String(t.getHours()); },
+    h: function (t) { return two(t.getHours() % 12 || 12); },
+    g: function (t) { return String(t.getHours() % 12 || 12); },
+    i: function (t) { return two(t.getMinutes()); },
+    s: function (t) { return two(t.getSeconds()); },
+    A: function (t) { return t.getHours() < 12 ? "AM" : "PM"; },
+    a: function (t) { return t.getHours() < 12 ? "a.m." : "p.m."; }
+  };
+  function zoneName(date) {
+    try {
+      var parts = new Intl.DateTimeFormat(lang, { timeZoneName: "short" }).formatToParts(date);
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i].type === "timeZoneName") return parts[i].value;
+      }
+    } catch (e) { /* an old browser: the site's zone stays */ }
+    return "";
+  }
+  function localTime(date) {
+    var out = "";
+    for (var i = 0; i < pattern.length; i++) {
+      var c = pattern.charAt(i);
+      if (c === "\\" && i + 1 < pattern.length) { out += pattern.charAt(++i); continue; }
+      out += letters[c] ? letters[c](date) : c;
+    }
+    var zone = zoneName(date);
+    return zone ? out + " " + zone : out;
+  }
+  function localTimes(root) {
+    if (!pattern || !root.querySelectorAll) return;
+    root.querySelectorAll("time[data-local]").forEach(function (el) {
+      var date = new Date(el.getAttribute("datetime"));
+      if (isNaN(date)) return;
+      el.textContent = localTime(date);
+      if (el.classList.contains("comment-time")) el.title = el.textContent;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { localTimes(document); });
+  } else {
+    localTimes(document);
+  }
+  document.addEventListener("htmx:load", function (event) { localTimes(event.target); });
+
   // A page a shared cache kept (a CDN, Varnish) carries no CSRF token: ask
   // the site for the reader's own when a form is sent, then send it. Without
   // this file, the site shows the form again with a token (cdn/views.py).
