@@ -6,7 +6,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# As every browser test: the live server sees committed rows, and the
+# migrations' rows come back after (a plain django_db test here broke the
+# next test's restore of them).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_api_docs_show_every_operation_from_this_site_alone(
