@@ -1,23 +1,31 @@
-"""The interactive API docs in a real browser, under the site's own CSP."""
+"""The interactive API docs in a real browser, under the site's own CSP.
+
+Served by the real server on a site of its own (no demo needed), so this
+test touches none of the database the other browser tests share.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-# As every browser test: the live server sees committed rows, and the
-# migrations' rows come back after (a plain django_db test here broke the
-# next test's restore of them).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+from dateline.testing.processes import dateline_env, run_dateline, served
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
-def test_api_docs_show_every_operation_from_this_site_alone(
-    page, live_server, artifacts_dir
-):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[str]:
+    env = dateline_env(tmp_path_factory.mktemp("docs"), drop=("DATABASE_URL",))
+    done = run_dateline(["manage.py", "bootstrap", "--no-demo"], env)
+    assert done.returncode == 0, done.stderr
+    with served(env) as base:
+        yield base
+
+
+def test_api_docs_show_every_operation_from_this_site_alone(page, site, artifacts_dir):
     refused: list[str] = []
     page.on(
         "console",
@@ -30,7 +38,7 @@ def test_api_docs_show_every_operation_from_this_site_alone(
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
 
-    page.goto(live_server.url + "/api/docs")
+    page.goto(site + "/api/docs")
     title = page.locator(".swagger-ui .info .title")
     title.wait_for()
     assert title.inner_text().startswith("Dateline API")
@@ -40,4 +48,4 @@ def test_api_docs_show_every_operation_from_this_site_alone(
     assert any("/threads/{thread_id}/comments" in path for path in paths)
     page.screenshot(path=str(artifacts_dir / "api-docs.png"))
     assert refused == []
-    assert hosts == {urlsplit(live_server.url).netloc}
+    assert hosts == {urlsplit(site).netloc}
