@@ -28,10 +28,9 @@ def anyone_told(event: events.CommentPublished) -> bool:
 
 
 def comment_published(event: events.CommentPublished) -> None:
+    """Heard only when ``anyone_told`` says so (``connect``)."""
     from dateline.discussion.models import Comment
 
-    if not anyone_told(event):
-        return
     comment = Comment.objects.select_related("parent").get(pk=event.comment_id)
     if actions.comment_published(comment):
         transaction.on_commit(tasks.send_soon)

@@ -217,18 +217,14 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def live_once(request: HttpRequest, thread_id: int) -> HttpResponse:
     """What a live stream would start with, then the end: the browser comes
-    back after the ``retry`` delay with ``Last-Event-ID`` (a slow poll)."""
-    from dateline.notify.live import conf as live_conf
+    back after the ``retry`` delay with ``Last-Event-ID`` (a slow poll). In
+    front of Django, ``stream.Live.once`` answers the same."""
     from dateline.notify.live import stream
 
-    start = stream.opening(
-        thread_id,
-        stream.last_event_id(request.META),
-        retry_ms=live_conf.get("DATELINE_LIVE_POLL_RETRY_MS"),
-    )
-    if start is None:
+    body = stream.poll(thread_id, stream.last_event_id(request.META))
+    if body is None:
         return HttpResponse(status=204)
-    response = HttpResponse(b"".join(start), content_type=stream.HEADERS[0][1])
+    response = HttpResponse(body, content_type=stream.HEADERS[0][1])
     for name, value in stream.HEADERS[1:]:
         response[name] = value
     return response
