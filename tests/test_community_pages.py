@@ -19,7 +19,12 @@ ARTICLE = "/world/bridge-reopens/"
 
 
 def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser")
+    """The page as a screen reader has it: without what is aria-hidden
+    (the avatars' initials)."""
+    page = BeautifulSoup(response.content, "html.parser")
+    for hidden in page.select('[aria-hidden="true"]'):
+        hidden.decompose()
+    return page
 
 
 def post(live, thread, who, body="The ferry timetable matters more.", **kw):

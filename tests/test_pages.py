@@ -51,9 +51,14 @@ def test_article_page_has_author_box_video_and_map(client, demo):
     assert "Aarhus, Denmark" in box.select_one(".author-bio").get_text()
     assert box.select_one("a.author-more")["href"] == "/authors/ida-marlow/"
     assert box.select_one("img.author-photo") is not None
-    iframe = html.select_one(".block-video iframe")
-    assert iframe["src"] == "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"
-    assert iframe["loading"] == "lazy"
+    # a click-to-play facade: no player (and no request to YouTube) until asked
+    assert html.select_one(".block-video iframe") is None
+    facade = html.select_one(".block-video a.video-facade")
+    assert facade["href"] == "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+    assert (
+        facade["data-play-src"]
+        == "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"
+    )
     figure = html.select_one(".block-map")
     assert figure.select_one("img")["src"].startswith("/media/images/")
     assert "openstreetmap.org" in figure.select_one("a.map-link")["href"]
@@ -101,8 +106,8 @@ def test_vimeo_video_is_embedded_without_tracking(client, demo):
         client.get("/politics/opposition-wins-mayoral-races-on-promise-of-calm/")
     )
     assert (
-        html.select_one(".block-video iframe")["src"]
-        == "https://player.vimeo.com/video/1084537?dnt=1"
+        html.select_one(".block-video a.video-facade")["data-play-src"]
+        == "https://player.vimeo.com/video/1084537?dnt=1&autoplay=1"
     )
 
 

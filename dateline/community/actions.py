@@ -11,6 +11,7 @@ two end in the same points, ranks and badges.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +22,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dateline.community import badges, conf, history
+from dateline.community import avatars, badges, conf, history
 from dateline.community.models import (
     BadgeGrant,
     BadgeSetting,
     LedgerEntry,
+    MemberPicture,
     Rank,
     Standing,
 )
@@ -492,3 +494,39 @@ def rank_lock(*, actor: Any, member: Any, rank: Rank | None, reason: str) -> Sta
         reason=reason,
     )
     return standing
+
+
+# --- pictures ----------------------------------------------------------------------
+
+
+def picture_set(*, member: Any, data: bytes) -> MemberPicture:
+    """Store ``data`` as the member's picture, cleaned (``avatars.cleaned``).
+
+    The old file is removed once the new one is in place; a file that is not
+    a picture raises InvalidInput and keeps the old picture.
+    """
+    content = avatars.cleaned(data)
+    old = MemberPicture.objects.filter(member=member).first()
+    old_name = old.image.name if old else None
+    picture = old or MemberPicture(member=member)
+    picture.image.save(f"{member.pk}-{uuid.uuid4().hex[:12]}.webp", content, save=False)
+    picture.save()
+    if old_name and old_name != picture.image.name:
+        _delete_after_commit(picture.image.storage, old_name)
+    return picture
+
+
+def picture_remove(*, member: Any) -> bool:
+    """Remove the member's picture (file and row); initials are shown again."""
+    picture = MemberPicture.objects.filter(member=member).first()
+    if picture is None:
+        return False
+    storage, name = picture.image.storage, str(picture.image.name)
+    picture.delete()
+    _delete_after_commit(storage, name)
+    return True
+
+
+def _delete_after_commit(storage: Any, name: str) -> None:
+    """A file goes once the row that named it is gone for good."""
+    transaction.on_commit(lambda: storage.delete(name))

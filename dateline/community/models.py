@@ -195,3 +195,21 @@ class BadgeGrant(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class MemberPicture(models.Model):
+    """The picture a member uploaded: a square, resized, re-encoded copy with
+    no metadata (``actions.picture_set``). Without one, pages show initials
+    drawn by the site itself; no third-party avatar service is ever asked."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="picture",
+    )
+    image = models.ImageField(upload_to="avatars/")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.image.name}"

@@ -16,11 +16,13 @@ from dateline.community.models import (
     BadgeGrant,
     BadgeSetting,
     LedgerEntry,
+    MemberPicture,
     Rank,
     Standing,
 )
 
 TOP_BADGES = 3
+PROFILE_PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,18 @@ class Marks:
 
     rank: str | None
     badges: list[BadgeShown] = field(default_factory=list)
+    picture: str | None = None  # the uploaded picture's URL
+
+
+def pictures_for(member_ids: Iterable[int]) -> dict[int, str]:
+    """The URL of each member's uploaded picture, for those who have one."""
+    ids = {pk for pk in member_ids if pk}
+    if not ids:
+        return {}
+    return {
+        p.member_id: p.image.url
+        for p in MemberPicture.objects.filter(member_id__in=ids)
+    }
 
 
 def _thresholds() -> dict[str, dict[int, int]]:
@@ -77,7 +91,7 @@ def _best_per_badge(grants: Iterable[BadgeGrant]) -> list[BadgeGrant]:
 
 
 def marks_for(member_ids: Iterable[int]) -> dict[int, Marks]:
-    """Rank and top badges of each member: three queries for any number."""
+    """Rank, top badges and picture of each member: four queries for any number."""
     ids = {pk for pk in member_ids if pk}
     if not ids:
         return {}
@@ -89,6 +103,7 @@ def marks_for(member_ids: Iterable[int]) -> dict[int, Marks]:
     for grant in BadgeGrant.objects.filter(member_id__in=ids, revoked_at=None):
         by_member.setdefault(grant.member_id, []).append(grant)
     thresholds = _thresholds() if by_member else {}
+    pictures = pictures_for(ids)
     marks = {}
     for pk in ids:
         rank = ranks.get(pk)
@@ -96,6 +111,7 @@ def marks_for(member_ids: Iterable[int]) -> dict[int, Marks]:
         marks[pk] = Marks(
             rank=rank.name if rank else None,
             badges=[_shown(g, thresholds) for g in top],
+            picture=pictures.get(pk),
         )
     return marks
 
@@ -111,10 +127,15 @@ class Profile:
     next_rank: Rank | None
     progress_percent: int
     badges: list[BadgeShown]
-    recent_comments: list[Any]
+    comments: Any  # a Page of the member's published comments, newest first
+    picture: str | None
 
 
-def profile_for_reader(member: Any, *, comments: int = 10) -> Profile:
+def profile_for_reader(member: Any, *, page: Any = 1) -> Profile:
+    """``page`` of the member's comments (PROFILE_PAGE_SIZE each; a page
+    number out of range gives the last page, a malformed one the first)."""
+    from django.core.paginator import Paginator
+
     from dateline.discussion.models import Comment
 
     standing = (
@@ -134,11 +155,12 @@ def profile_for_reader(member: Any, *, comments: int = 10) -> Profile:
         progress = max(0, min(100, round(100 * (points - floor) / span)))
     thresholds = _thresholds()
     grants = _best_per_badge(BadgeGrant.objects.filter(member=member, revoked_at=None))
-    recent = list(
+    comments = Paginator(
         Comment.objects.filter(author=member, status=Comment.Status.PUBLISHED)
         .select_related("thread")
-        .order_by("-created_at", "-id")[:comments]
-    )
+        .order_by("-created_at", "-id"),
+        PROFILE_PAGE_SIZE,
+    ).get_page(page)
     return Profile(
         member=member,
         points=points,
@@ -146,7 +168,8 @@ def profile_for_reader(member: Any, *, comments: int = 10) -> Profile:
         next_rank=next_rank,
         progress_percent=progress,
         badges=[_shown(g, thresholds) for g in grants],
-        recent_comments=recent,
+        comments=comments,
+        picture=pictures_for([member.pk]).get(member.pk),
     )
 
 
@@ -159,6 +182,7 @@ class LeaderRow:
     member: Any
     points: int
     rank: str | None
+    picture: str | None = None
 
 
 def month_bounds(month: str | None) -> tuple[dt.datetime, dt.datetime]:
@@ -179,7 +203,7 @@ def month_bounds(month: str | None) -> tuple[dt.datetime, dt.datetime]:
 def leaderboard(
     start: dt.datetime, end: dt.datetime, *, size: int = 25
 ) -> list[LeaderRow]:
-    """Members by points earned in [start, end): three queries."""
+    """Members by points earned in [start, end): four queries."""
     rows = list(
         LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         .values("member_id")
@@ -188,6 +212,7 @@ def leaderboard(
         .order_by("-total", "member_id")[:size]
     )
     members = get_user_model().objects.in_bulk([r["member_id"] for r in rows])
+    pictures = pictures_for(members)
     ranks = {
         s.member_id: s.shown_rank.name
         for s in Standing.objects.filter(
@@ -201,6 +226,7 @@ def leaderboard(
             member=members[r["member_id"]],
             points=r["total"],
             rank=ranks.get(r["member_id"]),
+            picture=pictures.get(r["member_id"]),
         )
         for i, r in enumerate(rows)
         if r["member_id"] in members

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from dateline.community import selectors
+from dateline.community import actions, avatars, selectors
+from dateline.core.errors import InvalidInput
 from dateline.discussion.models import user_display_name
 
 
@@ -16,7 +20,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = get_user_model().objects.filter(username=username, is_active=True).first()
     if member is None:
         raise Http404("There is no such member.")
-    data = selectors.profile_for_reader(member)
+    data = selectors.profile_for_reader(member, page=request.GET.get("page") or 1)
     return render(
         request,
         "community/profile.html",
@@ -60,3 +64,45 @@ def suggest(request: HttpRequest) -> JsonResponse:
     )
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+@login_required
+def picture(request: HttpRequest) -> HttpResponse:
+    """A member adds, changes or removes their picture."""
+    member = request.user
+    error = None
+    if request.method == "POST":
+        if "remove" in request.POST:
+            actions.picture_remove(member=member)
+            messages.success(
+                request, _("Your picture is removed; your initials show instead.")
+            )
+            return redirect("member-profile", member.get_username())
+        upload = request.FILES.get("picture")
+        if upload is None:
+            error = _("Choose a picture file first.")
+        elif (upload.size or 0) > avatars.MAX_BYTES:
+            error = _("The picture is larger than %(mb)d MB; choose a smaller one.") % {
+                "mb": avatars.MAX_BYTES // (1024 * 1024)
+            }
+        else:
+            try:
+                actions.picture_set(member=member, data=upload.read())
+            except InvalidInput as problem:
+                error = problem.message
+            else:
+                messages.success(request, _("Your picture is saved."))
+                return redirect("member-profile", member.get_username())
+    return render(
+        request,
+        "community/picture.html",
+        {
+            "picture": selectors.pictures_for([int(member.pk or 0)]).get(
+                int(member.pk or 0)
+            ),
+            "display_name": user_display_name(member),
+            "error": error,
+            "max_mb": avatars.MAX_BYTES // (1024 * 1024),
+        },
+        status=400 if error else 200,
+    )

@@ -39,6 +39,11 @@ class VideoEmbed:
     watch_url: str
 
     @property
+    def play_url(self) -> str:
+        """The player, told to start: loaded only when the reader asks."""
+        return self.embed_url + ("&" if "?" in self.embed_url else "?") + "autoplay=1"
+
+    @property
     def provider_name(self) -> str:
         return {"youtube": "YouTube", "vimeo": "Vimeo"}[self.provider]
 

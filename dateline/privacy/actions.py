@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dateline.community import actions as community
 from dateline.community import tasks as community_tasks
 from dateline.core import audit
 from dateline.core.errors import PermissionDenied
@@ -47,6 +48,7 @@ def member_erase(*, member: Any, remove_comments: bool = False) -> None:
             member=member, label=_("Deleted member"), remove_text=remove_comments
         )
         importers.subscriptions_forget(member=member)
+        community.picture_remove(member=member)
         if member.email:
             Sanction.active().filter(user=member, email="").update(
                 user=None, email=member.email.strip().lower()

@@ -19,7 +19,8 @@ def test_a_member_downloads_their_data(
     actions.comment_post(
         actor=member, thread=thread, body="Keep a copy of this, please.", moderate=False
     )
-    page.locator(".account-links a", has_text="Your data").click()
+    page.locator(".account-menu summary").click()  # the menu under the name
+    page.locator(".account-menu a", has_text="Your data").click()
     page.wait_for_url("**/accounts/data/")
     row = page.locator(".data-counts tr", has_text="Comments")
     assert row.locator("td").text_content() == "1"

@@ -48,11 +48,22 @@ def test_article_shows_dateline_author_box_video_and_map(
     photo = box.locator("img.author-photo")
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
 
+    # No request to YouTube until the reader presses play (the network is
+    # loopback only here: the player's request is answered empty).
+    asked = []
+    page.route(
+        "https://www.youtube-nocookie.com/**",
+        lambda route: (asked.append(route.request.url), route.fulfill(body="")),
+    )
+    facade = page.locator(".block-video a.video-facade")
+    assert facade.is_visible() and asked == []
+    facade.click()
     frame = page.locator(".block-video iframe")
     assert (
         frame.get_attribute("src")
-        == "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"
+        == "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"
     )
+    assert page.locator(".block-video a.video-facade").count() == 0
     frame_box = frame.bounding_box()
     assert frame_box and frame_box["width"] > 300
     assert abs(frame_box["width"] / frame_box["height"] - 16 / 9) < 0.05
