@@ -8,6 +8,7 @@ cost of a page does not grow with the size of the thread.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,27 @@ ROLE_MODERATOR = _("Moderator")
 # Wagtail creates these groups; members of them carry the label.
 MODERATOR_GROUP = "Moderators"
 EDITOR_GROUP = "Editors"
+
+
+def comment_counts(article_ids: Iterable[int]) -> dict[int, int]:
+    """Published comments under each article (teasers' counts): one query."""
+    ids = [pk for pk in article_ids if pk]
+    if not ids:
+        return {}
+    return dict(
+        Thread.objects.filter(article_id__in=ids).values_list(
+            "article_id", "comment_count"
+        )
+    )
+
+
+def latest_published(thread: Thread, *, limit: int = 30) -> list[Comment]:
+    """The newest comments any reader can see (the thread's feed)."""
+    return list(
+        Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def sort_or_default(sort: str | None) -> str:

@@ -1,8 +1,10 @@
 from django.urls import path
 
 from dateline.discussion import views
+from dateline.discussion.feeds import ThreadFeed
 
 urlpatterns = [
+    path("threads/<int:thread_id>/feed.xml", ThreadFeed(), name="thread-feed"),
     path(
         "threads/<int:thread_id>/comments/",
         views.thread_comments,

@@ -211,3 +211,33 @@ def test_the_keyboard_stays_where_the_reader_is(page, live_server, demo):
     assert "Focus lands on what I" in page.evaluate(
         f"{focused}.closest('li.comment-item').textContent"
     )
+
+
+def test_load_more_keeps_the_readers_place_in_the_address(
+    page, live_server, demo, settings
+):
+    """After "Load more" the focus is on the first comment that came and the
+    address names its page and the comment; a reload opens there."""
+    settings.DATELINE_COMMENTS_PAGE_SIZE = 3
+    page.goto(live_server.url + BEIRUT)
+    shown = page.locator("#comment-list > li.comment-item").count()
+    assert shown == 3
+    page.locator("li.load-more a").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#comment-list > li.comment-item').length > n",
+        arg=shown,
+    )
+    first_new = page.locator("#comment-list > li.comment-item").nth(shown)
+    new_id = first_new.get_attribute("id")
+    page.wait_for_function(
+        "id => document.activeElement.closest('li.comment-item')?.id === id",
+        arg=new_id,
+    )
+    assert page.url.endswith(f"page=2#{new_id}")
+    page.reload()
+    assert page.locator(f"#{new_id}").is_visible()
+    assert page.evaluate(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight; }",
+        new_id,
+    )

@@ -151,6 +151,8 @@
         ? (active.classList.contains("vote-up") ? ".vote-up" : ".vote-down") : null,
       previous: target && target.matches && target.matches("li.load-more")
         ? target.previousElementSibling : null,
+      more: target && target.matches && target.matches("li.load-more")
+        ? target.querySelector("a[href]").getAttribute("href") : null,
       list: target && target.id === "comment-list" ? target.firstElementChild : null
     };
   });
@@ -166,10 +168,21 @@
       return;
     }
     if (target.matches && target.matches("li.load-more")) {
-      // After "Load more": the first comment that came.
+      // After "Load more": the first comment that came. htmx reports an
+      // outerHTML swap once for each element it brought; the first report
+      // does the work.
+      if (!was.more) return;
       var first = was.previous ? was.previous.nextElementSibling
         : document.querySelector("#comment-list > li.comment-item");
-      if (first) focusComment(first);
+      if (first) {
+        focusComment(first);
+        // The address says where the reader is: a reload (or the link, sent
+        // on) opens that page of comments at the first one that came.
+        if (was.more && window.history.replaceState) {
+          window.history.replaceState(window.history.state, "",
+            was.more.replace(/#.*$/, "") + "#" + first.id);
+        }
+      }
       return;
     }
     if (target.id === "comment-list") {

@@ -38,7 +38,13 @@
   var chosen = stored();
   if (chosen === "dark" || chosen === "light") root.dataset.theme = chosen;
 
-  document.addEventListener("DOMContentLoaded", function () { apply(root.dataset.theme); });
+  document.addEventListener("DOMContentLoaded", function () {
+    apply(root.dataset.theme);
+    if (navigator.clipboard) {  // "Copy link" needs the clipboard (https or localhost)
+      var copies = document.querySelectorAll("[data-share-copy]");
+      for (var i = 0; i < copies.length; i++) copies[i].hidden = false;
+    }
+  });
   if (system && system.addEventListener) system.addEventListener("change", function () { apply(root.dataset.theme); });
   function play(link) {
     var frame = document.createElement("iframe");
@@ -59,6 +65,13 @@
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button) return;
       event.preventDefault();
       play(facade);
+      return;
+    }
+    var copy = event.target.closest("[data-share-copy]");
+    if (copy) {
+      navigator.clipboard.writeText(copy.getAttribute("data-share-copy")).then(function () {
+        copy.textContent = copy.getAttribute("data-share-done");
+      });
       return;
     }
     var button = event.target.closest("[data-theme-toggle]");
