@@ -114,3 +114,22 @@ def test_a_feed_exists_only_for_a_live_article(client, thread, db):
     assert client.get("/threads/999999/feed.xml").status_code == 404
     thread.article.unpublish()
     assert client.get(f"/threads/{thread.pk}/feed.xml").status_code == 404
+
+
+def test_the_preview_shows_the_text_as_a_post_would(client, a_member, db, settings):
+    settings.DATELINE_COMMENTS_MAX_LENGTH = 50
+    client.force_login(a_member)
+    response = client.post(
+        "/comments/preview/", {"body": "**Bold** claim, @reader_one <script>x</script>"}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    body = soup(response).select_one(".comment-body")
+    assert body.select_one("strong").get_text() == "Bold"
+    assert body.select_one("a.mention")["href"] == "/members/reader_one/"
+    assert "<script" not in response.content.decode()
+
+    for text, says in (("   ", "Write something"), ("y" * 51, "at most 50")):
+        answer = soup(client.post("/comments/preview/", {"body": text}))
+        assert says in answer.select_one(".form-error").get_text()
+    assert client.get("/comments/preview/").status_code == 405

@@ -121,6 +121,13 @@ def _thread_changed(thread_id: int, **counters: Any) -> None:
 # --- validation --------------------------------------------------------------
 
 
+def comment_preview(*, body: str, actor: Any = None) -> str:
+    """The HTML a comment with ``body`` would show, checked as a post is
+    (InvalidInput with the same message when it could not be posted)."""
+    writer_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    return _checked_body(body, writer_id=writer_id).html
+
+
 def _checked_body(
     body: str, *, history: bool = False, writer_id: int | None = None
 ) -> rendering.Rendered:

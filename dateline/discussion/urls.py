@@ -5,6 +5,7 @@ from dateline.discussion.feeds import ThreadFeed
 
 urlpatterns = [
     path("threads/<int:thread_id>/feed.xml", ThreadFeed(), name="thread-feed"),
+    path("comments/preview/", views.comment_preview, name="comment-preview"),
     path(
         "threads/<int:thread_id>/comments/",
         views.thread_comments,

@@ -24,7 +24,9 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -626,4 +628,24 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
         response = _page(request, "discussion/report.html", context, status=status)
     if done and new_key:
         remember_guest(response, new_key)
+    return response
+
+
+@csrf_exempt  # changes nothing: it renders the text it is sent, to its sender
+@require_http_methods(["POST"])
+def comment_preview(request: HttpRequest) -> HttpResponseBase:
+    """The writer's text as the thread would show it, or why it could not be
+    posted (the message a post would answer with)."""
+    try:
+        html = actions.comment_preview(
+            body=request.POST.get("body", ""), actor=request.user
+        )
+    except DatelineError as problem:
+        response = HttpResponse(
+            format_html('<p class="form-error">{}</p>', problem.message)
+        )
+    else:
+        # ``html`` is the sanitised rendering every comment body gets (nh3).
+        response = HttpResponse('<div class="comment-body">' + html + "</div>")
+    response["Cache-Control"] = "no-store"
     return response

@@ -241,3 +241,54 @@ def test_load_more_keeps_the_readers_place_in_the_address(
         " return r.top >= 0 && r.top < window.innerHeight; }",
         new_id,
     )
+
+
+def test_writing_tools_format_preview_count_and_keep_a_draft(
+    page, live_server, demo, settings
+):
+    """Bold from the toolbar, a preview rendered by the site, the count
+    against the limit, and the text back after the tab was closed."""
+    settings.DATELINE_COMMENTS_MAX_LENGTH = 120
+    page.goto(live_server.url + BEIRUT)
+    form = page.locator("#compose-new")
+    field = form.locator("textarea[name=body]")
+    counter = form.locator(".char-count")
+    assert counter.text_content() == "0 / 120"
+
+    field.fill("the depot burned all night")
+    field.evaluate("el => el.setSelectionRange(4, 9)")  # "depot"
+    form.locator("md-bold").click()
+    assert field.input_value() == "the **depot** burned all night"
+    assert counter.text_content() == "30 / 120"
+
+    form.locator("button[data-preview]").click()
+    preview = form.locator(".comment-preview")
+    preview.locator("strong", has_text="depot").wait_for()
+    assert field.is_hidden()
+    form.locator("button[data-preview]").click()
+    assert field.is_visible() and preview.is_hidden()
+
+    field.fill("x" * 130)
+    page.wait_for_function(
+        "() => document.querySelector('#compose-new .char-count.is-over')"
+    )
+    assert "over the limit" in page.locator("#discussion-live").text_content()
+    form.locator("button[data-preview]").click()
+    form.locator(".comment-preview .form-error").wait_for()
+    assert "at most 120 characters" in preview.text_content()
+    form.locator("button[data-preview]").click()
+
+    # The reader closes the tab mid-sentence and comes back later.
+    field.fill("Half a thought about the generators, to finish later")
+    page.goto(live_server.url + "/")
+    page.goto(live_server.url + BEIRUT)
+    field = page.locator("#compose-new textarea[name=body]")
+    assert field.input_value() == "Half a thought about the generators, to finish later"
+    assert page.locator("#compose-new .draft-note").is_visible()
+
+    # Posted: the draft is gone.
+    page.locator("#compose-new input[name=name]").fill("Drafting Guest")
+    page.locator("#compose-new button[type=submit]").click()
+    page.locator(".comment-body", has_text="Half a thought").wait_for()
+    page.reload()
+    assert page.locator("#compose-new textarea[name=body]").input_value() == ""

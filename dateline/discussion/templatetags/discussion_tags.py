@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from dateline.core import timefmt
+from dateline.discussion import conf
 
 register = template.Library()
 
@@ -23,6 +24,11 @@ def comment_time(value: dt.datetime) -> SafeString:
         text,
         text,
     )
+
+
+@register.simple_tag
+def comment_max_length() -> int:
+    return conf.max_length()
 
 
 @register.simple_tag
