@@ -95,6 +95,7 @@ class CommentNode:
     in_reply_to: str = ""
     my_vote: int = 0
     mine: bool = False  # the viewer wrote it: no votes or report of their own
+    muted: bool = False  # the viewer muted its writer: folded, replies shown
     can_edit: bool = False
     can_delete: bool = False
     more_replies: int = 0  # replies of this branch the page does not show
@@ -342,6 +343,11 @@ def _build_nodes(
                 voter=member, comment_id__in=[c.pk for c in comments]
             ).values_list("comment_id", "value")
         )
+    muted: set[int] = set()
+    if member is not None and comments:
+        from dateline.notify import selectors as notify
+
+        muted = notify.muted_members(member.pk)
     now = timezone.now()
     max_depth = max(1, conf.max_depth())
     nodes: dict[int, CommentNode] = {}
@@ -371,6 +377,7 @@ def _build_nodes(
             highlighted=comment.pk == highlight,
             hidden=hidden,
             marks=marks.get(comment.author_id or 0),
+            muted=not own and comment.author_id in muted,
         )
         nodes[comment.pk] = node
         if flat:

@@ -55,6 +55,15 @@ def members_at(address: str) -> list[int]:
     )
 
 
+def muted_members(member_id: int) -> set[int]:
+    """The members whose comments ``member_id`` muted (folded on pages)."""
+    return set(
+        Mute.objects.filter(member_id=member_id, muted__isnull=False).values_list(
+            "muted_id", flat=True
+        )
+    )
+
+
 def silenced(
     member_ids: Iterable[int], *, thread_id: int, writer_id: int | None
 ) -> set[int]:

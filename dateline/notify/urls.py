@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/notifications/", views.settings_page, name="notify-settings"),
     path("threads/<int:thread_id>/follow/", views.follow, name="notify-follow"),
     path("threads/<int:thread_id>/mute/", views.mute_thread, name="notify-mute-thread"),
+    path("members/<int:member_id>/mute/", views.mute_member, name="notify-mute-member"),
     path(
         "notify/unsubscribe/<str:token>/", views.unsubscribe, name="notify-unsubscribe"
     ),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dateline.core.errors import InvalidInput, NotFound
 from dateline.discussion.actions import can_moderate
-from dateline.discussion.models import Thread
+from dateline.discussion.models import Thread, user_display_name
 from dateline.moderation import addresses
 from dateline.notify import actions, conf, selectors
 from dateline.notify.models import Delivery, Follow, Preferences, QueueDigest
@@ -151,6 +151,28 @@ def mute_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     actions.mute(member=request.user, thread=thread)
     actions.unfollow(member=request.user, thread_id=thread.pk)
     messages.success(request, _("You will hear nothing more of this discussion."))
+    return _back(request, reverse("notify-settings"))
+
+
+@require_POST
+@login_required
+def mute_member(request: HttpRequest, member_id: int) -> HttpResponse:
+    """From a comment: the writer's comments fold away for this member, and
+    their comments send no mail to them (unmute in the settings)."""
+    other = get_object_or_404(get_user_model(), pk=member_id, is_active=True)
+    try:
+        actions.mute(member=request.user, muted=other)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "You muted %(name)s: their comments are folded away for you. "
+                "Unmute them in your notification settings."
+            )
+            % {"name": user_display_name(other)},
+        )
     return _back(request, reverse("notify-settings"))
 
 
