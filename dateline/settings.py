@@ -304,7 +304,16 @@ CONTENT_SECURITY_POLICY = {
 
 WAGTAIL_SITE_NAME = DATELINE_SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Stemmed full-text search: PostgreSQL's text search configuration by this
+# name; on SQLite, FTS5's porter tokenizer (English), set up by
+# core/migrations/0002_search_stemming.py.
+DATELINE_SEARCH_LANGUAGE = config.env_str("DATELINE_SEARCH_LANGUAGE", "english")
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": DATELINE_SEARCH_LANGUAGE,
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no network calls from the admin

@@ -244,6 +244,7 @@ class ArticlePage(Page):
         index.SearchField("standfirst"),
         index.SearchField("body"),
         index.SearchField("dateline_place"),
+        index.RelatedFields("author", [index.SearchField("title")]),
         index.FilterField("first_published_at"),
     ]
     parent_page_types = ["newsroom.SectionPage"]

@@ -9,7 +9,7 @@ from taggit.models import Tag
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
 
-from dateline.newsroom import selectors
+from dateline.newsroom import selectors, snippets
 from dateline.newsroom.models import ArticlePage
 
 MAX_QUERY_LENGTH = 200
@@ -35,6 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 .search(words)
             )
             results = selectors.paginated_articles(request, found)
+            snippets.attach(results.object_list, query)
     return render(
         request,
         "newsroom/search.html",

@@ -42,5 +42,5 @@ def test_badges_lead_to_the_profile_and_the_leaderboard(
     rows = page.locator("table.leaderboard tbody tr")
     assert rows.count() >= 3
     assert rows.first.locator("td").first.text_content() == "1"
-    names = rows.locator("td:nth-child(2)").all_text_contents()
+    names = rows.locator("td:nth-child(2) a").all_text_contents()
     assert user_display_name(member) in names
