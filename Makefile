@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-prod test check format install lock clean bench demo eval-moderation train-moderation
+.PHONY: run run-prod test check format install lock clean bench audit demo eval-moderation train-moderation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: check
 # ratios. Needs wrk (apt-get install -y wrk). See README, Benchmarks.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Lighthouse (npm lighthouse 12.2.3, installed into var/audit/ on first use)
+# in mobile mode on the demo site: four scores per page (README, Audit).
+audit: $(STAMP)
+	$(BIN)/python bench/audit.py
 
 # Write the demo again (demo/dateline-demo.jsonl.gz, which `make run`
 # restores) after changing its content in demo/.

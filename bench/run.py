@@ -117,8 +117,10 @@ def get(url: str, timeout: float = 60) -> tuple[int, bytes, float]:
 
 
 @contextmanager
-def server(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    port = free_port()
+def server(
+    env: dict[str, str], log_path: Path, port: int | None = None
+) -> Iterator[str]:
+    port = port or free_port()
     with log_path.open("w") as out:
         process = subprocess.Popen(
             [

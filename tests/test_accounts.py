@@ -81,3 +81,12 @@ def test_account_pages_use_the_site_chrome(client):
     html = client.get("/accounts/login/").content.decode()
     assert 'class="masthead"' in html
     assert "Sign In" in html or "Sign in" in html
+
+
+def test_sign_in_pages_may_be_indexed_and_account_pages_not(client, a_member):
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        html = client.get(path).content.decode()
+        assert 'name="robots"' not in html, path
+    client.force_login(a_member)
+    html = client.get("/accounts/email/").content.decode()
+    assert '<meta name="robots" content="noindex">' in html
