@@ -148,7 +148,7 @@ def test_deleted_comment_with_replies_leaves_a_placeholder(client, thread, a_mem
     actions.comment_delete(actor=a_member, comment=top)
     actions.comment_delete(actor=a_member, comment=lonely)
     page = client.get(ARTICLE).content.decode()
-    assert "This comment was deleted." in page
+    assert "Its writer deleted this comment; the replies to it stay." in page
     assert "A reply that stays" in page
     assert "Soon gone words" not in page
     assert "Lonely words" not in page

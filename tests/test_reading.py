@@ -133,3 +133,36 @@ def test_the_preview_shows_the_text_as_a_post_would(client, a_member, db, settin
         answer = soup(client.post("/comments/preview/", {"body": text}))
         assert says in answer.select_one(".form-error").get_text()
     assert client.get("/comments/preview/").status_code == 405
+
+
+def test_gone_writers_and_comments_read_as_such(live, client, thread, a_member):
+    from dateline.privacy import actions as privacy
+
+    kept = say(live, thread, a_member, "Words that outlive the account.")
+    top = say(live, thread, a_member, "Soon deleted by its writer.")
+    live(
+        actions.comment_post,
+        actor=None,
+        thread=thread,
+        body="A reply that keeps the deleted one in place.",
+        parent=top,
+        guest=actions.GuestIdentity(name="Rafi"),
+        moderate=False,
+    )
+    live(actions.comment_delete, actor=a_member, comment=top)
+    live(privacy.member_erase, member=a_member)
+
+    page = soup(client.get(ARTICLE))
+    gone = page.select_one(f"#comment-{kept.pk} .comment-meta")
+    assert gone.select_one(".comment-author.is-gone").get_text() == "Deleted member"
+    assert gone.select_one(".avatar-gone") is not None
+    assert gone.select_one(".role") is None  # not called a guest
+    assert gone.select_one("a.comment-author") is None  # no profile to visit
+    assert "Words that outlive" in page.select_one(f"#comment-{kept.pk}").get_text()
+
+    deleted = page.select_one(f"#comment-{top.pk}")
+    assert deleted.select_one(".comment-author").get_text() == "Deleted comment"
+    assert deleted.select_one(".comment-body").get_text() == (
+        "Its writer deleted this comment; the replies to it stay."
+    )
+    assert "keeps the deleted one" in deleted.get_text()

@@ -34,6 +34,9 @@ from dateline.core.errors import (
 )
 from dateline.discussion import conf, mentions, rendering
 from dateline.discussion.models import (
+    ERASED_WRITER as ERASED_WRITER,  # the name an erased writer leaves
+)
+from dateline.discussion.models import (
     Comment,
     CommentRevision,
     Report,

@@ -126,6 +126,10 @@ class Thread(models.Model):
         return self.title or self.url or f"Thread {self.pk}"
 
 
+# The name a comment keeps when its writer's account is erased.
+ERASED_WRITER = _("Deleted member")
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
@@ -255,6 +259,12 @@ class Comment(models.Model):
     @property
     def is_guest(self) -> bool:
         return self.author_id is None
+
+    @property
+    def writer_gone(self) -> bool:
+        """Its writer erased their account (privacy, or an imported comment
+        whose account was deleted on the old site): shown as "Deleted member"."""
+        return self.author_id is None and self.guest_name == str(ERASED_WRITER)
 
     @property
     def display_name(self) -> str:

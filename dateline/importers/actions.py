@@ -29,7 +29,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from dateline.community import tasks as community_tasks
 from dateline.core import search, sql
@@ -405,7 +404,7 @@ class _Writer:
             guest = self._guest(record, key)
             if record.member_id in self.erased:
                 guest = dataclasses.replace(
-                    guest, name=str(_("Deleted member")), email=""
+                    guest, name=str(discussion.ERASED_WRITER), email=""
                 )
                 self.report.counts["comments_by_deleted_members"] += 1
         parent_held = (

@@ -45,7 +45,9 @@ def member_erase(*, member: Any, remove_comments: bool = False) -> None:
     number = member.pk
     with community_tasks.batched() as pending:
         touched = discussion.writer_forget(
-            member=member, label=_("Deleted member"), remove_text=remove_comments
+            member=member,
+            label=str(discussion.ERASED_WRITER),
+            remove_text=remove_comments,
         )
         importers.subscriptions_forget(member=member)
         community.picture_remove(member=member)
