@@ -51,6 +51,7 @@ def _public_pages() -> dict[str, str]:
         .values_list("author__username", flat=True)
         .first()
     )
+    answered = Comment.objects.filter(status=Comment.Status.PUBLISHED).first()
     return {
         "home": "/",
         "section": SectionPage.objects.live().first().url,
@@ -64,6 +65,7 @@ def _public_pages() -> dict[str, str]:
         "sign-up": "/accounts/signup/",
         "password-reset": "/accounts/password/reset/",
         "guest-data": "/privacy/guests/",
+        "reply": f"/comments/{answered.pk}/reply/",
         "not-found": "/conflict/nothing-here/",
     }
 
@@ -81,6 +83,9 @@ def test_the_masthead_keeps_to_one_row_on_a_desktop_and_two_on_a_phone(
             assert search.is_visible()
             field = search.bounding_box()
             assert field["y"] + field["height"] <= masthead["y"] + masthead["height"]
+            if viewport is DESKTOP:  # the masthead spans the page's width
+                assert masthead["width"] == viewport["width"]
+                assert tab.locator("nav.sections a").first.is_visible()
             # nothing runs off the side of the screen
             assert tab.evaluate(
                 "() => document.documentElement.scrollWidth <= window.innerWidth"
