@@ -31,14 +31,17 @@ Redis, the task worker and two instances of one worker each behind nginx;
 those lines are named ``dateline_prod_...``.
 
 Every line of output that matters is ``name=value``. Knobs (environment):
-BENCH_N, BENCH_BIG_N, BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
+BENCH_N, BENCH_BIG_N, BENCH_HUGE_N (1,000,000: a thread seeded in bulk
+through the importers' path, measured beside the others; 0 leaves it out),
+BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
 BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out),
 BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000),
 BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``),
 BENCH_SCENARIO (``default``; ``storm``: the breaking story of ``storm.py``
 instead, on each topology asked for; its own knobs are described there;
 ``import``: only step 5; ``live``: only the live streams of ``streams.py``,
-which the default run measures after step 2), BENCH_IMPORT_N and
+which the default run measures after step 2; ``huge``: only the uncached
+first pages of the BENCH_HUGE_N thread against the BENCH_N one), BENCH_IMPORT_N and
 BENCH_IMPORT_POSTS (step 5), BENCH_LIVE_READERS and BENCH_LIVE_POSTS.
 
 """
@@ -75,6 +78,7 @@ from dateline.testing.servers import ThrowawayPostgres, free_port  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "200"))
 BIG_N = int(os.environ.get("BENCH_BIG_N", "50000"))
+HUGE_N = int(os.environ.get("BENCH_HUGE_N", "1000000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_C", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
@@ -383,6 +387,7 @@ def measure(
     )
     seeded = json.loads(run(["bench/seed.py", str(N), str(BIG_N), str(events)], env))
     small, big, post = seeded["small"], seeded["big"], seeded["post"]
+    huge = seeded["huge"] = seed_huge(env, tag)
     emit(f"dateline_{tag}database", database)
     emit(f"dateline_{tag}workers", workers)
     emit(f"dateline_{tag}c", CONCURRENCY)
@@ -404,26 +409,11 @@ def measure(
                 "article_big": base + big["path"],
                 "json_big": f"{base}/api/threads/{big['thread']}/comments",
             }
-            for name, url in targets.items():
-                ms, size = single(url)
-                emit(f"dateline_{tag}{name}{phase}_single_ms", f"{ms:.1f}")
-                emit(f"dateline_{tag}{name}{phase}_resp_bytes", size)
-                for coding in ("br", "gzip"):  # what browsers get (wrk asks for none)
-                    emit(
-                        f"dateline_{tag}{name}{phase}_{coding}_bytes",
-                        encoded_size(url, coding),
-                    )
-            log("warm-up (2 s per target, not counted)")
-            for url in targets.values():
-                subprocess.run(
-                    ["wrk", "-t1", f"-c{CONCURRENCY}", "-d2s", url],
-                    capture_output=True,
-                    check=False,
-                )
-            for name, url in targets.items():
-                fields = wrk(tag + name + phase, url)
-                rps[name + phase] = float(fields["rps"])
-                bad += int(fields["bad"])
+            if huge:
+                check_thread(base, huge["thread"], HUGE_N)
+                targets["article_huge"] = base + huge["path"]
+                targets["json_huge"] = f"{base}/api/threads/{huge['thread']}/comments"
+            bad += probe(tag, phase, targets, rps)
             if not phase:
                 if not tag:  # the same bytes from a file: once is enough
                     rps.update(static_limit(targets["article_small"]))
@@ -432,6 +422,84 @@ def measure(
     with serve(without) as base:
         rps["post_notoxicity"] = post_phase(tag + "post_notoxicity", base, post)
     return rps, seeded, bad
+
+
+def seed_huge(env: dict[str, str], tag: str) -> dict | None:
+    """The thread of HUGE_N comments (none when 0), seeded once in bulk."""
+    if not HUGE_N:
+        return None
+    log(f"seeding a thread of {HUGE_N} comments in bulk (first run only)")
+    huge = json.loads(run(["bench/seed.py", "huge", str(HUGE_N)], env))
+    emit(f"dateline_{tag}huge_n", HUGE_N)
+    emit(f"dateline_{tag}seed_huge_s", huge["seed_s"])
+    return huge
+
+
+def probe(tag: str, phase: str, targets: dict[str, str], rps: dict) -> int:
+    """One request to each target (time, size, compressed sizes), a warm-up,
+    then wrk on each; rates go into ``rps``. Returns the answers not 2xx."""
+    for name, url in targets.items():
+        ms, size = single(url)
+        emit(f"dateline_{tag}{name}{phase}_single_ms", f"{ms:.1f}")
+        emit(f"dateline_{tag}{name}{phase}_resp_bytes", size)
+        for coding in ("br", "gzip"):  # what browsers get (wrk asks for none)
+            emit(
+                f"dateline_{tag}{name}{phase}_{coding}_bytes",
+                encoded_size(url, coding),
+            )
+    log("warm-up (2 s per target, not counted)")
+    for url in targets.values():
+        subprocess.run(
+            ["wrk", "-t1", f"-c{CONCURRENCY}", "-d2s", url],
+            capture_output=True,
+            check=False,
+        )
+    bad = 0
+    for name, url in targets.items():
+        fields = wrk(tag + name + phase, url)
+        rps[name + phase] = float(fields["rps"])
+        bad += int(fields["bad"])
+    return bad
+
+
+def huge_scenario() -> None:
+    """``BENCH_SCENARIO=huge``: only the uncached first page of the HUGE_N
+    thread against the N one, on the embedded site (seeded once)."""
+    env, database = embedded()
+    small = json.loads(run(["bench/seed.py", str(N), str(BIG_N)], env))["small"]
+    huge = seed_huge(env, "")
+    if huge is None:
+        sys.exit("bench: BENCH_SCENARIO=huge needs BENCH_HUGE_N above 0")
+    emit("dateline_database", database)
+    rps: dict[str, float] = {}
+    log_path = DATA_DIR / "server_huge.log"
+    with server({**env, "DATELINE_PAGE_CACHE_SECONDS": "0"}, log_path) as base:
+        check_thread(base, small["thread"], N)
+        check_thread(base, huge["thread"], HUGE_N)
+        bad = probe(
+            "",
+            "_nocache",
+            {
+                "article_small": base + small["path"],
+                "json_small": f"{base}/api/threads/{small['thread']}/comments",
+                "article_huge": base + huge["path"],
+                "json_huge": f"{base}/api/threads/{huge['thread']}/comments",
+            },
+            rps,
+        )
+    finish("", [log_path], bad)
+    huge_ratios(rps)
+
+
+def huge_ratios(rps: dict[str, float]) -> None:
+    # Cost is time per request: cost(huge) / cost(small) = rps(small) / rps(huge).
+    for kind in ("json", "article"):
+        ratio(
+            f"ratio_huge_vs_small_{kind}_cost",
+            rps.get(f"{kind}_small_nocache"),
+            rps.get(f"{kind}_huge_nocache"),
+            "<=1.1",
+        )
 
 
 def finish(tag: str, logs: list[Path], bad: int) -> None:
@@ -527,10 +595,14 @@ def main() -> None:
         sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
     if TOPOLOGY not in ("embedded", "prod", "both"):
         sys.exit(f"bench: BENCH_TOPOLOGY is embedded, prod or both, not {TOPOLOGY!r}")
-    if SCENARIO not in ("default", "storm", "import", "live"):
+    if SCENARIO not in ("default", "storm", "import", "live", "huge"):
         sys.exit(
-            f"bench: BENCH_SCENARIO is default, storm, import or live, not {SCENARIO!r}"
+            "bench: BENCH_SCENARIO is default, storm, import, live or huge,"
+            f" not {SCENARIO!r}"
         )
+    if SCENARIO == "huge":
+        huge_scenario()
+        return
     if SCENARIO == "import":
         import_phase()
         return
@@ -629,6 +701,7 @@ def embedded_ratios(
         rps["article_big_nocache"],
         "<=1.2",
     )
+    huge_ratios(rps)
 
 
 if __name__ == "__main__":

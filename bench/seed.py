@@ -12,6 +12,12 @@ thread ids, article paths, reply targets.
 
 Usage: python bench/seed.py N BIG_N  (with the same environment as the site)
 
+``python bench/seed.py huge N`` seeds ``bench-huge``, a thread of N comments
+(a million by default in ``make bench``) through the importers' bulk path
+(``discussion/replay.py``) in chunks, minutes instead of hours: guests'
+comments, a fifth of them replies within their chunk, with tallies of votes
+by nobody in particular.
+
 ``python bench/seed.py storm N`` seeds a fresh article of N comments for the
 breaking-story scenario (``bench/storm.py``) and signs in 100 members to
 vote on it; it prints the thread, its comment ids and the members' session
@@ -280,7 +286,57 @@ def storm(count: int) -> dict[str, Any]:
     return found
 
 
+def huge(count: int, seed: int = 46, chunk: int = 20_000) -> dict[str, Any]:
+    from dateline.discussion import replay
+
+    page = article("bench-huge", f"Benchmark: {count} comments")
+    thread = actions.thread_ensure(article=page)
+    started = time.perf_counter()
+    if thread.comment_count == 0:
+        rng = random.Random(seed)  # noqa: S311 - reproducible, not secret
+        start = timezone.now() - dt.timedelta(seconds=count)
+        done = 0
+        while done < count:
+            size = min(chunk, count - done)
+            past = []
+            for i in range(size):
+                writer = rng.randrange(500)
+                past.append(
+                    replay.Past(
+                        body=text(rng),
+                        created_at=start + dt.timedelta(seconds=done + i),
+                        guest=actions.GuestIdentity(
+                            name=f"Reader {writer:03d}", key=f"bench-huge-{writer}"
+                        ),
+                        parent=rng.randrange(i) if i and rng.random() < 0.2 else None,
+                        tally=(rng.randrange(6), rng.randrange(3)),
+                    )
+                )
+            with transaction.atomic():
+                results = replay.comments_replay(thread=thread, past=past)
+            failed = [r.error for r in results if r.error]
+            if failed:
+                sys.exit(f"bench/seed.py: the replay refused comments: {failed[:3]}")
+            done += size
+            print(f"seeded {done} of {count}", file=sys.stderr, flush=True)
+        thread.refresh_from_db()
+    if thread.comment_count != count:
+        sys.exit(
+            f"bench/seed.py: bench-huge holds {thread.comment_count} comments, "
+            f"not {count}; use a fresh database"
+        )
+    return {
+        "thread": thread.pk,
+        "path": page.url,
+        "count": count,
+        "seed_s": round(time.perf_counter() - started, 1),
+    }
+
+
 def main() -> None:
+    if sys.argv[1] == "huge":
+        print(json.dumps(huge(int(sys.argv[2]))))
+        return
     if sys.argv[1] == "storm":
         print(json.dumps(storm(int(sys.argv[2]))))
         return
