@@ -1,15 +1,17 @@
-/* Page-wide behaviours, loaded in <head> without defer (it is small).
+/* Page-wide behaviours. Small, and loaded in <head> without defer, so a
+   remembered theme applies before the first paint (no flash of the wrong one).
 
    Light or dark: the page follows the system setting (CSS light-dark()) until
-   the reader presses the toggle; the choice is kept in localStorage. Loaded in
-   <head> without defer, so a remembered choice applies before the first paint
-   (no flash of the wrong theme). Choosing what the system already asks for
-   forgets the choice, so the page follows the system again.
+   the reader presses the toggle; the choice is kept in localStorage.
+   Choosing what the system already asks for forgets the choice, so the page
+   follows the system again.
 
    Videos: an article shows a link to the video (a click-to-play facade);
    nothing is asked of YouTube or Vimeo until the reader presses it, when the
    player replaces the link and starts. Without JavaScript the link opens the
-   video on its own site. */
+   video on its own site.
+
+   Share: "Copy link" shows where the browser offers the clipboard. */
 (function () {
   "use strict";
   var KEY = "dateline-theme";
