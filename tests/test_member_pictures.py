@@ -213,3 +213,18 @@ def test_a_profile_pages_through_all_of_a_members_comments(
     # a page number out of range or malformed still answers a page
     assert client.get(f"/members/{a_member.username}/?page=99").status_code == 200
     assert client.get(f"/members/{a_member.username}/?page=x").status_code == 200
+
+
+def test_a_members_data_carries_their_picture(client, a_member, live):
+    import base64
+    import json
+
+    client.force_login(a_member)
+    data = json.loads(client.get("/accounts/data/download/").content)
+    assert data["profile"]["picture"] is None
+    stored = live(community.picture_set, member=a_member, data=phone_photo())
+    data = json.loads(client.get("/accounts/data/download/").content)
+    picture = data["profile"]["picture"]
+    with stored.image.open("rb") as handle:
+        assert base64.b64decode(picture["base64"]) == handle.read()
+    assert picture["content_type"] == "image/webp"

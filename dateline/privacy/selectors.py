@@ -1,9 +1,9 @@
 """Everything Dateline holds about one member, as one document (their right
 of access).
 
-Their profile, every comment with its earlier versions, their votes and
-reports, badges, ledger and standing, and the bans or suspensions they were
-told about. Nothing about anyone else: the ledger does not say who voted,
+Their profile (with the picture they uploaded), every comment with its
+earlier versions, their votes and reports, badges, ledger and standing, and
+the bans or suspensions they were told about. Nothing about anyone else: the ledger does not say who voted,
 and other readers' reports on their comments are left out. Shadow-bans are
 left out too, as telling them would undo them; a site that must disclose
 them answers that request by hand.
@@ -11,12 +11,18 @@ them answers that request by hand.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
-from dateline.community.models import BadgeGrant, LedgerEntry, Standing
+from dateline.community.models import (
+    BadgeGrant,
+    LedgerEntry,
+    MemberPicture,
+    Standing,
+)
 from dateline.discussion.models import Comment, CommentRevision, Report, Vote
 from dateline.importers import selectors as importers
 from dateline.moderation.models import Sanction
@@ -67,6 +73,21 @@ def _comments(member: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _picture(member: Any) -> dict[str, Any] | None:
+    """The picture they uploaded, as the site keeps it (cleaned WebP)."""
+    picture = MemberPicture.objects.filter(member=member).first()
+    if picture is None:
+        return None
+    with picture.image.open("rb") as handle:
+        data = handle.read()
+    return {
+        "file_name": picture.image.name.rsplit("/", 1)[-1],
+        "content_type": "image/webp",
+        "base64": base64.b64encode(data).decode("ascii"),
+        "updated_at": _when(picture.updated_at),
+    }
+
+
 def member_data(member: Any) -> dict[str, Any]:
     standing = Standing.objects.filter(member=member).select_related("rank").first()
     return {
@@ -80,6 +101,7 @@ def member_data(member: Any) -> dict[str, Any]:
             "last_name": member.last_name,
             "date_joined": _when(member.date_joined),
             "last_login": _when(member.last_login),
+            "picture": _picture(member),
         },
         "standing": {
             "points": standing.points if standing else 0,
