@@ -3,10 +3,10 @@ of access).
 
 Their profile (with the picture they uploaded), every comment with its
 earlier versions, their votes and reports, badges, ledger and standing, and
-the bans or suspensions they were told about. Nothing about anyone else: the ledger does not say who voted,
-and other readers' reports on their comments are left out. Shadow-bans are
-left out too, as telling them would undo them; a site that must disclose
-them answers that request by hand.
+the bans or suspensions they were told about. Nothing about anyone else:
+the ledger does not say who voted, and other readers' reports on their
+comments are left out. Shadow-bans are left out too, as telling them would
+undo them; a site that must disclose them answers that request by hand.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _picture(member: Any) -> dict[str, Any] | None:
     with picture.image.open("rb") as handle:
         data = handle.read()
     return {
-        "file_name": picture.image.name.rsplit("/", 1)[-1],
+        "file_name": str(picture.image.name).rsplit("/", 1)[-1],
         "content_type": "image/webp",
         "base64": base64.b64encode(data).decode("ascii"),
         "updated_at": _when(picture.updated_at),
