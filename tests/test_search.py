@@ -103,3 +103,12 @@ def test_results_are_paged(client, article, settings):
     assert more == "?q=ferry&page=2"
     second = soup(client.get("/search/" + more))
     assert len(second.select(".teaser")) == 2
+
+
+def test_a_match_in_the_standfirst_is_marked_there_not_repeated(client, more_articles):
+    page = soup(client.get("/search/", {"q": "container"}))
+    teaser = page.select_one(".teaser")
+    assert teaser.select_one(".teaser-snippet") is None
+    standfirst = teaser.select_one(".teaser-standfirst")
+    assert [m.get_text() for m in standfirst.select("mark")] == ["container"]
+    assert standfirst.get_text().startswith("The container terminal is idle.")

@@ -82,6 +82,17 @@ def _postgresql(articles: Sequence[ArticlePage], words: list[str]) -> dict[int, 
         return dict(cursor.fetchall())
 
 
+def _in_standfirst(passage: str, standfirst: str) -> bool:
+    """The passage starts with the standfirst and marks a word of it: shown
+    in the standfirst's place (marked) rather than repeating it underneath."""
+    flat = re.sub(r"\s+", " ", passage).strip()
+    standfirst = re.sub(r"\s+", " ", standfirst).strip()
+    plain = flat.replace(START, "").replace(STOP, "")
+    if not standfirst or not plain.startswith(standfirst[:40]):
+        return False
+    return flat.find(START) < len(standfirst)
+
+
 def attach(articles: Sequence[Any], query: str) -> None:
     """Give each article of a result page a ``snippet``: the passage with the
     query's words marked, where the database found one."""
@@ -97,3 +108,6 @@ def attach(articles: Sequence[Any], query: str) -> None:
     for article in articles:
         text = found.get(article.pk, "")
         article.snippet = _marked(text) if START in text else ""
+        article.snippet_is_standfirst = bool(
+            article.snippet and _in_standfirst(text, article.standfirst or "")
+        )
