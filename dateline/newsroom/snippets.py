@@ -27,7 +27,7 @@ FTS = "wagtailsearch_indexentry_fts"
 
 
 def _marked(text: str) -> SafeString:
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _flat(text)
     html = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped above; only our marks added
 
@@ -82,15 +82,35 @@ def _postgresql(articles: Sequence[ArticlePage], words: list[str]) -> dict[int, 
         return dict(cursor.fetchall())
 
 
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def _in_standfirst(passage: str, standfirst: str) -> bool:
-    """The passage starts with the standfirst and marks a word of it: shown
-    in the standfirst's place (marked) rather than repeating it underneath."""
-    flat = re.sub(r"\s+", " ", passage).strip()
-    standfirst = re.sub(r"\s+", " ", standfirst).strip()
-    plain = flat.replace(START, "").replace(STOP, "")
-    if not standfirst or not plain.startswith(standfirst[:40]):
+    """The passage's first marked word is the standfirst's: the standfirst
+    is shown marked in its place rather than repeated underneath. (SQLite's
+    passage starts at the text's start, PostgreSQL's near the word: the word
+    with what precedes it in the passage is looked for in the standfirst.)"""
+    flat = _flat(passage)
+    start, stop = flat.find(START), flat.find(STOP)
+    if start < 0 or stop < start:
         return False
-    return flat.find(START) < len(standfirst)
+    before = flat[:start].replace(STOP, "").lstrip("… ")
+    probe = (before[-25:] + flat[start + 1 : stop]).strip()
+    return bool(probe) and probe in _flat(standfirst)
+
+
+def _marked_standfirst(passage: str, standfirst: str) -> SafeString:
+    """The standfirst, escaped, with the words the passage marked marked."""
+    words = {w for w in re.findall(f"{START}(.*?){STOP}", passage) if w.strip()}
+    html = str(escape(_flat(standfirst)))
+    for word in sorted(words, key=len, reverse=True):
+        html = re.sub(
+            rf"(?<![\w>]){re.escape(escape(word))}(?![\w<])",
+            lambda found: f"<mark>{found.group(0)}</mark>",
+            html,
+        )
+    return mark_safe(html)  # noqa: S308 - escaped above; only our marks added
 
 
 def attach(articles: Sequence[Any], query: str) -> None:
@@ -111,3 +131,5 @@ def attach(articles: Sequence[Any], query: str) -> None:
         article.snippet_is_standfirst = bool(
             article.snippet and _in_standfirst(text, article.standfirst or "")
         )
+        if article.snippet_is_standfirst:
+            article.snippet = _marked_standfirst(text, article.standfirst)
