@@ -127,6 +127,7 @@ def article_page_for_reader(
 ) -> dict[str, Any]:
     """Everything an article page shows besides the body."""
     tags = list(article.tags.order_by("name"))
+    url = article.get_full_url(request) or ""
     image_url = _absolute_image_url(
         article.lead_image or _first_body_image(article), request
     )
@@ -138,8 +139,8 @@ def article_page_for_reader(
         "author": article.author,
         "section": article.section,
         "json_ld": article_json_ld(article, request, tags, image_url),
-        "share_url": article.get_full_url(request),
-        "share_links": share_links(article.title, article.get_full_url(request) or ""),
+        "share_url": url,
+        "share_links": share_links(article.title, url),
         "og_image_url": image_url,
     }
 
