@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "dateline.importers",
     "dateline.privacy",
     "dateline.notify",
+    "dateline.embed",
+    "corsheaders",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -79,14 +81,22 @@ MIDDLEWARE = [
     # Brotli or gzip for what the middleware below renders (not static files,
     # not the page cache's answers, which come compressed).
     "dateline.core.compression.CompressionMiddleware",
+    # Cross-origin reads of the API and the embed's counts, for the sites on
+    # the embed's list only (dateline/embed/apps.py); before anything answers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request from an embed frame: its token instead of a CSRF cookie, and
+    # partitioned cookies; before the session and CSRF middleware.
+    "dateline.embed.middleware.EmbedFrameMiddleware",
     # Before anything reads a body: refuses cross-site and non-JSON API writes.
     "dateline.discussion.middleware.ApiWriteGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A member signed in inside an embed frame (dateline/embed/members.py).
+    "dateline.embed.middleware.EmbedMemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -301,6 +311,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# The API and the embed's counts answer cross-origin reads from the sites on
+# the embed's list (admin: Settings, Embedding sites), and only those.
+CORS_URLS_REGEX = r"^/(api|embed)/.*$"
+CORS_ALLOW_METHODS = ("GET", "OPTIONS")
+DATELINE_EMBED_FRAME_HOURS = config.env_int("DATELINE_EMBED_FRAME_HOURS", 24, minimum=1)
+DATELINE_EMBED_COUNTS_MAX = config.env_int("DATELINE_EMBED_COUNTS_MAX", 100, minimum=1)
+DATELINE_EMBED_COUNTS_MAX_AGE = config.env_int("DATELINE_EMBED_COUNTS_MAX_AGE", 60)
 
 WAGTAIL_SITE_NAME = DATELINE_SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL

@@ -87,11 +87,19 @@ def can_moderate(user: Any) -> bool:
 # --- threads -----------------------------------------------------------------
 
 
-def thread_ensure(*, article: Page) -> Thread:
-    """The article's thread, created on first use."""
-    thread, _created = Thread.objects.get_or_create(
-        article=article, defaults={"title": article.title[:255]}
-    )
+def thread_ensure(
+    *, article: Page | None = None, url: str = "", title: str = ""
+) -> Thread:
+    """The thread of an article, or of an external page's canonical ``url``
+    (the embed), created on first use; ``title`` names an external page."""
+    if article is not None:
+        thread, _created = Thread.objects.get_or_create(
+            article=article, defaults={"title": article.title[:255]}
+        )
+    else:
+        thread, _created = Thread.objects.get_or_create(
+            url=url, defaults={"title": title.strip()[:255]}
+        )
     return thread
 
 

@@ -132,7 +132,7 @@ def thread_context(request: HttpRequest, article: Any) -> dict[str, Any]:
         article_author_user_id=author_user_id,
         highlight=_int(request.GET.get("highlight")) or None,
     )
-    return {"discussion": thread_page, "comment_form": _blank_form(request)}
+    return {"discussion": thread_page, "comment_form": blank_form(request)}
 
 
 def article_response(
@@ -145,7 +145,7 @@ def article_response(
     return pagecache.serve_article(request, article, thread, serve)
 
 
-def _blank_form(request: HttpRequest, **values: Any) -> dict[str, Any]:
+def blank_form(request: HttpRequest, **values: Any) -> dict[str, Any]:
     form = {
         "body": "",
         "name": "",
@@ -197,7 +197,7 @@ def signals_for(request: HttpRequest) -> Signals:
 
 
 def _form_from_post(request: HttpRequest) -> dict[str, Any]:
-    return _blank_form(
+    return blank_form(
         request,
         body=request.POST.get("body", ""),
         name=request.POST.get("name", ""),
@@ -342,7 +342,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
                 "node": node,
                 "thread": thread,
                 "parent": parent,
-                "comment_form": _blank_form(request, name=guest.name if guest else ""),
+                "comment_form": blank_form(request, name=guest.name if guest else ""),
                 "asked_replies": asked_replies,
             },
         )
@@ -394,7 +394,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     context = {
         "thread": parent.thread,
         "parent": parent,
-        "comment_form": _blank_form(request, name=selectors.guest_name(known)),
+        "comment_form": blank_form(request, name=selectors.guest_name(known)),
     }
     if is_htmx(request):
         return render(request, "discussion/includes/comment_form.html", context)
@@ -494,7 +494,7 @@ def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     comment = _comment_or_404(request, comment_id)
-    form = _blank_form(request, body=comment.body)
+    form = blank_form(request, body=comment.body)
     status = 200
     if request.method == "POST":
         form = _form_from_post(request)
