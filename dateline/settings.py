@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "dateline.embed.middleware.EmbedMemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "dateline.core.middleware.DocumentCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Innermost but one: the middleware above still sees a cached response.
     "dateline.discussion.middleware.CachedArticleMiddleware",

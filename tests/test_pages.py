@@ -172,6 +172,17 @@ def test_reader_pages_send_a_content_security_policy(client, demo):
     assert "https://www.youtube-nocookie.com" in policy
 
 
+def test_json_answers_carry_no_page_policy_but_the_api_docs_do(client, demo):
+    thread = client.get(BEIRUT).context["discussion"].thread
+    answer = client.get(f"/api/threads/{thread.pk}/comments")
+    assert answer["Content-Type"].startswith("application/json")
+    assert "Content-Security-Policy" not in answer
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    assert "script-src" in client.get("/api/docs")["Content-Security-Policy"]
+    feed = client.get(f"/threads/{thread.pk}/feed.xml")
+    assert "default-src" in feed["Content-Security-Policy"]
+
+
 def test_uploaded_media_is_served(client, demo):
     html = soup(client.get(BEIRUT))
     src = html.select_one(".block-map img")["src"]

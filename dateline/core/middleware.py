@@ -15,8 +15,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Iterable
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
 
 from dateline.config import IPNetwork
 
@@ -89,3 +95,16 @@ class NulInUrlMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class DocumentCSPMiddleware(CSPMiddleware):
+    """django-csp's policy on every answer but JSON: a policy governs what a
+    page loads and runs, and a JSON answer (sent with ``nosniff``) is never
+    a page. Building it took about 5% of a comment POST's time."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        return super().process_response(request, response)

@@ -35,6 +35,7 @@ class Stored:
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+@lru_cache(maxsize=4096)  # asked several times per request (limits, storage)
 def parse(client: str) -> Address | None:
     """The address, IPv4 for an IPv4-mapped one; None for none or garbage."""
     try:
@@ -65,6 +66,11 @@ def digest(client: str) -> str:
 
 def stored(client: str) -> Stored:
     """What a comment keeps of its writer's address."""
+    return _stored(client, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=1024)
+def _stored(client: str, secret: str) -> Stored:
     address = parse(client)
     if address is None:
         return Stored()
