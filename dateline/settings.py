@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dateline.privacy",
     "dateline.notify",
     "dateline.embed",
+    "dateline.notes",
     "corsheaders",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

@@ -241,3 +241,12 @@ def members_starting(prefix: str, *, limit: int) -> list[Any]:
         .objects.filter(username__istartswith=prefix, is_active=True)
         .order_by(F("standing__points").desc(nulls_last=True), "username")[:limit]
     )
+
+
+def points_of(member_ids: Iterable[int]) -> dict[int, int]:
+    """Each member's points (0 for a member with no standing yet)."""
+    wanted = list(member_ids)
+    found = dict(
+        Standing.objects.filter(member_id__in=wanted).values_list("member_id", "points")
+    )
+    return {pk: found.get(pk, 0) for pk in wanted}

@@ -1,0 +1,307 @@
+"""Context notes (dateline/notes): writing and rating, and the bridging
+score that shows a note only when raters who usually disagree both find it
+helpful, learned from their comment votes."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from dateline.community.models import Rank, Standing
+from dateline.core.errors import InvalidInput, PermissionDenied
+from dateline.core.models import AuditEntry
+from dateline.discussion import actions as discussion
+from dateline.discussion.models import Vote
+from dateline.notes import actions, bridging, scoring
+from dateline.notes.models import Note, NoteRating, NoteStatusChange
+from tests.conftest import _user
+
+HELPFUL, SOMEWHAT, NOT = 2, 1, 0
+SOURCE = ["https://stats.example.org/ferry-2026.pdf"]
+
+
+# --- the model alone ---------------------------------------------------------------
+
+
+def test_the_factor_takes_up_what_one_side_likes():
+    """Two camps of raters; item 0 liked by one camp, item 1 by both."""
+    rows = []
+    for rater in range(20):
+        camp = rater < 10
+        rows.append((rater, 0, 1.0 if camp else 0.0, 1.0))
+        rows.append((rater, 1, 1.0, 1.0))
+        for item in range(2, 12):  # comment votes: each camp likes its own
+            rows.append((rater, item, 1.0 if (item < 7) == camp else 0.0, 1.0))
+    data = bridging.Ratings.of(rows, raters=20, items=12)
+    fitted = bridging.fit(data)
+    assert abs(fitted.item_factor[0]) > 3 * abs(fitted.item_factor[1])
+    assert fitted.item_intercept[1] > fitted.item_intercept[0] + 0.3
+    sides = fitted.rater_factor
+    assert (sides[:10] > 0).all() == (sides[10:] < 0).all()  # two camps, apart
+    assert bridging.fit(data).item_intercept.tolist() == fitted.item_intercept.tolist()
+
+
+def test_no_ratings_fit_to_nothing():
+    fitted = bridging.fit(bridging.Ratings.of([], raters=3, items=2))
+    assert fitted.item_intercept.tolist() == [0.0, 0.0]
+
+
+# --- a polarised community -------------------------------------------------------------
+
+
+def member(name: str, points: int = 80) -> Any:
+    user = _user(name)
+    Standing.objects.update_or_create(member=user, defaults={"points": points})
+    return user
+
+
+def vote_like_a_camp(voter: Any, own: list, other: list, rng: random.Random) -> None:
+    rows = []
+    for comment in own + other:
+        if rng.random() < 0.3:
+            continue  # nobody votes on everything
+        up = comment in own
+        if rng.random() < 0.1:
+            up = not up  # and not always along party lines
+        rows.append(
+            Vote(
+                comment=comment,
+                voter=voter,
+                value=1 if up else -1,
+                created_at=comment.created_at,
+            )
+        )
+    Vote.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def camps(thread) -> dict[str, list]:
+    """Two camps of 14 members who vote on 24 comments along camp lines."""
+    rng = random.Random(4)
+    left = [member(f"left{i}") for i in range(14)]
+    right = [member(f"right{i}") for i in range(14)]
+    texts = [
+        "the ferry subsidy is overdue",
+        "the bridge tolls were a mistake",
+        "cut the ferry subsidy",
+        "the tolls pay for the bridge",
+    ]
+    written = {"left": [], "right": []}
+    for i in range(24):
+        side = "left" if i % 2 else "right"
+        writer = (left if side == "left" else right)[i % 14]
+        written[side].append(
+            discussion.comment_post(
+                actor=writer,
+                thread=thread,
+                body=f"{texts[i % 4]} ({i})",
+                moderate=False,
+            )
+        )
+    for voter in left:
+        vote_like_a_camp(voter, written["left"], written["right"], rng)
+    for voter in right:
+        vote_like_a_camp(voter, written["right"], written["left"], rng)
+    return {
+        "left": left,
+        "right": right,
+        "comments": written["left"] + written["right"],
+    }
+
+
+def rate(note: Note, raters: list, value: int) -> None:
+    for rater in raters:
+        actions.note_rate(actor=rater, note=note, value=value)
+
+
+def write(author: Any, thread: Any, text: str) -> Note:
+    return actions.note_write(
+        actor=author,
+        kind=Note.Kind.MISSING_CONTEXT,
+        body=text,
+        sources=SOURCE,
+        article=thread.article,
+    )
+
+
+def test_only_a_note_both_camps_find_helpful_is_shown(camps, thread, a_member):
+    left, right = camps["left"], camps["right"]
+    bridging_note = write(
+        a_member, thread, "Ridership figures for both routes, 2019-2026."
+    )
+    partisan = write(a_member, thread, "The subsidy was a giveaway, as everyone knows.")
+    poor = write(a_member, thread, "Nobody uses the ferry anyway.")
+    rate(bridging_note, left[:7] + right[:7], HELPFUL)
+    rate(partisan, left[:8], HELPFUL)
+    rate(partisan, right[:8], NOT)
+    rate(poor, left[:6] + right[:6], NOT)
+    run = scoring.run()
+    for note in (bridging_note, partisan, poor):
+        note.refresh_from_db()
+    assert bridging_note.status == Note.Status.HELPFUL, bridging_note.intercept
+    assert partisan.status != Note.Status.HELPFUL, partisan.intercept
+    assert abs(partisan.factor) > abs(bridging_note.factor)
+    assert poor.status == Note.Status.NOT_HELPFUL, poor.intercept
+    assert run.ratings == 7 * 2 + 16 + 12 and run.votes == Vote.objects.count()
+    # The history: written (needs more), then what the run decided.
+    assert list(bridging_note.history.values_list("status", flat=True)) == [
+        "needs_more",
+        "helpful",
+    ]
+    assert AuditEntry.objects.filter(
+        action="note.status", target_id=str(poor.pk)
+    ).exists()
+
+
+def test_a_brigade_posing_as_the_other_side_cannot_carry_a_note(
+    camps, thread, a_member, monkeypatch
+):
+    """Sixteen fresh accounts vote on comments as the right camp does, to be
+    taken for it, then rate the left camp's note helpful, so it looks as if
+    both sides did. They count for half (no standing), and, having rated the
+    community's settled notes against how they turned out, for less."""
+    left, right = camps["left"], camps["right"]
+    partisan = write(a_member, thread, "The toll money went to the minister's friends.")
+    rate(partisan, left[:6], HELPFUL)
+    rate(partisan, right[:6], NOT)
+    settled = [
+        write(a_member, thread, f"Ferry timetable, season {i}.") for i in range(3)
+    ]
+    for note in settled:
+        rate(note, left + right, HELPFUL)
+    brigade = [member(f"fresh{i}", points=0) for i in range(30)]
+    rng = random.Random(9)
+    comments = camps["comments"]
+    for account in brigade:
+        vote_like_a_camp(account, comments[12:], comments[:12], rng)
+        for note in settled:
+            actions.note_rate(actor=account, note=note, value=NOT)
+    rate(partisan, brigade, HELPFUL)
+    scoring.run()
+    partisan.refresh_from_db()
+    assert partisan.status != Note.Status.HELPFUL, (partisan.intercept, partisan.factor)
+    protected = partisan.intercept
+    # The same ratings with every rating counted in full lift the note:
+    # what the weights hold back is the brigade's.
+    monkeypatch.setattr(scoring, "LOW_STANDING_WEIGHT", 1.0)
+    monkeypatch.setattr(scoring, "DISAGREEING_WEIGHT", 1.0)
+    scoring.run()
+    partisan.refresh_from_db()
+    assert protected < partisan.intercept - 0.05, (protected, partisan.intercept)
+
+
+def test_a_members_only_note_with_one_side_raters_needs_more(camps, thread, a_member):
+    note = write(a_member, thread, "The 2019 survey asked ferry users only.")
+    rate(note, camps["left"][:9], HELPFUL)
+    scoring.run()
+    note.refresh_from_db()
+    assert note.status == Note.Status.NEEDS_MORE  # nobody from the other side yet
+
+
+# --- writing and rating ------------------------------------------------------------------
+
+
+def test_the_rank_set_in_the_admin_decides_who_writes(thread, a_member):
+    row = scoring.settings_row()
+    row.writer_rank = Rank.objects.create(name="Fact-checker", min_points=500)
+    row.save()
+    Standing.objects.update_or_create(member=a_member, defaults={"points": 20})
+    with pytest.raises(PermissionDenied, match="Fact-checker"):
+        write(a_member, thread, "Context.")
+    Standing.objects.filter(member=a_member).update(points=600)
+    assert write(a_member, thread, "Context.").pk
+
+
+@pytest.mark.parametrize(
+    ("body", "sources", "message"),
+    [
+        ("", SOURCE, "Write the note"),
+        ("x" * 501, SOURCE, "at most 500"),
+        ("Context.", [], "at least one source"),
+        ("Context.", ["  "], "at least one source"),
+        ("Context.", ["javascript:alert(1)"], "not a web address"),
+        ("Context.", ["see the council minutes"], "not a web address"),
+    ],
+)
+def test_a_note_without_text_or_sources_is_refused_in_words(
+    thread, a_member, body, sources, message
+):
+    with pytest.raises(InvalidInput, match=message):
+        actions.note_write(
+            actor=a_member,
+            kind="outdated",
+            body=body,
+            sources=sources,
+            article=thread.article,
+        )
+    assert not Note.objects.exists()
+
+
+def test_a_writer_cannot_rate_their_own_note_and_a_rating_replaces_the_last(
+    thread, a_member, another_member
+):
+    note = write(a_member, thread, "Context.")
+    with pytest.raises(PermissionDenied, match="your own"):
+        actions.note_rate(actor=a_member, note=note, value=HELPFUL)
+    actions.note_rate(
+        actor=another_member, note=note, value=HELPFUL, tags=["clear", "bogus"]
+    )
+    actions.note_rate(actor=another_member, note=note, value=NOT, tags=["opinion"])
+    (rating,) = NoteRating.objects.all()
+    assert (rating.value, rating.tags) == (NOT, ["opinion"])
+
+
+def test_moderators_hide_notes_with_a_reason_and_it_is_audited(
+    thread, a_member, a_moderator, another_member
+):
+    note = write(a_member, thread, "Context.")
+    with pytest.raises(PermissionDenied):
+        actions.note_hide(actor=another_member, note=note, reason="no")
+    with pytest.raises(InvalidInput, match="Say why"):
+        actions.note_hide(actor=a_moderator, note=note, reason=" ")
+    actions.note_hide(actor=a_moderator, note=note, reason="Doxxing in a source")
+    assert Note.objects.get().hidden
+    entry = AuditEntry.objects.get(action="note.hide")
+    assert entry.reason == "Doxxing in a source"
+    assert NoteStatusChange.objects.filter(note=note).count() == 1
+
+
+def test_a_rating_queues_one_scoring_run_after_it_commits(
+    thread, a_member, another_member, a_moderator, django_capture_on_commit_callbacks
+):
+    from dateline.notes.models import ScoringRun
+
+    note = write(a_member, thread, "Context.")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.note_rate(actor=another_member, note=note, value=HELPFUL)
+        actions.note_rate(actor=a_moderator, note=note, value=SOMEWHAT)
+    (run,) = ScoringRun.objects.all()
+    assert run.ratings == 2
+    note.refresh_from_db()
+    assert note.intercept is not None
+
+
+def test_the_admin_sets_the_writers_rank_and_lists_notes(
+    client, admin_user, thread, a_member
+):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    rank = Rank.objects.create(name="Fact-checker", min_points=500)
+    listing = client.get(reverse("notes_settings:index"))
+    assert listing.status_code == 200
+    done = client.post(
+        reverse("notes_settings:edit", args=[1]),
+        {"writer_rank": rank.pk, "full_weight_points": 25},
+    )
+    assert done.status_code == 302
+    assert scoring.settings_row().writer_rank == rank
+    assert AuditEntry.objects.filter(action="notessetting.edit").exists()
+    Standing.objects.update_or_create(member=a_member, defaults={"points": 900})
+    note = write(a_member, thread, "The 2019 figures are for weekdays only.")
+    assert "weekdays only" in client.get(reverse("notes:index")).content.decode()
+    client.post(reverse("notes:edit", args=[note.pk]), {"hidden": "on"})
+    note.refresh_from_db()
+    assert note.hidden
