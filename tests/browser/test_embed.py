@@ -30,7 +30,7 @@ def publisher_page(dateline: str, story: str, title: str, sso: str = "") -> byte
 <body style="font-family: sans-serif; max-width: 44rem; margin: 2rem auto">
 <h1>{html.escape(title)}</h1>
 <p>Our reporter on the ground. <a class="dateline-count" data-url="{story}">Comments</a></p>
-<p style="height: 1400px">The long article body.</p>
+<p style="height: 2400px">The long article body.</p>
 <div id="dateline-comments" data-url="{story}" data-title="{html.escape(title)}"{f' data-sso="{html.escape(sso)}"' if sso else ""}></div>
 <script async src="{dateline}/static/dateline/embed/dateline.js"></script>
 <script async src="{dateline}/static/dateline/embed/count.js"></script>
