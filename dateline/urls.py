@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dateline.privacy.urls")),
     path("", include("dateline.notify.urls")),
     path("", include("dateline.embed.urls")),
+    path("", include("dateline.notes.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("dateline.discussion.urls")),
     path("", include("dateline.community.urls")),

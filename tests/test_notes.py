@@ -305,3 +305,72 @@ def test_the_admin_sets_the_writers_rank_and_lists_notes(
     client.post(reverse("notes:edit", args=[note.pk]), {"hidden": "on"})
     note.refresh_from_db()
     assert note.hidden
+
+
+# --- on the article page ---------------------------------------------------------
+
+
+def shown_note(author: Any, thread: Any, text: str, status: str) -> Note:
+    note = write(author, thread, text)
+    Note.objects.filter(pk=note.pk).update(
+        status=status, intercept=0.52, raters=9, positive_side=4, negative_side=5
+    )
+    return note
+
+
+def test_readers_see_shown_notes_and_why(client, thread, a_member):
+    shown_note(a_member, thread, "The bridge closed for 41 days, not 14.", "helpful")
+    shown_note(a_member, thread, "Pending context nobody has settled.", "needs_more")
+    html = client.get(thread.article.url).content.decode()
+    assert "The bridge closed for 41 days, not 14." in html
+    assert "Rated helpful by readers who usually disagree." in html
+    assert "9 readers rated it, 4 from one side" in html
+    assert "0.52" in html
+    assert "Pending context" not in html  # not shown, and a reader cannot rate
+
+
+def test_a_member_rates_a_pending_note_from_the_page(
+    client, thread, a_member, another_member
+):
+    note = shown_note(a_member, thread, "Pending context to rate.", "needs_more")
+    client.force_login(another_member)
+    page = client.get(thread.article.url).content.decode()
+    assert "A proposed note needs ratings" in page
+    done = client.post(f"/notes/{note.pk}/rate/", {"value": "2"}, follow=True)
+    assert NoteRating.objects.get(note=note, rater=another_member).value == 2
+    assert "your rating counts" in done.content.decode()
+    assert "A proposed note needs ratings" not in done.content.decode()  # rated
+    client.force_login(a_member)
+    assert (
+        "A proposed note needs ratings"
+        not in client.get(thread.article.url).content.decode()
+    )
+
+
+def test_a_member_proposes_a_note_and_bad_input_is_explained(client, thread, a_member):
+    client.force_login(a_member)
+    assert (
+        "Add context to this article" in client.get(thread.article.url).content.decode()
+    )
+    refused = client.post(
+        f"/notes/articles/{thread.article.pk}/write/",
+        {"kind": "outdated", "body": "Figures are from 2019.", "source": "the minutes"},
+        follow=True,
+    )
+    assert "not a web address" in refused.content.decode()
+    assert not Note.objects.exists()
+    client.post(
+        f"/notes/articles/{thread.article.pk}/write/",
+        {"kind": "outdated", "body": "Figures are from 2019.", "source": SOURCE[0]},
+    )
+    assert Note.objects.get().sources == SOURCE
+
+
+def test_a_note_shown_by_a_run_retires_the_cached_page(camps, thread, a_member):
+    from dateline.discussion.models import Thread
+
+    note = write(a_member, thread, "Ridership figures for both routes.")
+    rate(note, camps["left"][:7] + camps["right"][:7], HELPFUL)
+    before = Thread.objects.get(pk=thread.pk).version
+    scoring.run()
+    assert Thread.objects.get(pk=thread.pk).version > before

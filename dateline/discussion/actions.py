@@ -129,6 +129,12 @@ def _thread_changed(thread_id: int, **counters: Any) -> None:
     events.emit(events.ThreadChanged(thread_id))
 
 
+def thread_touched(thread_id: int) -> None:
+    """Something shown with the thread changed (a context note): its cached
+    pages are retired as after a comment."""
+    _thread_changed(thread_id)
+
+
 # --- validation --------------------------------------------------------------
 
 

@@ -47,6 +47,9 @@ class Note(models.Model):
     # The last scoring run's parameters for this note (bridging.py).
     intercept = models.FloatField(null=True, blank=True)
     factor = models.FloatField(null=True, blank=True)
+    raters = models.PositiveIntegerField(default=0)
+    positive_side = models.PositiveIntegerField(default=0)
+    negative_side = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(
         default=False, help_text=_("Hidden by a moderator: shown to nobody.")
     )
@@ -154,3 +157,19 @@ class NotesSetting(models.Model):
 
     def __str__(self) -> str:
         return str(_("Notes settings"))
+
+
+class RaterPosition(models.Model):
+    """Where the last run placed a member on the factor (its sign is their
+    side): which notes to offer them, whose side has not rated yet."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    factor = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.factor:+.2f}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dateline.community import selectors as community
 from dateline.core import audit
+from dateline.discussion import actions as discussion
 from dateline.discussion.models import Vote
 from dateline.notes import bridging
 from dateline.notes.models import (
@@ -24,6 +25,7 @@ from dateline.notes.models import (
     NoteRating,
     NotesSetting,
     NoteStatusChange,
+    RaterPosition,
     ScoringRun,
 )
 
@@ -85,9 +87,11 @@ def run() -> ScoringRun:
     second = bridging.Ratings(
         data.rater, data.item, data.value, weight, data.raters, data.items
     )
-    final = bridging.verdicts(bridging.fit(second), second, note_items)
+    fitted = bridging.fit(second)
+    final = bridging.verdicts(fitted, second, note_items)
+    positions = dict(zip(members, fitted.rater_factor.tolist(), strict=True))
     counts = (len(ratings), len(votes), len(members))
-    return _store(notes, item_of_note, final, counts, began, started)
+    return _store(notes, item_of_note, final, positions, counts, began, started)
 
 
 @transaction.atomic
@@ -95,6 +99,7 @@ def _store(
     notes: list[int],
     item_of_note: dict[int, int],
     final: dict[int, bridging.Verdict],
+    positions: dict[int, float],
     counts: tuple[int, int, int],
     began: Any,
     started: float,
@@ -114,6 +119,9 @@ def _store(
         note.status = verdict.status
         note.intercept = verdict.intercept
         note.factor = verdict.factor
+        note.raters = verdict.raters
+        note.positive_side = verdict.positive_side
+        note.negative_side = verdict.negative_side
         if changed:
             changes.append(
                 NoteStatusChange(
@@ -128,8 +136,16 @@ def _store(
                     created_at=now,
                 )
             )
-    Note.objects.bulk_update(stored.values(), ["status", "intercept", "factor"])
+    Note.objects.bulk_update(
+        stored.values(),
+        ["status", "intercept", "factor", "raters", "positive_side", "negative_side"],
+    )
+    RaterPosition.objects.all().delete()
+    RaterPosition.objects.bulk_create(
+        RaterPosition(member_id=pk, factor=f) for pk, f in positions.items()
+    )
     NoteStatusChange.objects.bulk_create(changes)
+    _pages_changed([n for n in stored.values() if n.pk in {c.note_id for c in changes}])
     for change in changes:
         audit.record(
             actor=None,
@@ -140,3 +156,17 @@ def _store(
     scoring.seconds = time.perf_counter() - started
     scoring.save(update_fields=["seconds"])
     return scoring
+
+
+def _pages_changed(notes: list[Note]) -> None:
+    """A note shown or withdrawn changes its article's page: its thread's
+    cached pages go (the discussion's own event, which the caches follow)."""
+    from dateline.discussion.models import Comment, Thread
+
+    articles = {n.article_id for n in notes if n.article_id}
+    comments = {n.comment_id for n in notes if n.comment_id}
+    threads = set(
+        Thread.objects.filter(article_id__in=articles).values_list("pk", flat=True)
+    ) | set(Comment.objects.filter(pk__in=comments).values_list("thread_id", flat=True))
+    for thread_id in threads:
+        discussion.thread_touched(thread_id)

@@ -1,0 +1,61 @@
+"""What a reader sees of the notes on an article: the shown ones, and, for a
+member, the ones their rating would help settle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateline.notes import actions
+from dateline.notes.models import Note, NoteRating, RaterPosition
+
+SIDE_MARGIN = 0.05
+
+
+@dataclass
+class ArticleNotes:
+    shown: list[Note] = field(default_factory=list)
+    to_rate: list[Note] = field(default_factory=list)
+    rated: dict[int, int] = field(default_factory=dict)  # note -> my rating
+    may_write: bool = False
+
+
+def for_article(article: Any, viewer: Any) -> ArticleNotes:
+    """Shown notes (helpful, not hidden), for everyone; for a member, notes
+    still needing ratings, those whose other side has not rated first, and
+    none of their own. Two queries for a reader, four for a member."""
+    notes = list(
+        Note.objects.filter(article=article, hidden=False)
+        .exclude(status=Note.Status.NOT_HELPFUL)
+        .order_by("-intercept", "created_at")
+    )
+    out = ArticleNotes(shown=[n for n in notes if n.status == Note.Status.HELPFUL])
+    if not getattr(viewer, "is_authenticated", False):
+        return out
+    out.may_write = actions.may_write(viewer)
+    out.rated = dict(
+        NoteRating.objects.filter(rater=viewer, note__in=notes).values_list(
+            "note_id", "value"
+        )
+    )
+    position = RaterPosition.objects.filter(member=viewer).first()
+    side = 0
+    if position is not None and abs(position.factor) > SIDE_MARGIN:
+        side = 1 if position.factor > 0 else -1
+    waiting = [
+        n
+        for n in notes
+        if n.status == Note.Status.NEEDS_MORE
+        and n.author_id != viewer.pk
+        and n.pk not in out.rated
+    ]
+
+    def settles(note: Note) -> bool:  # from the side with fewer raters so far
+        mine = note.positive_side if side > 0 else note.negative_side
+        other = note.negative_side if side > 0 else note.positive_side
+        return mine <= other
+
+    out.to_rate = sorted(
+        waiting, key=lambda n: (not settles(n) if side else False, n.created_at)
+    )
+    return out
