@@ -374,3 +374,68 @@ def test_a_note_shown_by_a_run_retires_the_cached_page(camps, thread, a_member):
     before = Thread.objects.get(pk=thread.pk).version
     scoring.run()
     assert Thread.objects.get(pk=thread.pk).version > before
+
+
+# --- the API -----------------------------------------------------------------------
+
+
+def test_the_api_writes_rates_and_shows_notes_with_their_history(
+    client, thread, a_member, another_member
+):
+    client.force_login(a_member)
+    made = client.post(
+        "/api/notes",
+        {
+            "article_id": thread.article.pk,
+            "kind": "factual_error",
+            "body": "The closure lasted 41 days.",
+            "sources": SOURCE,
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    note = made.json()
+    assert note["status"] == "needs_more"
+    assert note["history"][0]["status"] == "needs_more"
+    refused = client.put(
+        f"/api/notes/{note['id']}/rating", {"value": 2}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert "your own" in refused.json()["message"]
+
+    client.force_login(another_member)
+    before = client.get(f"/api/notes/{note['id']}").json()
+    assert before["raters"] is None and before["score"] is None  # not yet rated
+    listed = client.get(f"/api/articles/{thread.article.pk}/notes").json()
+    assert [n["id"] for n in listed["to_rate"]] == [note["id"]]
+    rated = client.put(
+        f"/api/notes/{note['id']}/rating",
+        {"value": 1, "tags": ["clear"]},
+        content_type="application/json",
+    )
+    assert rated.status_code == 200
+    assert rated.json()["my_rating"] == 1
+    assert rated.json()["raters_each_side"] is not None  # open once rated
+    bad = client.put(
+        f"/api/notes/{note['id']}/rating", {"value": 5}, content_type="application/json"
+    )
+    assert bad.status_code in (400, 422)
+
+
+def test_the_api_refuses_anonymous_writers_and_hides_hidden_notes(
+    client, thread, a_member, a_moderator
+):
+    anonymous = client.post(
+        "/api/notes",
+        {
+            "article_id": thread.article.pk,
+            "kind": "outdated",
+            "body": "x",
+            "sources": SOURCE,
+        },
+        content_type="application/json",
+    )
+    assert anonymous.status_code == 403
+    note = write(a_member, thread, "Context.")
+    actions.note_hide(actor=a_moderator, note=note, reason="Spam")
+    assert client.get(f"/api/notes/{note.pk}").status_code == 404

@@ -238,7 +238,7 @@ def _signals(request: HttpRequest, started: str, confirm: bool) -> Signals:
     )
 
 
-def _guard_cookies(request: HttpRequest) -> None:
+def guard_cookies(request: HttpRequest) -> None:
     """Cookie identities need CSRF protection, like the HTML forms."""
     from django.conf import settings
 
@@ -423,7 +423,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> Any:
     summary="Post a comment or a reply",
 )
 def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
-    _guard_cookies(request)
+    guard_cookies(request)
     thread = access.access_thread(request.user, thread_id)
     parent = (
         access.access_comment(_viewer(request), data.parent_id)
@@ -462,7 +462,7 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
     summary="Edit one's own comment (within the edit window)",
 )
 def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
-    _guard_cookies(request)
+    guard_cookies(request)
     comment = access.access_comment(_viewer(request), comment_id)
     comment = actions.comment_edit(
         actor=request.user,
@@ -480,7 +480,7 @@ def comment_update(request: HttpRequest, comment_id: int, data: EditIn) -> Any:
     summary="Delete one's own comment (its place in the tree stays)",
 )
 def comment_remove(request: HttpRequest, comment_id: int) -> Any:
-    _guard_cookies(request)
+    guard_cookies(request)
     comment = access.access_comment(_viewer(request), comment_id)
     actions.comment_delete(
         actor=request.user, comment=comment, guest_key=views.guest_key(request)
@@ -494,7 +494,7 @@ def comment_remove(request: HttpRequest, comment_id: int) -> Any:
     summary="Vote up (1), down (-1) or withdraw (0); members only",
 )
 def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
-    _guard_cookies(request)
+    guard_cookies(request)
     comment = access.access_comment(_viewer(request), comment_id)
     voted = actions.comment_vote(actor=request.user, comment=comment, value=data.value)
     # The counters as the vote left them, on the comment as it was read
@@ -510,7 +510,7 @@ def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
     summary="Report a comment to the moderators",
 )
 def comment_report(request: HttpRequest, comment_id: int, data: ReportIn) -> Any:
-    _guard_cookies(request)
+    guard_cookies(request)
     comment = access.access_comment(_viewer(request), comment_id)
     report = actions.comment_report(
         actor=request.user,
