@@ -199,7 +199,9 @@ DATELINE_COMMENTS_REPLIES_PER_ROOT = config.env_int(
     "DATELINE_COMMENTS_REPLIES_PER_ROOT", 10, minimum=1
 )
 DATELINE_COMMENTS_DEFAULT_SORT = config.env_choice(
-    "DATELINE_COMMENTS_DEFAULT_SORT", "best", ["best", "newest", "oldest", "replies"]
+    "DATELINE_COMMENTS_DEFAULT_SORT",
+    "best",
+    ["best", "newest", "oldest", "replies", "common"],
 )
 # Anonymous article pages and thread payloads are cached this long at most;
 # a new comment, edit or vote replaces them at once, or, when the page was

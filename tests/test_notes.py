@@ -439,3 +439,49 @@ def test_the_api_refuses_anonymous_writers_and_hides_hidden_notes(
     note = write(a_member, thread, "Context.")
     actions.note_hide(actor=a_moderator, note=note, reason="Spam")
     assert client.get(f"/api/notes/{note.pk}").status_code == 404
+
+
+# --- common ground ---------------------------------------------------------------------
+
+
+def test_the_common_ground_sort_puts_what_both_camps_upvote_first(
+    camps, thread, client
+):
+    from dateline.discussion.models import Comment, Thread
+
+    left, right = camps["left"], camps["right"]
+    shared = discussion.comment_post(
+        actor=left[0],
+        thread=thread,
+        body="Whatever we think of tolls, the night ferry has to keep running.",
+        moderate=False,
+    )
+    # One camp's favourite has more upvotes, all from that camp: it leads
+    # by "best", not by common ground.
+    loudest = discussion.comment_post(
+        actor=left[1], thread=thread, body="Scrap the tolls today.", moderate=False
+    )
+    for voter in left[2:7] + right[:5]:
+        discussion.comment_vote(actor=voter, comment=shared, value=1)
+    for voter in left[2:]:
+        discussion.comment_vote(actor=voter, comment=loudest, value=1)
+    version = Thread.objects.get(pk=thread.pk).version
+    scoring.run()
+    shared.refresh_from_db()
+    top = Comment.objects.filter(thread=thread, parent__isnull=True).order_by(
+        "-common_ground"
+    )
+    assert top.first().pk == shared.pk, [(c.pk, c.common_ground) for c in top[:3]]
+    assert Thread.objects.get(pk=thread.pk).version > version  # its pages retired
+    page = client.get(thread.article.url, {"sort": "common"}).content.decode()
+    assert page.index("night ferry has to keep running") < page.index(loudest.body)
+    assert "Common ground" in page
+    best = client.get(thread.article.url, {"sort": "best"}).content.decode()
+    # By "best", the loud comment leads, and the common ground is pointed at
+    # above the list (25 top-level comments: a long thread here).
+    assert best.index(loudest.body) < best.index("night ferry has to keep running")
+    assert best.index('id="common-ground-heading"') < best.index('id="comment-list"')
+    assert f'href="/comments/{shared.pk}/">Read it in the thread' in best
+    assert 'id="common-ground-heading"' not in page  # sorted by it already
+    api = client.get(f"/api/threads/{thread.pk}/comments", {"sort": "common"}).json()
+    assert api["comments"][0]["id"] == shared.pk

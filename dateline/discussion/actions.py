@@ -129,6 +129,30 @@ def _thread_changed(thread_id: int, **counters: Any) -> None:
     events.emit(events.ThreadChanged(thread_id))
 
 
+def common_ground_set(scores: dict[int, float], *, chunk: int = 2000) -> int:
+    """Store each comment's bridging score (the notes' scoring run); threads
+    whose top-level order could change have their cached pages retired.
+    How many comments changed (by more than 0.005)."""
+    ids = list(scores)
+    changed: list[Comment] = []
+    threads: set[int] = set()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        for pk, old, thread_id, parent_id in Comment.objects.filter(
+            pk__in=part
+        ).values_list("pk", "common_ground", "thread_id", "parent_id"):
+            new = round(scores[pk], 4)
+            if abs(new - old) > 0.005:
+                changed.append(Comment(pk=pk, common_ground=new))
+                if parent_id is None:
+                    threads.add(thread_id)
+    with transaction.atomic():
+        Comment.objects.bulk_update(changed, ["common_ground"], batch_size=500)
+        for thread_id in sorted(threads):
+            _thread_changed(thread_id)
+    return len(changed)
+
+
 def thread_touched(thread_id: int) -> None:
     """Something shown with the thread changed (a context note): its cached
     pages are retired as after a comment."""

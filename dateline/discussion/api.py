@@ -365,7 +365,7 @@ def form_token(request: HttpRequest) -> Any:
 def thread_page(
     request: HttpRequest,
     thread_id: int,
-    sort: Literal["best", "newest", "oldest", "replies"] | None = None,
+    sort: Literal["best", "newest", "oldest", "replies", "common"] | None = None,
     page: int = Query(1, ge=1, description="1 for the first; past the last is empty"),
 ) -> Any:
     """Top-level comments in pages, each with its first replies nested."""

@@ -25,6 +25,9 @@ DEFAULTS = {
     "DATELINE_COMMENTS_PAGE_SIZE": 20,
     "DATELINE_COMMENTS_REPLIES_PER_ROOT": 10,
     "DATELINE_COMMENTS_DEFAULT_SORT": "best",
+    # A thread with this many top-level comments shows its "common ground"
+    # comment above them (upvoted by members who usually disagree).
+    "DATELINE_COMMENTS_COMMON_GROUND_MIN": 20,
 }
 
 
@@ -66,3 +69,7 @@ def replies_per_root() -> int:
 
 def default_sort() -> str:
     return str(get("DATELINE_COMMENTS_DEFAULT_SORT"))
+
+
+def common_ground_min() -> int:
+    return int(get("DATELINE_COMMENTS_COMMON_GROUND_MIN"))

@@ -189,6 +189,10 @@ class Comment(models.Model):
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
     best = models.FloatField(default=0.0)
+    # Bridging: how much members who usually disagree both upvote it, the
+    # comment's intercept in the notes' model (dateline/notes/bridging.py),
+    # written by each scoring run; the "common ground" sort.
+    common_ground = models.FloatField(default=0.0)
     reply_count = models.PositiveIntegerField(default=0)
     # On top-level comments: every reply in the branch, at any depth.
     branch_count = models.PositiveIntegerField(default=0)
@@ -210,6 +214,11 @@ class Comment(models.Model):
                 fields=["thread", "branch_count", "id"],
                 condition=Q(parent__isnull=True),
                 name="comment_top_by_replies",
+            ),
+            models.Index(
+                fields=["thread", "common_ground", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_by_common",
             ),
             models.Index(fields=["root", "path"], name="comment_branch"),
             # A writer's recent comments (moderation: rate, duplicates).

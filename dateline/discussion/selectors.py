@@ -29,6 +29,8 @@ SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "newest": (_("Newest"), ("-created_at", "-id")),
     "oldest": (_("Oldest"), ("created_at", "id")),
     "replies": (_("Most replies"), ("-branch_count", "-id")),
+    # Upvoted by members who usually disagree (dateline/notes).
+    "common": (_("Common ground"), ("-common_ground", "-id")),
 }
 
 ROLE_GUEST = _("Guest")
@@ -122,6 +124,8 @@ class ThreadPage:
     page: int
     page_size: int
     nodes: list[CommentNode]
+    # Above a long thread's first page: what both sides upvoted.
+    common_ground: Comment | None = None
 
     @property
     def num_pages(self) -> int:
@@ -184,8 +188,10 @@ def thread_page_for_reader(
     page: int = 1,
     article_author_user_id: int | None = None,
     highlight: int | None = None,
+    common_ground: bool = False,
 ) -> ThreadPage:
-    """One page of the thread for ``viewer``: at most five queries."""
+    """One page of the thread for ``viewer``: at most five queries, six with
+    ``common_ground`` (the pages, not the API: the comment to point at)."""
     sort = sort_or_default(sort)
     size = conf.page_size()
     page = clamp_page(thread, page)
@@ -227,7 +233,38 @@ def thread_page_for_reader(
     roots = [nodes[c.pk] for c in top]
     for root in roots:
         root.more_replies = max(0, root.comment.branch_count - shown.get(root.id, 0))
-    return ThreadPage(thread=thread, sort=sort, page=page, page_size=size, nodes=roots)
+    return ThreadPage(
+        thread=thread,
+        sort=sort,
+        page=page,
+        page_size=size,
+        nodes=roots,
+        common_ground=_common_ground(thread)
+        if common_ground and page == 1 and sort != "common"
+        else None,
+    )
+
+
+# A comment's bridging intercept from which it counts as common ground.
+COMMON_GROUND_AT = 0.15
+
+
+def _common_ground(thread: Thread) -> Comment | None:
+    """The published top-level comment members who usually disagree both
+    upvoted most, when the thread is long enough to need pointing at it
+    (asked on every first page, so the page's query count stays fixed)."""
+    found = (
+        Comment.objects.filter(
+            thread=thread,
+            parent__isnull=True,
+            status=Comment.Status.PUBLISHED,
+            common_ground__gte=COMMON_GROUND_AT,
+        )
+        .select_related("author")
+        .order_by("-common_ground", "-id")
+        .first()
+    )
+    return found if thread.top_level_count >= conf.common_ground_min() else None
 
 
 def branch_replies_for_reader(

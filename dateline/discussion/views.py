@@ -131,6 +131,7 @@ def thread_context(request: HttpRequest, article: Any) -> dict[str, Any]:
         page=_int(request.GET.get("page"), 1),
         article_author_user_id=author_user_id,
         highlight=_int(request.GET.get("highlight")) or None,
+        common_ground=True,
     )
     return {"discussion": thread_page, "comment_form": blank_form(request)}
 

@@ -62,6 +62,7 @@ def _thread_page(request: HttpRequest, page_url: str) -> dict[str, Any]:
         page=_int(request.GET.get("page")) or 1,
         article_author_user_id=None,
         highlight=highlight,
+        common_ground=True,
     )
     kept = request.GET.copy()
     for name in ("sort", "page", "highlight"):

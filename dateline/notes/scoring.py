@@ -89,6 +89,9 @@ def run() -> ScoringRun:
     )
     fitted = bridging.fit(second)
     final = bridging.verdicts(fitted, second, note_items)
+    discussion.common_ground_set(
+        {pk: float(fitted.item_intercept[i]) for pk, i in item_of_comment.items()}
+    )
     positions = dict(zip(members, fitted.rater_factor.tolist(), strict=True))
     counts = (len(ratings), len(votes), len(members))
     return _store(notes, item_of_note, final, positions, counts, began, started)
