@@ -253,6 +253,8 @@ LEFT_OUT: dict[type[models.Model], dict[str, str]] = {
         "path": "worked out from the parent and the id",
         "body_html": "rendered again from the body by the restoring site",
         "excerpt_html": "rendered again from the body by the restoring site",
+        "common_ground": "scored again from the votes by the restoring site's "
+        "first notes run (manage.py score_notes)",
     },
 }
 
