@@ -20,6 +20,7 @@ from dateline.core.errors import DatelineError
 from dateline.discussion import selectors as discussion
 from dateline.discussion.views import blank_form, guest_key
 from dateline.embed import actions, conf, frames, members, pages, selectors, sso
+from dateline.embed.models import EmbedSite
 
 THEMES = ("light", "dark", "auto")
 
@@ -94,7 +95,10 @@ def frame(request: HttpRequest) -> HttpResponseBase:
     theme = request.GET.get("theme", "auto")
     with translation.override(lang):
         refused: dict[str, str] = {}
-        session_token = _single_sign_on(request, refused)
+        # The page framing it, when on the list: where the frame's messages
+        # go and whose SSO secret signs its reader.
+        listed = selectors.site_at(request.GET.get("origin", ""))
+        session_token = _single_sign_on(request, listed, refused)
         try:
             context = _thread_page(request, request.GET.get("url", ""))
         except DatelineError as exc:
@@ -107,16 +111,14 @@ def frame(request: HttpRequest) -> HttpResponseBase:
             _policy(response)
             return response
         thread = context["discussion"].thread
-        host = request.GET.get("origin", "")
-        if not selectors.origin_allowed(host):
-            host = pages.origin_of(thread.url)
+        host = listed.origin if listed else pages.origin_of(thread.url)
         context.update(
             refused,
             lang=lang,
             theme=theme if theme in THEMES else "auto",
             stylesheet=stylesheet,
-            host_origin=pages.origin(host),
-            frame_token=frames.token(frames.Frame(pages.origin(host), thread.pk)),
+            host_origin=host,
+            frame_token=frames.token(frames.Frame(host, thread.pk)),
             # A member signed in within this frame (not on the site itself).
             member_token=session_token
             or (
@@ -135,13 +137,14 @@ def frame(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-def _single_sign_on(request: HttpRequest, refused: dict[str, str]) -> str:
-    """With ``?sso=`` from the publisher at ``?origin=`` (``sso.py``): the
-    reader it names becomes the request's member, and their frame session's
-    token is returned. A token that fails says why, above the thread."""
+def _single_sign_on(
+    request: HttpRequest, site: EmbedSite | None, refused: dict[str, str]
+) -> str:
+    """With ``?sso=`` from the publisher ``site`` (``sso.py``): the reader it
+    names becomes the request's member, and their frame session's token is
+    returned. A token that fails says why, above the thread."""
     token = request.GET.get("sso", "")
-    site = selectors.site_at(request.GET.get("origin", "")) if token else None
-    if site is None:
+    if site is None or not token:
         return ""
     try:
         claims = sso.verify(site.sso_secret, token)
