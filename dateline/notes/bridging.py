@@ -71,8 +71,8 @@ class Ratings:
 
 @dataclass(frozen=True)
 class Fit:
-    mu: float
-    rater_intercept: Floats
+    mu: Floats  # the mean: of note ratings [0], of comment votes [1]
+    rater_intercept: Floats  # (raters, 2): on notes, on comments
     rater_factor: Floats
     item_intercept: Floats
     item_factor: Floats
@@ -100,28 +100,85 @@ def _solve(
     return (t0 * s2 - s1 * t1) / det, (s0 * t1 - s1 * t0) / det
 
 
-def fit(ratings: Ratings, *, iterations: int = ITERATIONS, seed: int = 7) -> Fit:
-    """The model's parameters for ``ratings`` (everything zero without any)."""
+def _solve_raters(
+    who: Ints,
+    count: int,
+    group: Ints,
+    residual: Floats,
+    other: Floats,
+    weight: Floats,
+) -> tuple[Floats, Floats]:
+    """Per rater: an intercept for each group (note ratings, comment votes)
+    and one factor, minimising Σ w (residual − a_group − f·other)²
+    + λi (a_0² + a_1²) + λf f². With f fixed each a_g is a ridge mean;
+    put back, f solves one equation."""
+
+    def total(values: Floats, mask: NDArray[np.bool_] | None = None) -> Floats:
+        chosen, values = (who, values) if mask is None else (who[mask], values[mask])
+        return np.bincount(chosen, weights=values, minlength=count).astype(np.float64)
+
+    s2 = total(weight * other * other) + FACTOR_LAMBDA
+    t1 = total(weight * residual * other)
+    parts = []
+    for g in (0, 1):
+        mask = group == g
+        d = total(weight, mask) + INTERCEPT_LAMBDA
+        s1 = total(weight * other, mask)
+        t0 = total(weight * residual, mask)
+        parts.append((d, s1, t0))
+        s2 = s2 - s1 * s1 / d
+        t1 = t1 - s1 * t0 / d
+    factor = t1 / s2
+    intercept = np.stack([(t0 - s1 * factor) / d for d, s1, t0 in parts], axis=1)
+    return intercept, factor
+
+
+def fit(
+    ratings: Ratings, *, notes: int = 0, iterations: int = ITERATIONS, seed: int = 7
+) -> Fit:
+    """The model's parameters for ``ratings`` (everything zero without any).
+    Items ``0 .. notes - 1`` are notes and the rest comments: each kind has
+    its own mean, and each rater an intercept for each (how readily one
+    upvotes comments says little of how one rates notes), while the factor,
+    a rater's side, is one."""
     rng = np.random.default_rng(seed)
-    rater_intercept = np.zeros(ratings.raters)
+    rater_intercept = np.zeros((ratings.raters, 2))
     item_intercept = np.zeros(ratings.items)
     rater_factor = rng.normal(0.0, 0.1, ratings.raters)
     item_factor = np.zeros(ratings.items)
+    mu = np.zeros(2)
     if not len(ratings.value):
-        return Fit(0.0, rater_intercept, rater_factor * 0, item_intercept, item_factor)
+        return Fit(mu, rater_intercept, rater_factor * 0, item_intercept, item_factor)
     u, n, v, w = ratings.rater, ratings.item, ratings.value, ratings.weight
-    mu = float(np.average(v, weights=w))
+    group = (n >= notes).astype(np.int64)
+
+    def means(values: Floats) -> Floats:
+        sums = np.bincount(group, weights=values * w, minlength=2)
+        return sums / np.maximum(np.bincount(group, weights=w, minlength=2), 1e-12)
+
+    mu = means(v)
     for _ in range(iterations):
         item_intercept, item_factor = _solve(
-            n, ratings.items, v - mu - rater_intercept[u], rater_factor[u], w
+            n,
+            ratings.items,
+            v - mu[group] - rater_intercept[u, group],
+            rater_factor[u],
+            w,
         )
-        rater_intercept, rater_factor = _solve(
-            u, ratings.raters, v - mu - item_intercept[n], item_factor[n], w
+        rater_intercept, rater_factor = _solve_raters(
+            u,
+            ratings.raters,
+            group,
+            v - mu[group] - item_intercept[n],
+            item_factor[n],
+            w,
         )
         predicted = (
-            rater_intercept[u] + item_intercept[n] + rater_factor[u] * item_factor[n]
+            rater_intercept[u, group]
+            + item_intercept[n]
+            + rater_factor[u] * item_factor[n]
         )
-        mu = float(np.average(v - predicted, weights=w))
+        mu = means(v - predicted)
     return Fit(mu, rater_intercept, rater_factor, item_intercept, item_factor)
 
 
@@ -153,59 +210,104 @@ class Verdict:
 def verdicts(
     fitted: Fit,
     ratings: Ratings,
-    items: list[int],
+    notes: int,
     thresholds: Thresholds | None = None,
-) -> dict[int, Verdict]:
-    """A verdict for each item in ``items`` (the notes), from ``fitted``."""
+) -> list[Verdict]:
+    """A verdict for each note: the items ``0 .. notes - 1`` of ``ratings``
+    (comments, if any, are the items after them)."""
     limits = thresholds or Thresholds()
-    side = np.where(
-        fitted.rater_factor[ratings.rater] > limits.side_margin,
-        1,
-        np.where(fitted.rater_factor[ratings.rater] < -limits.side_margin, -1, 0),
+    on_note = ratings.item < notes
+    item = ratings.item[on_note]
+    factor = fitted.rater_factor[ratings.rater[on_note]]
+
+    def count(mask: NDArray[np.bool_] | None = None) -> Ints:
+        chosen = item if mask is None else item[mask]
+        return np.bincount(chosen, minlength=notes)[:notes]
+
+    raters = count()
+    positive = count(factor > limits.side_margin)
+    negative = count(factor < -limits.side_margin)
+    intercept = fitted.item_intercept[:notes]
+    slope = fitted.item_factor[:notes]
+    enough = raters >= limits.min_raters
+    helpful = (
+        enough
+        & (intercept >= limits.show_at)
+        & (positive >= limits.min_per_side)
+        & (negative >= limits.min_per_side)
     )
-    out: dict[int, Verdict] = {}
-    for item in items:
-        mine = ratings.item == item
-        raters = int(np.count_nonzero(mine))
-        positive = int(np.count_nonzero(mine & (side == 1)))
-        negative = int(np.count_nonzero(mine & (side == -1)))
-        intercept = float(fitted.item_intercept[item])
-        factor = float(fitted.item_factor[item])
-        status = NEEDS_MORE
-        if raters >= limits.min_raters:
-            if (
-                intercept >= limits.show_at
-                and positive >= limits.min_per_side
-                and negative >= limits.min_per_side
-            ):
-                status = HELPFUL
-            elif intercept <= limits.not_helpful_base - limits.not_helpful_slope * abs(
-                factor
-            ):
-                status = NOT_HELPFUL
-        out[item] = Verdict(status, intercept, factor, raters, positive, negative)
-    return out
+    unhelpful = (
+        enough
+        & ~helpful
+        & (intercept <= limits.not_helpful_base - limits.not_helpful_slope * abs(slope))
+    )
+    status = np.where(helpful, HELPFUL, np.where(unhelpful, NOT_HELPFUL, NEEDS_MORE))
+    return [
+        Verdict(str(s), float(i), float(f), int(r), int(p), int(n))
+        for s, i, f, r, p, n in zip(
+            status.tolist(),
+            intercept.tolist(),
+            slope.tolist(),
+            raters.tolist(),
+            positive.tolist(),
+            negative.tolist(),
+            strict=True,
+        )
+    ]
 
 
-def agreement(
-    ratings: Ratings, decided: dict[int, str], *, minimum: int = 3
-) -> dict[int, float]:
+def agreement(ratings: Ratings, decided: list[Verdict], *, minimum: int = 3) -> Floats:
     """Each rater's share of ratings that matched a decided note's final
-    status (helpful rated helpful or somewhat, not helpful rated not), for
-    raters with at least ``minimum`` such ratings: the published algorithm's
-    rater helpfulness, which brigades score low on."""
-    hits: dict[int, list[int]] = {}
-    for rater, item, value in zip(
-        ratings.rater.tolist(),
-        ratings.item.tolist(),
-        ratings.value.tolist(),
-        strict=True,
-    ):
-        status = decided.get(item)
-        if status not in (HELPFUL, NOT_HELPFUL):
-            continue
-        agreed = (value >= 0.5) == (status == HELPFUL)
-        tally = hits.setdefault(rater, [0, 0])
-        tally[0] += int(agreed)
-        tally[1] += 1
-    return {r: a / n for r, (a, n) in hits.items() if n >= minimum}
+    status (helpful rated helpful or somewhat, not helpful rated not), NaN
+    for raters with fewer than ``minimum`` such ratings: the published
+    algorithm's rater helpfulness, which brigades score low on."""
+    notes = len(decided)
+    status = np.array([v.status for v in decided] + [NEEDS_MORE])
+    on_note = np.minimum(ratings.item, notes)  # comments: "needs more"
+    outcome = status[on_note]
+    counted = (outcome == HELPFUL) | (outcome == NOT_HELPFUL)
+    agreed = counted & ((ratings.value >= 0.5) == (outcome == HELPFUL))
+    total = np.bincount(ratings.rater[counted], minlength=ratings.raters)
+    hits = np.bincount(ratings.rater[agreed], minlength=ratings.raters)
+    share = np.full(ratings.raters, np.nan)
+    sure = total >= minimum
+    share[sure] = hits[sure] / total[sure]
+    return share
+
+
+# A rater whose decided ratings mostly went against the outcome (published:
+# the rater helpfulness filter) counts for this much in the second round.
+DISAGREEING_WEIGHT = 0.2
+DISAGREEING_BELOW = 0.66
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdicts: list[Verdict]  # one per note, in item order
+    fit: Fit  # the second round's
+
+
+def score(
+    data: Ratings,
+    notes: int,
+    *,
+    thresholds: Thresholds | None = None,
+    disagreeing_weight: float | None = None,
+) -> Outcome:
+    """Two rounds: fit and decide; then fit again with the note ratings of
+    raters who went against the first round's outcomes weighing
+    ``disagreeing_weight`` (their comment votes still place them on the
+    factor), and decide again. Notes are items ``0 .. notes - 1``."""
+    if disagreeing_weight is None:
+        disagreeing_weight = DISAGREEING_WEIGHT
+    first = verdicts(fit(data, notes=notes), data, notes, thresholds)
+    share = agreement(data, first)
+    against = np.nan_to_num(share, nan=1.0) < DISAGREEING_BELOW
+    weight = np.where(
+        against[data.rater] & (data.item < notes),
+        data.weight * disagreeing_weight,
+        data.weight,
+    )
+    second = Ratings(data.rater, data.item, data.value, weight, data.raters, data.items)
+    fitted = fit(second, notes=notes)
+    return Outcome(verdicts(fitted, second, notes, thresholds), fitted)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from dateline.community import selectors as community
 from dateline.core import audit
@@ -29,12 +31,8 @@ from dateline.notes.models import (
     ScoringRun,
 )
 
-VALUES = {0: 0.0, 1: 0.5, 2: 1.0}
+VALUES = np.array([0.0, 0.5, 1.0])  # not helpful, somewhat, helpful
 LOW_STANDING_WEIGHT = 0.5
-# A rater whose decided ratings mostly went against the outcome (published:
-# the rater helpfulness filter) counts for this much in the second round.
-DISAGREEING_WEIGHT = 0.2
-DISAGREEING_BELOW = 0.66
 
 
 def settings_row() -> NotesSetting:
@@ -42,65 +40,58 @@ def settings_row() -> NotesSetting:
     return row
 
 
+def _table(rows: list[tuple[int, int, int]]) -> NDArray[np.int64]:
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
 def run() -> ScoringRun:
     """Fit, decide and store; returns the run (its counts and duration)."""
     started = time.perf_counter()
     began = timezone.now()  # ratings after this wait for the next run
-    notes = list(Note.objects.values_list("pk", flat=True))
-    ratings = list(NoteRating.objects.values_list("note_id", "rater_id", "value"))
-    votes = list(
-        Vote.objects.exclude(value=0).values_list("comment_id", "voter_id", "value")
+    notes = np.array(sorted(Note.objects.values_list("pk", flat=True)), np.int64)
+    ratings = _table(
+        list(NoteRating.objects.values_list("note_id", "rater_id", "value"))
     )
-    members = sorted({r for _n, r, _v in ratings} | {v for _c, v, _x in votes})
-    index = {pk: i for i, pk in enumerate(members)}
-    item_of_note = {pk: i for i, pk in enumerate(notes)}
-    comments = sorted({c for c, _v, _x in votes})
-    item_of_comment = {pk: len(notes) + i for i, pk in enumerate(comments)}
-    full = settings_row().full_weight_points
-    points = community.points_of(members)
-    rows = [
-        (
-            index[rater],
-            item_of_note[note],
-            VALUES[value],
-            1.0 if points[rater] >= full else LOW_STANDING_WEIGHT,
+    votes = _table(
+        list(
+            Vote.objects.exclude(value=0).values_list("comment_id", "voter_id", "value")
         )
-        for note, rater, value in ratings
-    ]
-    rows += [
-        (index[voter], item_of_comment[comment], 1.0 if value > 0 else 0.0, 1.0)
-        for comment, voter, value in votes
-    ]
-    data = bridging.Ratings.of(
-        rows, raters=len(members), items=len(notes) + len(comments)
     )
-    note_items = list(item_of_note.values())
-    first = bridging.verdicts(bridging.fit(data), data, note_items)
-    # Second round: raters who went against the first round's outcomes
-    # weigh little (their comment votes still place them on the factor).
-    agreed = bridging.agreement(data, {i: v.status for i, v in first.items()})
-    weight = data.weight.copy()
-    is_note = data.item < len(notes)
-    for rater, share in agreed.items():
-        if share < DISAGREEING_BELOW:
-            weight[is_note & (data.rater == rater)] *= DISAGREEING_WEIGHT
-    second = bridging.Ratings(
-        data.rater, data.item, data.value, weight, data.raters, data.items
+    members = np.unique(np.concatenate([ratings[:, 1], votes[:, 1]]))
+    comments = np.unique(votes[:, 0])
+    full = settings_row().full_weight_points
+    points = community.points_of(members.tolist())
+    standing = np.array([points[pk] >= full for pk in members.tolist()], bool)
+    rater = np.searchsorted(members, ratings[:, 1])
+    voter = np.searchsorted(members, votes[:, 1])
+    data = bridging.Ratings(
+        rater=np.concatenate([rater, voter]),
+        item=np.concatenate(
+            [
+                np.searchsorted(notes, ratings[:, 0]),
+                len(notes) + np.searchsorted(comments, votes[:, 0]),
+            ]
+        ),
+        value=np.concatenate([VALUES[ratings[:, 2]], (votes[:, 2] > 0) * 1.0]),
+        weight=np.concatenate(
+            [np.where(standing[rater], 1.0, LOW_STANDING_WEIGHT), np.ones(len(votes))]
+        ),
+        raters=len(members),
+        items=len(notes) + len(comments),
     )
-    fitted = bridging.fit(second)
-    final = bridging.verdicts(fitted, second, note_items)
-    discussion.common_ground_set(
-        {pk: float(fitted.item_intercept[i]) for pk, i in item_of_comment.items()}
+    outcome = bridging.score(data, len(notes))
+    intercepts = outcome.fit.item_intercept[len(notes) :].tolist()
+    discussion.common_ground_set(dict(zip(comments.tolist(), intercepts, strict=True)))
+    positions = dict(
+        zip(members.tolist(), outcome.fit.rater_factor.tolist(), strict=True)
     )
-    positions = dict(zip(members, fitted.rater_factor.tolist(), strict=True))
+    final = dict(zip(notes.tolist(), outcome.verdicts, strict=True))
     counts = (len(ratings), len(votes), len(members))
-    return _store(notes, item_of_note, final, positions, counts, began, started)
+    return _store(final, positions, counts, began, started)
 
 
 @transaction.atomic
 def _store(
-    notes: list[int],
-    item_of_note: dict[int, int],
     final: dict[int, bridging.Verdict],
     positions: dict[int, float],
     counts: tuple[int, int, int],
@@ -112,10 +103,10 @@ def _store(
     scoring = ScoringRun.objects.create(
         started_at=began, ratings=ratings, votes=votes, raters=raters
     )
-    stored = {n.pk: n for n in Note.objects.filter(pk__in=notes)}
+    stored = Note.objects.in_bulk(list(final))
     changes = []
-    for pk in notes:
-        note, verdict = stored.get(pk), final[item_of_note[pk]]
+    for pk, verdict in final.items():
+        note = stored.get(pk)
         if note is None:
             continue
         changed = note.status != verdict.status
