@@ -24,6 +24,9 @@
 5. Imports a generated 50,000-comment WordPress export into a fresh site on
    SQLite and on a throwaway PostgreSQL (``imports.py``): comments a second
    and peak memory. BENCH_IMPORT_N=0 leaves it out.
+6. Scores context notes once on a site of 20,000 members with 200,000 note
+   ratings and 1,000,000 comment votes (``notes.py``): seconds and peak
+   memory. BENCH_NOTES_VOTES=0 leaves it out.
 
 With ``BENCH_TOPOLOGY=prod`` (or ``both``), the same phases run against
 ``make run-prod``'s stack instead (or as well): a throwaway PostgreSQL and
@@ -41,7 +44,8 @@ BENCH_SCENARIO (``default``; ``storm``: the breaking story of ``storm.py``
 instead, on each topology asked for; its own knobs are described there;
 ``import``: only step 5; ``live``: only the live streams of ``streams.py``,
 which the default run measures after step 2; ``huge``: only the uncached
-first pages of the BENCH_HUGE_N thread against the BENCH_N one), BENCH_IMPORT_N and
+first pages of the BENCH_HUGE_N thread against the BENCH_N one; ``notes``: only
+step 6), BENCH_IMPORT_N and
 BENCH_IMPORT_POSTS (step 5), BENCH_LIVE_READERS and BENCH_LIVE_POSTS.
 
 """
@@ -68,6 +72,7 @@ sys.path.insert(0, str(ROOT))
 
 import edges  # noqa: E402
 import imports  # noqa: E402
+import notes  # noqa: E402
 import storm  # noqa: E402
 import streams  # noqa: E402
 
@@ -595,11 +600,14 @@ def main() -> None:
         sys.exit("bench: wrk not found; install it with `apt-get install -y wrk`")
     if TOPOLOGY not in ("embedded", "prod", "both"):
         sys.exit(f"bench: BENCH_TOPOLOGY is embedded, prod or both, not {TOPOLOGY!r}")
-    if SCENARIO not in ("default", "storm", "import", "live", "huge"):
+    if SCENARIO not in ("default", "storm", "import", "live", "huge", "notes"):
         sys.exit(
-            "bench: BENCH_SCENARIO is default, storm, import, live or huge,"
+            "bench: BENCH_SCENARIO is default, storm, import, live, huge or notes,"
             f" not {SCENARIO!r}"
         )
+    if SCENARIO == "notes":
+        notes_phase()
+        return
     if SCENARIO == "huge":
         huge_scenario()
         return
@@ -619,6 +627,8 @@ def main() -> None:
     isso = peer()
     if imports.COMMENTS:
         import_phase()
+    if notes.VOTES:
+        notes_phase()
     get_rps, post_rps = isso.get("isso_get_rps"), isso.get("isso_post_rps")
     if rps:
         embedded_ratios(rps, get_rps, post_rps)
@@ -638,6 +648,16 @@ def main() -> None:
             post_rps,
             ">=2",
         )
+
+
+def notes_phase() -> None:
+    notes.phase(
+        DATA_DIR,
+        lambda folder: dateline_env(folder, drop=("DATABASE_URL",)),
+        run,
+        emit,
+        log,
+    )
 
 
 def import_phase() -> None:

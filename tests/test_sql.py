@@ -73,3 +73,27 @@ def test_sqlite_reserves_only_inside_a_transaction(thread):
             sql.reserve_ids(Comment, 1)
         finally:
             connection.in_atomic_block = in_block
+
+
+def test_update_many_sets_each_row_its_own_values_through_the_fields(thread, a_member):
+    first, second = _post(thread, a_member), _post(thread, a_member, "Second.")
+    edited = timezone.now()
+    changed = sql.update_many(
+        Comment,
+        ["common_ground", "edited_at", "held_because"],
+        [(first.pk, 0.25, edited, "one"), (second.pk, -0.5, None, "two")],
+    )
+    assert changed == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.common_ground, first.edited_at, first.held_because) == (
+        0.25,
+        edited,
+        "one",
+    )
+    assert (second.common_ground, second.edited_at, second.held_because) == (
+        -0.5,
+        None,
+        "two",
+    )
+    assert sql.update_many(Comment, ["common_ground"], []) == 0

@@ -32,3 +32,27 @@ def record(
         after=after or {},
         reason=reason,
     )
+
+
+def record_many(
+    *, actor: Any, action: str, changes: list[tuple[models.Model, dict[str, Any]]]
+) -> int:
+    """One entry per (target, after) in ``changes``, written together (a
+    scoring run that changes thousands of statuses at once)."""
+    member = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        (
+            AuditEntry(
+                actor=member,
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_label=str(target)[:200],
+                before={},
+                after=after,
+            )
+            for target, after in changes
+        ),
+        batch_size=500,
+    )
+    return len(changes)

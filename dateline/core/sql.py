@@ -250,3 +250,35 @@ def insert_many(
                 obj.pk = new_id
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+def update_many(
+    model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> int:
+    """Set ``attnames`` of many rows by id: each row is (id, *values).
+
+    What ``bulk_update`` does, without its CASE expressions (which the ORM
+    builds and resolves per object: a minute for 20,000 notes): one
+    ``UPDATE … WHERE id = %s`` run with ``executemany``, values through
+    their fields as the ORM saves them. No save() and no signals.
+    """
+    if not rows:
+        return 0
+    fields = [model._meta.get_field(a) for a in attnames]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+        table(model),
+        ", ".join(f"{name(str(f.column))} = %s" for f in fields),  # type: ignore[union-attr]
+        name(str(model._meta.pk.column)),
+    )
+    plain = [f.get_internal_type() in PLAIN for f in fields]
+    params = [
+        [
+            v if is_plain or v is None else f.get_db_prep_save(v, connection)  # type: ignore[union-attr]
+            for f, is_plain, v in zip(fields, plain, row[1:], strict=True)
+        ]
+        + [row[0]]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(rows)

@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 
 INTERCEPT_LAMBDA = 0.15
 FACTOR_LAMBDA = 0.03
-ITERATIONS = 60
+ITERATIONS = 60  # at most; a fit stops when no intercept moves by TOLERANCE
+TOLERANCE = 1e-4
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -133,6 +134,30 @@ def _solve_raters(
     return intercept, factor
 
 
+def _rebalance(
+    rater_factor: Floats, item_intercept: Floats, item_factor: Floats
+) -> tuple[Floats, Floats, Floats]:
+    """The same predictions at a smaller penalty. Two changes leave every
+    prediction as it is: shifting all rater factors by δ while each item's
+    intercept gives back δ times its factor, and scaling rater factors by c
+    and item factors by 1/c. The data cannot choose δ or c, only the
+    penalties can, and alternating solves move along them very slowly (at a
+    million votes, 300 sweeps still left intercepts 0.08 apart). Both have
+    closed-form optima, taken after every sweep: 20 sweeps then agree with
+    300 to 0.0004 at the 99th percentile."""
+    li, lf = INTERCEPT_LAMBDA, FACTOR_LAMBDA
+    shift = (li * np.dot(item_intercept, item_factor) - lf * rater_factor.sum()) / (
+        li * np.dot(item_factor, item_factor) + lf * len(rater_factor)
+    )
+    rater_factor = rater_factor + shift
+    item_intercept = item_intercept - shift * item_factor
+    raters, items = np.dot(rater_factor, rater_factor), np.dot(item_factor, item_factor)
+    if raters > 0 and items > 0:
+        scale = (items / raters) ** 0.25
+        rater_factor, item_factor = rater_factor * scale, item_factor / scale
+    return rater_factor, item_intercept, item_factor
+
+
 def fit(
     ratings: Ratings, *, notes: int = 0, iterations: int = ITERATIONS, seed: int = 7
 ) -> Fit:
@@ -158,6 +183,7 @@ def fit(
 
     mu = means(v)
     for _ in range(iterations):
+        before = item_intercept
         item_intercept, item_factor = _solve(
             n,
             ratings.items,
@@ -173,12 +199,17 @@ def fit(
             item_factor[n],
             w,
         )
+        rater_factor, item_intercept, item_factor = _rebalance(
+            rater_factor, item_intercept, item_factor
+        )
         predicted = (
             rater_intercept[u, group]
             + item_intercept[n]
             + rater_factor[u] * item_factor[n]
         )
         mu = means(v - predicted)
+        if np.abs(item_intercept - before).max() < TOLERANCE:
+            break
     return Fit(mu, rater_intercept, rater_factor, item_intercept, item_factor)
 
 

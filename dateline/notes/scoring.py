@@ -18,7 +18,7 @@ from django.utils import timezone
 from numpy.typing import NDArray
 
 from dateline.community import selectors as community
-from dateline.core import audit
+from dateline.core import audit, sql
 from dateline.discussion import actions as discussion
 from dateline.discussion.models import Vote
 from dateline.notes import bridging
@@ -103,64 +103,61 @@ def _store(
     scoring = ScoringRun.objects.create(
         started_at=began, ratings=ratings, votes=votes, raters=raters
     )
-    stored = Note.objects.in_bulk(list(final))
-    changes = []
+    fields = ["status", "intercept", "factor", "raters"]
+    fields += ["positive_side", "negative_side"]
+    current = {row[0]: row[1:] for row in Note.objects.values_list("pk", *fields)}
+    rows, changes = [], []
     for pk, verdict in final.items():
-        note = stored.get(pk)
-        if note is None:
+        was = current.get(pk)
+        if was is None:  # deleted since the run read it
             continue
-        changed = note.status != verdict.status
-        note.status = verdict.status
-        note.intercept = verdict.intercept
-        note.factor = verdict.factor
-        note.raters = verdict.raters
-        note.positive_side = verdict.positive_side
-        note.negative_side = verdict.negative_side
-        if changed:
+        new = (
+            verdict.status,
+            round(verdict.intercept, 4),
+            round(verdict.factor, 4),
+            verdict.raters,
+            verdict.positive_side,
+            verdict.negative_side,
+        )
+        if was != new:
+            rows.append((pk, *new))
+        if was[0] != verdict.status:
             changes.append(
                 NoteStatusChange(
-                    note=note,
+                    note_id=pk,
                     run=scoring,
-                    status=verdict.status,
-                    intercept=verdict.intercept,
-                    factor=verdict.factor,
-                    raters=verdict.raters,
-                    positive_side=verdict.positive_side,
-                    negative_side=verdict.negative_side,
                     created_at=now,
+                    **dict(zip(fields, new, strict=True)),
                 )
             )
-    Note.objects.bulk_update(
-        stored.values(),
-        ["status", "intercept", "factor", "raters", "positive_side", "negative_side"],
-    )
+    sql.update_many(Note, fields, rows)
     RaterPosition.objects.all().delete()
     RaterPosition.objects.bulk_create(
-        RaterPosition(member_id=pk, factor=f) for pk, f in positions.items()
+        (RaterPosition(member_id=pk, factor=f) for pk, f in positions.items()),
+        batch_size=2000,
     )
-    NoteStatusChange.objects.bulk_create(changes)
-    _pages_changed([n for n in stored.values() if n.pk in {c.note_id for c in changes}])
-    for change in changes:
-        audit.record(
-            actor=None,
-            action="note.status",
-            target=change.note,
-            after={"status": change.status, "run": scoring.pk},
-        )
+    NoteStatusChange.objects.bulk_create(changes, batch_size=1000)
+    moved = {c.note_id: c.status for c in changes}
+    pages_changed(
+        [n for n in Note.objects.only("article_id", "comment_id") if n.pk in moved]
+    )
+    audit.record_many(
+        actor=None,
+        action="note.status",
+        changes=[
+            (Note(pk=pk, status=status), {"status": status, "run": scoring.pk})
+            for pk, status in moved.items()
+        ],
+    )
     scoring.seconds = time.perf_counter() - started
     scoring.save(update_fields=["seconds"])
     return scoring
 
 
-def _pages_changed(notes: list[Note]) -> None:
-    """A note shown or withdrawn changes its article's page: its thread's
-    cached pages go (the discussion's own event, which the caches follow)."""
-    from dateline.discussion.models import Comment, Thread
-
-    articles = {n.article_id for n in notes if n.article_id}
-    comments = {n.comment_id for n in notes if n.comment_id}
-    threads = set(
-        Thread.objects.filter(article_id__in=articles).values_list("pk", flat=True)
-    ) | set(Comment.objects.filter(pk__in=comments).values_list("thread_id", flat=True))
-    for thread_id in threads:
-        discussion.thread_touched(thread_id)
+def pages_changed(notes: list[Note]) -> None:
+    """A note shown or withdrawn changes what its article or comment shows:
+    the thread's cached pages go (the discussion's own call)."""
+    discussion.threads_touched(
+        articles={n.article_id for n in notes if n.article_id},
+        comments={n.comment_id for n in notes if n.comment_id},
+    )
