@@ -357,13 +357,114 @@ def test_a_member_proposes_a_note_and_bad_input_is_explained(client, thread, a_m
         {"kind": "outdated", "body": "Figures are from 2019.", "source": "the minutes"},
         follow=True,
     )
+    assert refused.status_code == 422
     assert "not a web address" in refused.content.decode()
+    assert "Figures are from 2019." in refused.content.decode()  # nothing lost
     assert not Note.objects.exists()
     client.post(
         f"/notes/articles/{thread.article.pk}/write/",
         {"kind": "outdated", "body": "Figures are from 2019.", "source": SOURCE[0]},
     )
     assert Note.objects.get().sources == SOURCE
+
+
+def test_a_shown_note_on_a_comment_sits_under_it_for_every_reader(
+    client, thread, a_member, another_member, monkeypatch
+):
+    comment = discussion.comment_post(
+        actor=another_member,
+        thread=thread,
+        body="The bridge was shut for two weeks at most.",
+        moderate=False,
+    )
+    other = discussion.comment_post(
+        actor=another_member, thread=thread, body="Ferries ran late.", moderate=False
+    )
+    note = actions.note_write(
+        actor=a_member,
+        kind=Note.Kind.FACTUAL_ERROR,
+        body="It was shut for 41 days (council minutes, 3 March).",
+        sources=SOURCE,
+        comment=comment,
+    )
+    pending = actions.note_write(
+        actor=a_member,
+        kind=Note.Kind.OUTDATED,
+        body="Nobody has rated this one yet.",
+        sources=SOURCE,
+        comment=other,
+    )
+    html = client.get(thread.article.url).content.decode()
+    assert "41 days" not in html  # needs ratings: not shown
+    Note.objects.filter(pk=note.pk).update(
+        status="helpful", intercept=0.47, raters=8, positive_side=3, negative_side=5
+    )
+    scoring.pages_changed([note])
+    html = client.get(thread.article.url).content.decode()
+    item = '<li class="comment-item" id="comment-'
+    under = html.split(f'{item}{comment.pk}"')[1].split(item)[0]
+    assert "It was shut for 41 days" in under
+    assert "8 readers rated it, 3 from one side" in under
+    assert "Nobody has rated this one yet." not in html
+    # One query more per page of comments, whatever the notes.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.discussion import selectors as reading
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            reading.thread_page_for_reader(thread, viewer=reading.Viewer())
+        return len(done)
+
+    with_notes = queries()
+    monkeypatch.setattr(reading, "annotators", [])
+    assert with_notes == queries() + 1
+    monkeypatch.undo()
+    # A member is offered the comment's pending note to rate, by the article.
+    client.force_login(another_member)
+    page = client.get(thread.article.url).content.decode()
+    assert "Nobody has rated this one yet." in page
+    assert "on a comment by" in page
+    # A moderator hides the shown note: the cached page forgets it.
+    client.logout()
+    actions.note_hide(actor=a_moderator(), note=note, reason="Source is a blog.")
+    assert "41 days" not in client.get(thread.article.url).content.decode()
+    assert pending.pk  # still there, unrated
+
+
+def a_moderator() -> Any:
+    from django.contrib.auth.models import Group
+
+    moderator = member("mod-notes")
+    moderator.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+    return moderator
+
+
+def test_a_member_proposes_a_note_on_a_comment_from_its_page(
+    client, thread, a_member, another_member
+):
+    comment = discussion.comment_post(
+        actor=another_member, thread=thread, body="Tolls doubled.", moderate=False
+    )
+    client.force_login(a_member)
+    assert "Add context" in client.get(thread.article.url).content.decode()
+    form = client.get(f"/notes/comments/{comment.pk}/write/")
+    assert "Tolls doubled." in form.content.decode()
+    refused = client.post(
+        f"/notes/comments/{comment.pk}/write/",
+        {"kind": "outdated", "body": "They rose by 40%.", "source": ""},
+    )
+    assert refused.status_code == 422
+    assert "They rose by 40%." in refused.content.decode()
+    done = client.post(
+        f"/notes/comments/{comment.pk}/write/",
+        {"kind": "factual_error", "body": "They rose by 40%.", "source": SOURCE[0]},
+    )
+    assert done.status_code == 302 and done["Location"].endswith(
+        f"/comments/{comment.pk}/"
+    )
+    assert Note.objects.get(comment=comment).body == "They rose by 40%."
 
 
 def test_a_note_shown_by_a_run_retires_the_cached_page(camps, thread, a_member):

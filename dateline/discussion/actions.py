@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +135,7 @@ def common_ground_set(scores: dict[int, float], *, chunk: int = 2000) -> int:
     whose top-level order could change have their cached pages retired.
     How many comments changed (by more than 0.005)."""
     ids = list(scores)
-    changed: list[Comment] = []
+    changed: list[tuple[int, float]] = []
     threads: set[int] = set()
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -143,20 +144,35 @@ def common_ground_set(scores: dict[int, float], *, chunk: int = 2000) -> int:
         ).values_list("pk", "common_ground", "thread_id", "parent_id"):
             new = round(scores[pk], 4)
             if abs(new - old) > 0.005:
-                changed.append(Comment(pk=pk, common_ground=new))
+                changed.append((pk, new))
                 if parent_id is None:
                     threads.add(thread_id)
     with transaction.atomic():
-        Comment.objects.bulk_update(changed, ["common_ground"], batch_size=500)
+        sql.update_many(Comment, ["common_ground"], changed)
         for thread_id in sorted(threads):
             _thread_changed(thread_id)
     return len(changed)
 
 
-def thread_touched(thread_id: int) -> None:
-    """Something shown with the thread changed (a context note): its cached
-    pages are retired as after a comment."""
-    _thread_changed(thread_id)
+def threads_touched(
+    *, articles: Iterable[int] = (), comments: Iterable[int] = ()
+) -> None:
+    """Something shown with these articles' threads, or with these comments,
+    changed (a context note): their threads' cached pages are retired as
+    after a comment."""
+    threads: set[int] = set()
+    for model, column, ids in (
+        (Thread, "article_id", list(articles)),
+        (Comment, "pk", list(comments)),
+    ):
+        for start in range(0, len(ids), 5000):  # under SQLite's variable limit
+            threads.update(
+                model.objects.filter(
+                    **{f"{column}__in": ids[start : start + 5000]}
+                ).values_list("thread_id" if model is Comment else "pk", flat=True)
+            )
+    for thread_id in sorted(threads):
+        _thread_changed(thread_id)
 
 
 # --- validation --------------------------------------------------------------

@@ -337,7 +337,11 @@ def _viewer(request: HttpRequest) -> selectors.Viewer:
 
 def _one(request: HttpRequest, comment: Comment) -> HttpResponse:
     return _json(
-        _node_out(selectors.comment_for_reader(comment, viewer=_viewer(request)))
+        _node_out(
+            selectors.comment_for_reader(
+                comment, viewer=_viewer(request), annotated=False
+            )
+        )
     )
 
 
@@ -380,6 +384,7 @@ def thread_page(
             sort=order,
             page=page,
             article_author_user_id=selectors.article_author_user_id(thread),
+            annotated=False,
         )
         return schema_json(
             {
@@ -450,7 +455,7 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
         views.ask_for_replies(request, guest.email)  # type: ignore[union-attr]
     comment.thread = thread
     node = selectors.comment_for_reader(
-        comment, viewer=selectors.Viewer.for_request(request, key)
+        comment, viewer=selectors.Viewer.for_request(request, key), annotated=False
     )
     payload = {"comment": _node_out(node), "guest_key": new_key, "email_replies": asked}
     return _json(payload, status=201)

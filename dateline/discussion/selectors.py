@@ -8,7 +8,7 @@ cost of a page does not grow with the size of the thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,8 @@ class CommentNode:
     hidden: bool = False
     # The writer's rank and top badges (members only).
     marks: Marks | None = None
+    # What other apps show under it (a context note): ``annotators``' HTML.
+    annotation: str = ""
 
     @property
     def id(self) -> int:
@@ -189,9 +191,12 @@ def thread_page_for_reader(
     article_author_user_id: int | None = None,
     highlight: int | None = None,
     common_ground: bool = False,
+    annotated: bool = True,
 ) -> ThreadPage:
-    """One page of the thread for ``viewer``: at most five queries, six with
-    ``common_ground`` (the pages, not the API: the comment to point at)."""
+    """One page of the thread for ``viewer``: a fixed number of queries,
+    whatever its size; one more with ``common_ground`` (the pages, not the
+    API: the comment to point at), and one per annotator when
+    ``annotated`` (the pages: what other apps show under comments)."""
     sort = sort_or_default(sort)
     size = conf.page_size()
     page = clamp_page(thread, page)
@@ -226,6 +231,7 @@ def thread_page_for_reader(
         viewer=viewer,
         article_author_user_id=article_author_user_id,
         highlight=highlight,
+        annotated=annotated,
     )
     shown: dict[int, int] = {}
     for reply in replies:
@@ -297,7 +303,11 @@ def branch_replies_for_reader(
 
 
 def comment_for_reader(
-    comment: Comment, *, viewer: Viewer, highlighted: bool = False
+    comment: Comment,
+    *,
+    viewer: Viewer,
+    highlighted: bool = False,
+    annotated: bool = True,
 ) -> CommentNode:
     """One comment as its thread shows it (the answer to posting, editing, voting)."""
     node = _build_nodes(
@@ -310,6 +320,7 @@ def comment_for_reader(
         highlight=comment.pk if highlighted else None,
         flat=True,
         moderator=actions.can_moderate(viewer.user),
+        annotated=annotated,
     )[comment.pk]
     node.display_depth = min(comment.depth, conf.max_depth())
     if comment.parent_id and comment.depth > conf.max_depth():
@@ -355,6 +366,32 @@ ROLE_LABELS = {
 }
 
 
+# What other apps show under a comment, such as the notes app's shown
+# context notes (registered when that app is ready): each is given the ids
+# of the published comments about to be shown and answers HTML by comment
+# id, in one query however many there are, so a page's count stays fixed.
+Annotator = Callable[[list[int]], dict[int, str]]
+annotators: list[Annotator] = []
+
+
+def annotator_add(annotator: Annotator) -> None:
+    if annotator not in annotators:
+        annotators.append(annotator)
+
+
+def _annotate(nodes: dict[int, CommentNode]) -> None:
+    shown = [
+        pk
+        for pk, node in nodes.items()
+        if not node.hidden and node.comment.status == Comment.Status.PUBLISHED
+    ]
+    if not shown:
+        return
+    for annotator in annotators:
+        for pk, html in annotator(shown).items():
+            nodes[pk].annotation += html
+
+
 def _build_nodes(
     comments: list[Comment],
     *,
@@ -363,6 +400,7 @@ def _build_nodes(
     highlight: int | None,
     flat: bool = False,
     moderator: bool = False,
+    annotated: bool = True,
 ) -> dict[int, CommentNode]:
     """Nodes for ``comments`` (parents before children), linked into a tree.
 
@@ -440,6 +478,8 @@ def _build_nodes(
         else:
             node.display_depth = comment.depth
             parent.children.append(node)
+    if annotated:  # for pages; the API answers data, not HTML
+        _annotate(nodes)
     return nodes
 
 

@@ -142,6 +142,7 @@ def note_hide(*, actor: Any, note: Note, hidden: bool = True, reason: str = "") 
     before = note.hidden
     note.hidden = hidden
     note.save(update_fields=["hidden"])
+    scoring.pages_changed([note])  # if it was shown, it goes from the pages
     audit.record(
         actor=actor,
         action="note.hide" if hidden else "note.show",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.loader import render_to_string
+
 from dateline.notes import actions
 from dateline.notes.models import Note, NoteRating, RaterPosition
 
@@ -22,8 +24,9 @@ class ArticleNotes:
 
 def for_article(article: Any, viewer: Any) -> ArticleNotes:
     """Shown notes (helpful, not hidden), for everyone; for a member, notes
-    still needing ratings, those whose other side has not rated first, and
-    none of their own. Two queries for a reader, four for a member."""
+    still needing ratings (on the article and on its comments), those whose
+    other side has not rated first, and none of their own. One query for a
+    reader, five for a member."""
     notes = list(
         Note.objects.filter(article=article, hidden=False)
         .exclude(status=Note.Status.NOT_HELPFUL)
@@ -33,6 +36,14 @@ def for_article(article: Any, viewer: Any) -> ArticleNotes:
     if not getattr(viewer, "is_authenticated", False):
         return out
     out.may_write = actions.may_write(viewer)
+    notes += list(
+        Note.objects.filter(
+            comment__thread__article=article,
+            comment__status="published",
+            hidden=False,
+            status=Note.Status.NEEDS_MORE,
+        ).select_related("comment__author")
+    )
     out.rated = dict(
         NoteRating.objects.filter(rater=viewer, note__in=notes).values_list(
             "note_id", "value"
@@ -59,3 +70,17 @@ def for_article(article: Any, viewer: Any) -> ArticleNotes:
         waiting, key=lambda n: (not settles(n) if side else False, n.created_at)
     )
     return out
+
+
+def shown_under_comments(comment_ids: list[int]) -> dict[int, str]:
+    """The shown notes of these comments, as HTML by comment (one query):
+    the discussion's annotator, called for every page of comments."""
+    notes: dict[int, list[Note]] = {}
+    for note in Note.objects.filter(
+        comment_id__in=comment_ids, status=Note.Status.HELPFUL, hidden=False
+    ).order_by("-intercept", "created_at"):
+        notes.setdefault(note.comment_id or 0, []).append(note)
+    return {
+        pk: render_to_string("notes/comment_notes.html", {"notes": shown})
+        for pk, shown in notes.items()
+    }
