@@ -37,10 +37,17 @@ check: $(STAMP)
 	$(BIN)/mypy dateline demo
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 
-# The whole suite on SQLite, then again on a throwaway PostgreSQL.
+# The whole suite on SQLite and, at the same time, again on a throwaway
+# PostgreSQL: much of each pass waits on servers and browsers, so the two
+# share the cores (the PostgreSQL pass's output follows the SQLite one's).
 test: check
-	$(BIN)/pytest
-	$(BIN)/pytest --db=postgres
+	@mkdir -p var
+	@$(BIN)/pytest --db=postgres > var/test-postgres.log 2>&1 & pg=$$!; \
+	$(BIN)/pytest; sqlite=$$?; \
+	wait $$pg; postgres=$$?; \
+	echo "=== the same suite on PostgreSQL (var/test-postgres.log) ==="; \
+	cat var/test-postgres.log; \
+	test $$sqlite -eq 0 && test $$postgres -eq 0
 
 # Load benchmarks (not tests): prints name=value lines, then the peer's and the
 # ratios. Needs wrk (apt-get install -y wrk). See README, Benchmarks.
