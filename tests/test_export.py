@@ -24,6 +24,9 @@ from dateline.importers.models import KeptSubscription
 from dateline.importers.restore import RestoreError, restore
 from dateline.moderation.models import Review, Sanction
 from dateline.newsroom.models import ArticlePage, HomePage, TopStory
+from dateline.notes import actions as notes
+from dateline.notes import scoring as notes_scoring
+from dateline.notes.models import ScoringRun
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +92,7 @@ def empty_the_site() -> None:
     """What a new install holds: ranks, badge settings, no content."""
     for model in (Review, Sanction, BadgeGrant, LedgerEntry, Standing, Report, Vote):
         model.objects.all().delete()
+    ScoringRun.objects.all().delete()
     CommentRevision.objects.all().delete()
     Comment.objects.all().delete()
     Thread.objects.all().delete()
@@ -141,6 +145,15 @@ def _more_traces(thread, a_member, another_member, a_moderator) -> None:
         created_by=a_moderator,
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    note = notes.note_write(
+        actor=a_member,
+        kind="factual_error",
+        body="The bridge was shut for 41 days.",
+        sources=["https://council.example.org/minutes/2026-03"],
+        comment=reply,
+    )
+    notes.note_rate(actor=another_member, note=note, value=2, tags=["good_sources"])
+    notes_scoring.run()
     KeptSubscription.objects.create(
         source="wordpress:https://old.example",
         email="sami@example.org",
@@ -173,7 +186,8 @@ def test_a_site_leaves_and_comes_back_the_same(lived_in, settings):
     for kind in (
         "member", "article", "thread", "comment", "revision", "vote", "report",
         "badge", "sanction", "review", "ledger", "standing", "audit", "image",
-        "top_story", "section", "author", "subscription",
+        "top_story", "section", "author", "subscription", "note", "note_rating",
+        "note_status", "scoring_run", "notes_setting",
     ):  # fmt: skip
         assert kind in kinds, kind
     assert not any("password" in r for r in before if r["type"] == "member")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dateline.discussion import actions
 from dateline.moderation.models import Sanction
+from dateline.notes import actions as notes
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,22 @@ def history(thread, a_member, another_member):
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
     Sanction.objects.create(kind=Sanction.Kind.SHADOW_BAN, user=a_member, reason="x")
+    source = ["https://timetables.example.org/winter"]
+    notes.note_write(
+        actor=a_member,
+        kind="outdated",
+        body="That timetable changed in May.",
+        sources=source,
+        comment=theirs,
+    )
+    other = notes.note_write(
+        actor=another_member,
+        kind="factual_error",
+        body="Sailings were cut, not delayed.",
+        sources=source,
+        comment=mine,
+    )
+    notes.note_rate(actor=a_member, note=other, value=0, tags=["incorrect"])
     return mine, theirs
 
 
@@ -65,11 +82,19 @@ def test_a_member_downloads_what_is_held_about_them(client, a_member, history):
         (theirs.pk, "spam", "ads?")
     ]
     assert [s["kind"] for s in data["sanctions"]] == ["suspension"]
+    (note,) = data["notes"]
+    assert (note["body"], note["comment"]) == (
+        "That timetable changed in May.",
+        theirs.pk,
+    )
+    (rating,) = data["note_ratings"]
+    assert (rating["value"], rating["tags"]) == ("Not helpful", ["incorrect"])
     text = response.content.decode()
     # nothing about anyone else: not their text, name, nor who voted or reported
     assert "Mine was on time" not in text
     assert "reader_two" not in text
     assert "off_topic" not in text
+    assert "Sailings were cut" not in text  # the note they rated is not theirs
     assert "password" not in text and "pbkdf2" not in text
 
 

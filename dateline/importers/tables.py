@@ -35,6 +35,13 @@ from dateline.core.models import AuditEntry
 from dateline.discussion.models import Comment, CommentRevision, Report, Thread, Vote
 from dateline.importers.models import KeptSubscription
 from dateline.moderation.models import BannedPhrase, LinkRule, Review, Sanction
+from dateline.notes.models import (
+    Note,
+    NoteRating,
+    NotesSetting,
+    NoteStatusChange,
+    ScoringRun,
+)
 
 FORMAT = "dateline-export"
 VERSION = 1
@@ -225,6 +232,63 @@ AFTER = (
         KeptSubscription,
         ("source", "email", "kind", "subscribed_at"),
         refs={"thread": "thread", "comment": "comment", "member": "member"},
+    ),
+    # Context notes: the settings (one row, matched), the scoring runs, the
+    # notes with their ratings and status history. Where the last run placed
+    # each member (RaterPosition) is not written: the next run works it out.
+    Table(
+        "notes_setting",
+        NotesSetting,
+        ("id", "full_weight_points"),
+        refs={"writer_rank": "rank"},
+        match="id",
+    ),
+    Table(
+        "scoring_run",
+        ScoringRun,
+        ("started_at", "seconds", "ratings", "votes", "raters"),
+        keep_ids=True,
+    ),
+    Table(
+        "note",
+        Note,
+        (
+            "kind",
+            "body",
+            "sources",
+            "status",
+            "intercept",
+            "factor",
+            "raters",
+            "positive_side",
+            "negative_side",
+            "hidden",
+            "created_at",
+        ),
+        refs={"article": "page", "comment": "comment", "author": "member"},
+        keep_ids=True,
+    ),
+    Table(
+        "note_rating",
+        NoteRating,
+        ("value", "tags", "created_at"),
+        refs={"note": "note", "rater": "member"},
+        keep_ids=True,
+    ),
+    Table(
+        "note_status",
+        NoteStatusChange,
+        (
+            "status",
+            "intercept",
+            "factor",
+            "raters",
+            "positive_side",
+            "negative_side",
+            "created_at",
+        ),
+        refs={"note": "note", "run": "scoring_run"},
+        keep_ids=True,
     ),
     Table(
         "audit",

@@ -84,3 +84,36 @@ def shown_under_comments(comment_ids: list[int]) -> dict[int, str]:
         pk: render_to_string("notes/comment_notes.html", {"notes": shown})
         for pk, shown in notes.items()
     }
+
+
+def member_data(member: Any) -> dict[str, Any]:
+    """What the notes hold about one member, for their data download: the
+    notes they wrote, their ratings, and where the last scoring run placed
+    them (the side their votes and ratings put them on)."""
+    position = RaterPosition.objects.filter(member=member).first()
+    return {
+        "notes": [
+            {
+                "id": n.pk,
+                "article": n.article_id,
+                "comment": n.comment_id,
+                "kind": n.kind,
+                "body": n.body,
+                "sources": n.sources,
+                "status": n.status,
+                "hidden_by_moderators": n.hidden,
+                "at": n.created_at.isoformat(),
+            }
+            for n in Note.objects.filter(author=member).order_by("created_at", "pk")
+        ],
+        "note_ratings": [
+            {
+                "note": r.note_id,
+                "value": r.get_value_display(),
+                "tags": r.tags,
+                "at": r.created_at.isoformat(),
+            }
+            for r in NoteRating.objects.filter(rater=member).order_by("created_at")
+        ],
+        "notes_position": None if position is None else round(position.factor, 4),
+    }

@@ -2,8 +2,9 @@
 of access).
 
 Their profile (with the picture they uploaded), every comment with its
-earlier versions, their votes and reports, badges, ledger and standing, and
-the bans or suspensions they were told about. Nothing about anyone else:
+earlier versions, their votes and reports, badges, ledger and standing, the
+context notes they wrote and rated, and the bans or suspensions they were
+told about. Nothing about anyone else:
 the ledger does not say who voted, and other readers' reports on their
 comments are left out. Shadow-bans are left out too, as telling them would
 undo them; a site that must disclose them answers that request by hand.
@@ -26,6 +27,7 @@ from dateline.community.models import (
 from dateline.discussion.models import Comment, CommentRevision, Report, Vote
 from dateline.importers import selectors as importers
 from dateline.moderation.models import Sanction
+from dateline.notes import selectors as notes
 
 FORMAT = "dateline-member-data"
 VERSION = 1
@@ -155,6 +157,8 @@ def member_data(member: Any) -> dict[str, Any]:
             .exclude(kind=Sanction.Kind.SHADOW_BAN)
             .order_by("created_at")
         ],
+        # Context notes written and rated, and the side the scorer put them on.
+        **notes.member_data(member),
         # Brought from the old site, kept until notifications honour them.
         "subscriptions": [
             importers.subscription_data(s)

@@ -25,7 +25,16 @@ def your_data(request: HttpRequest) -> HttpResponse:
     data = selectors.member_data(request.user)
     counts = {
         key: len(data[key])
-        for key in ("comments", "votes", "reports", "badges", "ledger", "sanctions")
+        for key in (
+            "comments",
+            "votes",
+            "reports",
+            "badges",
+            "ledger",
+            "sanctions",
+            "notes",
+            "note_ratings",
+        )
     }
     return render(request, "privacy/your_data.html", {"counts": counts})
 
