@@ -31,7 +31,12 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.conf import settings
         from django.core.management import call_command
+
+        # Live vote counts are written at once, not by a timer thread that
+        # would find the temporary folder gone.
+        settings.DATELINE_LIVE_VOTES_SECONDS = 0
 
         from dateline.importers import export
         from demo.loader import load_demo

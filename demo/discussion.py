@@ -23,6 +23,7 @@ from dateline.discussion import actions
 from dateline.discussion.models import Comment, Vote
 from demo import discussion_archive
 from demo.moderation import load_queue_examples
+from demo.notes import load_demo_notes
 
 # username -> (full name, group)
 MEMBERS: dict[str, tuple[str, str | None]] = {
@@ -427,6 +428,7 @@ def load_demo_threads(
     created = discussion_archive.post_archive(archive or [], now)
     created += _post_demo_threads(articles, authors, users)
     created += load_queue_examples(articles, users, now)
+    load_demo_notes(articles, users)
     _analyze()
     return created
 

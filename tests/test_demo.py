@@ -138,3 +138,24 @@ def test_the_shipped_demo_is_what_the_script_writes(demo):
     assert in_file == written
     titles = {r["slug"]: r["title"] for r in shipped if r["type"] == "article"}
     assert {a["slug"]: a["title"] for a in content.ARTICLES}.items() <= titles.items()
+
+
+def test_the_demo_s_notes_get_their_status_from_the_scorer(demo, client):
+    """The lead story's note is shown because both camps of demo readers
+    rated it helpful (a scoring run decided it, nothing set it); the note on
+    a comment, rated by two, waits; the partisan ones are not shown."""
+    from dateline.notes.models import Note, NoteStatusChange
+
+    lead = ArticlePage.objects.get(slug="night-of-strikes-leaves-southern-suburbs-dark")
+    shown = Note.objects.get(article=lead, status="helpful")
+    assert shown.positive_side >= 2 and shown.negative_side >= 2
+    assert NoteStatusChange.objects.filter(
+        note=shown, status="helpful", run__isnull=False
+    ).exists()
+    waiting = Note.objects.get(comment__isnull=False)
+    assert waiting.status == "needs_more" and waiting.raters == 2
+    partisan = Note.objects.filter(article__slug__startswith="coalition-talks")
+    assert partisan.count() == 2 and not partisan.filter(status="helpful").exists()
+    page = client.get(lead.url).content.decode()
+    assert "lent to the northern network" in page
+    assert "Rated helpful by readers who usually disagree." in page
