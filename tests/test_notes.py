@@ -283,6 +283,34 @@ def test_a_rating_queues_one_scoring_run_after_it_commits(
     assert note.intercept is not None
 
 
+def test_comment_votes_queue_a_run_at_most_once_an_hour(
+    thread, a_member, another_member, django_capture_on_commit_callbacks, settings
+):
+    """Votes move where readers stand, so they rescore, without cron, but
+    not on every vote."""
+    from dateline.notes.models import ScoringRun
+
+    comments = [
+        discussion.comment_post(
+            actor=a_member, thread=thread, body=f"Ferry note {i}.", moderate=False
+        )
+        for i in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.comment_vote(actor=another_member, comment=comments[0], value=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.comment_vote(actor=another_member, comment=comments[1], value=-1)
+    (run,) = ScoringRun.objects.all()  # one run for both votes
+    assert run.votes == 1
+    settings.DATELINE_NOTES_RESCORE_SECONDS = 0  # off: cron and ratings only
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.comment_vote(actor=another_member, comment=comments[2], value=1)
+    assert ScoringRun.objects.count() == 1
+
+
 def test_the_admin_sets_the_writers_rank_and_lists_notes(
     client, admin_user, thread, a_member
 ):

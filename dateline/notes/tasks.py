@@ -1,16 +1,20 @@
-"""Scoring notes in the background: soon after ratings, and when asked
-(``manage.py score_notes``, from cron, for what comment votes move)."""
+"""Scoring notes in the background: soon after ratings; about once an
+hour while readers vote on comments (votes move where they stand), with no
+cron job needed; and when asked (``manage.py score_notes``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
+from dateline.core import events
 from dateline.notes import scoring
 from dateline.notes.models import NoteRating
 
 PENDING_KEY = "dateline.notes.scoring-pending"
+VOTES_KEY = "dateline.notes.scored-for-votes"
 
 
 @task()
@@ -30,3 +34,12 @@ def score_soon() -> None:
     """After a rating commits: one scoring run queued, however many come."""
     if cache.add(PENDING_KEY, 1, timeout=3600):
         transaction.on_commit(score_notes.enqueue)
+
+
+def votes_moved(event: events.CommentVoted) -> None:
+    """After a comment vote commits: a run, unless one was queued for votes
+    in the last DATELINE_NOTES_RESCORE_SECONDS (3600; 0: only after ratings
+    and from cron)."""
+    every = int(getattr(settings, "DATELINE_NOTES_RESCORE_SECONDS", 3600))
+    if every > 0 and cache.add(VOTES_KEY, 1, timeout=every):
+        score_notes.enqueue()
