@@ -10,9 +10,9 @@ app knows nothing of standings, metrics or caches.
 Every event, who emits it, and who listens (tests/test_events.py checks
 this table against the registrations):
 
-=================  ==================================  =====================
+=================  ==================================  ========================
 event              emitted by                          listeners
-=================  ==================================  =====================
+=================  ==================================  ========================
 ThreadChanged      anything a thread's page shows      cdn
                    (and the thread admin's edit form)
 CommentPosted      comment_post, held ones too         ops
@@ -22,11 +22,11 @@ CommentHidden      comment_hide                        community, notify
 CommentShown       comment_unhide                      community, notify
 CommentRestored    comment_restore                     community, notify
 CommentDeleted     comment_delete                      community, notify
-CommentVoted       comment_vote                        community, notify
+CommentVoted       comment_vote                        community, notify, notes
 CommentDecided     moderation.decisions.decide         notify
 CommentsImported   replay.comments_replay              community
 BadgeGranted       community: rules and by hand        -
-=================  ==================================  =====================
+=================  ==================================  ========================
 
 notify writes mail to its outbox and live events for open pages
 (``notify/listeners.py``, ``notify/live/record.py``).
