@@ -434,6 +434,10 @@ def test_a_shown_note_on_a_comment_sits_under_it_for_every_reader(
     assert "It was shut for 41 days" in under
     assert "8 readers rated it, 3 from one side" in under
     assert "Nobody has rated this one yet." not in html
+    listed = client.get(f"/api/articles/{thread.article.pk}/notes").json()
+    assert [(n["id"], n["comment_id"]) for n in listed["on_comments"]] == [
+        (note.pk, comment.pk)
+    ]
     # One query more per page of comments, whatever the notes.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

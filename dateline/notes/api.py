@@ -56,7 +56,9 @@ class RatingIn(Schema):
 
 class ArticleNotesOut(Schema):
     shown: list[NoteOut]
-    to_rate: list[NoteOut]
+    to_rate: list[NoteOut]  # on the article and its comments (members)
+    # Shown notes on the article's comments (each names its comment_id).
+    on_comments: list[NoteOut] = []
 
 
 def _out(
@@ -98,6 +100,10 @@ def article_notes(request: HttpRequest, article_id: int) -> Any:
             _out(n, found.rated.get(n.pk), viewer=request.user) for n in found.shown
         ],
         "to_rate": [_out(n, None, viewer=request.user) for n in found.to_rate],
+        "on_comments": [
+            _out(n, None, viewer=request.user)
+            for n in selectors.shown_on_comments_of(article)
+        ],
     }
 
 

@@ -72,6 +72,18 @@ def for_article(article: Any, viewer: Any) -> ArticleNotes:
     return out
 
 
+def shown_on_comments_of(article: Any) -> list[Note]:
+    """The shown notes on the published comments of an article's thread."""
+    return list(
+        Note.objects.filter(
+            comment__thread__article=article,
+            comment__status="published",
+            status=Note.Status.HELPFUL,
+            hidden=False,
+        ).order_by("comment_id", "-intercept")
+    )
+
+
 def shown_under_comments(comment_ids: list[int]) -> dict[int, str]:
     """The shown notes of these comments, as HTML by comment (one query):
     the discussion's annotator, called for every page of comments."""
