@@ -13,6 +13,7 @@ from django.test import Client
 
 from dateline.core.errors import InvalidInput, PermissionDenied
 from dateline.core.models import AuditEntry
+from dateline.discussion import actions as discussion
 from dateline.discussion.models import Comment, Thread
 from dateline.embed import actions, frames, pages, selectors
 
@@ -186,7 +187,8 @@ def test_a_stylesheet_over_plain_http_elsewhere_is_ignored(news):
 
 def token_of(response: Any) -> str:
     return re.search(
-        r'<meta name="dateline-frame" content="([^"]+)"', response.content.decode()
+        r'<input type="hidden" id="dateline-frame-token" value="([^"]+)"',
+        response.content.decode(),
     ).group(1)
 
 
@@ -216,6 +218,38 @@ def test_a_guest_posts_from_the_frame_without_any_cookie(news):
     assert "SameSite=None" in cookie
     assert "Secure" in cookie
     assert cookie.endswith("; Partitioned")
+
+
+def test_an_anonymous_frame_is_built_once_per_change_with_each_reader_s_token(
+    news, settings
+):
+    settings.DATELINE_PAGE_STALE_MS = 0  # a change shows on the next request
+    url = NEWS + "/world/bridge"
+    first, second = frame(Client(), url), frame(Client(), url)
+    assert (first["X-Dateline-Cache"], second["X-Dateline-Cache"]) == ("miss", "hit")
+    tokens = {token_of(first), token_of(second)}
+    thread = Thread.objects.get(url=url)
+    for token in tokens:  # each reader's own, and good for writing
+        assert frames.claim(token) == frames.Frame(NEWS, thread.pk)
+    assert "__dateline_frame_token__" not in second.content.decode()
+    assert second["Cache-Control"] == "private, no-store"
+    assert "frame-ancestors" in second["Content-Security-Policy"]
+    assert "csrftoken" not in second.cookies  # nothing of one reader's in it
+    discussion.comment_post(
+        actor=None,
+        thread=thread,
+        body="The timetable changed on Monday.",
+        guest=discussion.GuestIdentity(name="Ola", email="", key="k" * 32),
+        moderate=False,
+    )
+    third = frame(Client(), url)
+    assert third["X-Dateline-Cache"] == "miss"
+    assert "The timetable changed on Monday." in third.content.decode()
+    # Another sort is another page; a reader with a guest identity is not kept.
+    assert frame(Client(), url, sort="newest")["X-Dateline-Cache"] == "miss"
+    guest = Client()
+    guest.cookies["dateline_guest"] = "x"
+    assert "X-Dateline-Cache" not in frame(guest, url)
 
 
 def test_without_the_frame_token_the_csrf_check_stands(news):

@@ -12,15 +12,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dateline.core import compression
 from dateline.core.errors import DatelineError
+from dateline.discussion import pagecache
 from dateline.discussion import selectors as discussion
-from dateline.discussion.views import blank_form, guest_key
+from dateline.discussion.models import Thread
+from dateline.discussion.views import GUEST_COOKIE, blank_form, guest_key
 from dateline.embed import actions, conf, frames, members, pages, selectors, sso
 from dateline.embed.models import EmbedSite
+from dateline.ops import metrics
 
 THEMES = ("light", "dark", "auto")
 
@@ -52,8 +57,13 @@ def _policy(response: HttpResponseBase, *, stylesheet: str = "") -> None:
     response._csp_replace = replace  # type: ignore[attr-defined]
 
 
-def _thread_page(request: HttpRequest, page_url: str) -> dict[str, Any]:
-    thread = actions.thread_for_page(url=page_url, title=request.GET.get("title", ""))
+def _thread_page(
+    request: HttpRequest, page_url: str, thread: Thread | None = None
+) -> dict[str, Any]:
+    if thread is None:
+        thread = actions.thread_for_page(
+            url=page_url, title=request.GET.get("title", "")
+        )
     sort = request.GET.get("sort")
     highlight = _int(request.GET.get("highlight"))
     thread_page = discussion.thread_page_for_reader(
@@ -86,10 +96,29 @@ def _language(request: HttpRequest) -> str:
     return translation.get_language() or "en"
 
 
+# Where each reader's own frame token goes in a cached frame page.
+FRAME_TOKEN_SLOT = "__dateline_frame_token__"  # noqa: S105 - a placeholder
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """A reader the frame is the same for: no session, guest identity,
+    frame session or single sign-on."""
+    return (
+        pagecache.cacheable(request, guest_cookie=GUEST_COOKIE)
+        and members.COOKIE not in request.COOKIES
+        and "Authorization" not in request.headers
+        and not request.GET.get("sso")
+    )
+
+
 @xframe_options_exempt
 @require_GET
 def frame(request: HttpRequest) -> HttpResponseBase:
-    """The thread of the page named by ``?url=``, for the loader's iframe."""
+    """The thread of the page named by ``?url=``, for the loader's iframe.
+
+    For an anonymous reader it is built once per change of the thread and
+    kept (``discussion/pagecache.py``, as article pages are), with each
+    reader's own frame token put in its place."""
     lang = _language(request)
     stylesheet = _stylesheet(request.GET.get("css", ""))
     theme = request.GET.get("theme", "auto")
@@ -100,7 +129,9 @@ def frame(request: HttpRequest) -> HttpResponseBase:
         listed = selectors.site_at(request.GET.get("origin", ""))
         session_token = _single_sign_on(request, listed, refused)
         try:
-            context = _thread_page(request, request.GET.get("url", ""))
+            thread = actions.thread_for_page(
+                url=request.GET.get("url", ""), title=request.GET.get("title", "")
+            )
         except DatelineError as exc:
             response: HttpResponseBase = render(
                 request,
@@ -110,30 +141,65 @@ def frame(request: HttpRequest) -> HttpResponseBase:
             )
             _policy(response)
             return response
-        thread = context["discussion"].thread
-        host = listed.origin if listed else pages.origin_of(thread.url)
-        context.update(
-            refused,
-            lang=lang,
-            theme=theme if theme in THEMES else "auto",
-            stylesheet=stylesheet,
-            host_origin=host,
-            frame_token=frames.token(frames.Frame(host, thread.pk)),
-            # A member signed in within this frame (not on the site itself).
-            member_token=session_token
-            or (
-                request.COOKIES.get(members.COOKIE, "")
-                if request.user.is_authenticated
-                else ""
-            ),
-            full_page=reverse("embed-page") + "?" + urlencode({"url": thread.url}),
-        )
-        response = render(request, "embed/frame.html", context)
+        host = listed.origin if listed else pages.origin_of(thread.url or "")
+        token = frames.token(frames.Frame(host, thread.pk))
+        options = {"lang": lang, "theme": theme, "stylesheet": stylesheet}
+
+        def build(frame_token: str, **more: Any) -> HttpResponse:
+            context = _thread_page(request, thread.url or "", thread)
+            context.update(
+                refused,
+                **options,
+                host_origin=host,
+                frame_token=frame_token,
+                member_token=session_token
+                or (
+                    request.COOKIES.get(members.COOKIE, "")
+                    if request.user.is_authenticated
+                    else ""
+                ),
+                full_page=reverse("embed-page") + "?" + urlencode({"url": thread.url}),
+                **more,
+            )
+            return render(request, "embed/frame.html", context)
+
+        if _anonymous(request) and not session_token:
+            response = _kept(request, thread, token, build)
+        else:
+            response = build(token)
     _policy(response, stylesheet=stylesheet)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = "private, no-store"  # the token is the reader's
     if session_token:
         members.remember(response, session_token)
     frames.partition_cookies(response)
+    return response
+
+
+def _kept(request: HttpRequest, thread: Thread, token: str, build: Any) -> HttpResponse:
+    """The anonymous frame from the page cache (built at most once per
+    change of the thread), with ``token`` in it."""
+
+    def packed() -> tuple[tuple[compression.Packed, str], None]:
+        # No CSRF token: writes from the frame carry the frame's token.
+        built = build(FRAME_TOKEN_SLOT, csrf_token="")
+        return (
+            compression.pack(built.content, FRAME_TOKEN_SLOT.encode()),
+            built["Content-Type"],
+        ), None
+
+    family = pagecache.key("embed-frame", thread.pk, request.get_full_path())
+    entry, source, _none = pagecache.through(family, thread.version, packed)
+    assert entry is not None
+    page, content_type = entry[2]
+    metrics.page_cache(source)
+    coding = compression.accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(
+        page.body(coding, token.encode()), content_type=content_type
+    )
+    if coding:
+        response["Content-Encoding"] = coding
+    patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
+    response["X-Dateline-Cache"] = source
     return response
 
 

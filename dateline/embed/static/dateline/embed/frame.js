@@ -7,8 +7,9 @@
 (function () {
   "use strict";
   var meta = document.querySelector("meta[name=dateline-frame]");
-  if (!meta || window.parent === window) return;
-  var token = meta.content;
+  var held = document.getElementById("dateline-frame-token");
+  if (!meta || !held || window.parent === window) return;
+  var token = held.value;
   var host = meta.getAttribute("data-host-origin");
   var member = meta.getAttribute("data-member-token") || "";
   var root = document.documentElement;
