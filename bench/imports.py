@@ -15,6 +15,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -159,29 +160,35 @@ def write_wxr(path: Path, comments: int = COMMENTS, posts: int = POSTS) -> None:
         out.write("</channel></rss>\n")
 
 
+def measured(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Seconds, peak RSS (MB) and output of ``python ARGS`` (the bench stops
+    with its error output when it fails)."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        assert process.stdout is not None
+        out = process.stdout.read()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit(f"bench: {' '.join(args)} failed:\n{errors.read()[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
 def import_once(
     env: dict[str, str], path: Path, run: Callable[[list[str], dict[str, str]], str]
 ) -> tuple[float, float, str]:
     """Seconds, peak RSS (MB) and output of one ``import_wordpress`` run."""
     run(["manage.py", "bootstrap", "--no-demo"], env)  # an empty site
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "import_wordpress", str(path)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    out = process.stdout.read()
-    err = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.monotonic() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        sys.exit(f"bench: import_wordpress failed:\n{err[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, out
+    return measured(["manage.py", "import_wordpress", str(path)], env)
 
 
 def phase(

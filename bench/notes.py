@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import imports
+
 MEMBERS = int(os.environ.get("BENCH_NOTES_MEMBERS", "20000"))
 RATINGS = int(os.environ.get("BENCH_NOTES_RATINGS", "200000"))
 VOTES = int(os.environ.get("BENCH_NOTES_VOTES", "1000000"))
@@ -47,23 +45,7 @@ def phase(
         env,
     )
     log(f"seeded: {seeded.strip()}")
-    started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as errors:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "score_notes"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-        )
-        assert process.stdout is not None
-        out = process.stdout.read()
-        _pid, status, usage = os.wait4(process.pid, 0)
-        seconds = time.monotonic() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            sys.exit(f"bench: score_notes failed:\n{errors.read()[-3000:]}")
+    seconds, peak_mb, out = imports.measured(["manage.py", "score_notes"], env)
     found = re.search(r"(\d+) ratings, (\d+) votes, (\d+) raters, ([\d.]+) s", out)
     if not found:
         sys.exit(f"bench: score_notes printed {out!r}")
@@ -73,4 +55,4 @@ def phase(
     emit("notes_score_raters", raters)
     emit("notes_score_run_s", scorer_s)
     emit("notes_score_process_s", f"{seconds:.1f}")
-    emit("notes_score_peak_rss_mb", f"{usage.ru_maxrss / 1024:.0f}")
+    emit("notes_score_peak_rss_mb", f"{peak_mb:.0f}")

@@ -387,22 +387,27 @@ def _group(name: str) -> Any:
     return Group.objects.get_or_create(name=name)[0]
 
 
+def member_ensure(username: str, full_name: str) -> Any:
+    """A demo reader's account (made once, with no usable password)."""
+    first, _sep, last = full_name.partition(" ")
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "email": f"{username.replace('_', '.')}@demo.invalid",
+            "first_name": first,
+            "last_name": last,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def _members() -> dict[str, Any]:
     users: dict[str, Any] = {}
-    User = get_user_model()
     for username, (full_name, group) in MEMBERS.items():
-        first, _sep, last = full_name.partition(" ")
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "email": f"{username.replace('_', '.')}@demo.invalid",
-                "first_name": first,
-                "last_name": last,
-            },
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
+        user = member_ensure(username, full_name)
         if group:
             user.groups.add(_group(group))
         users[username] = user

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from dateline.discussion.models import Comment
 from dateline.notes import actions, scoring
 from dateline.notes.models import Note
@@ -129,22 +127,11 @@ LUKEWARM = {("junebug", 0), ("ottoline", 0)}
 
 
 def _members(users: dict[str, Any]) -> dict[str, Any]:
-    User = get_user_model()
+    from demo.discussion import member_ensure
+
     found = dict(users)
     for username, full_name in RATERS.items():
-        first, _sep, last = full_name.partition(" ")
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "email": f"{username.replace('_', '.')}@demo.invalid",
-                "first_name": first,
-                "last_name": last,
-            },
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        found[username] = user
+        found[username] = member_ensure(username, full_name)
     return found
 
 
