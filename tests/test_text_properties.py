@@ -202,30 +202,3 @@ def test_the_quick_link_screen_passes_all_that_linkify_would_look_at(source):
 
     if not rendering.MAY_LINK.search(source):
         assert not LinkifyIt().pretest(source)
-
-
-def test_the_plain_text_path_renders_what_markdown_renders():
-    """The short cut for one line of plain words is taken only where
-    markdown-it and nh3 would give the same HTML: 100,000 seeded strings of
-    near-plain characters (hypothesis found too few of the emphasis and list
-    cases that matter here)."""
-    import random
-
-    rng = random.Random(7)
-    taken = 0
-    for alphabet in ("ab019 ,.!?'();%-_*", "aZ0 ,.!?'();%-_*\n#>:/@é&<`[]"):
-        for _ in range(50_000):
-            source = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20)))
-            fast = rendering._plain(source)
-            if fast is not None:
-                taken += 1
-                slow = rendering.sanitise(rendering._markdown().render(source))
-                assert fast == slow, source
-    assert taken > 3_000  # the cases compared are not a handful
-
-
-def test_the_plain_text_path_is_taken_for_plain_replies():
-    for reply in ("you're right", "lol no", "Thanks, you made my day!", "ok (fine)"):
-        assert rendering._plain(reply) == f"<p>{reply}</p>"
-    for marked in ("1. first", "- item", "*yes*", "see www.example.org", " lead"):
-        assert rendering._plain(marked) is None

@@ -70,31 +70,7 @@ def sanitise(html: str) -> str:
     ).strip()
 
 
-# One line of words and plain punctuation, which Markdown leaves as it is:
-# no markup character, nothing linkify would look at (MAY_LINK), no space
-# at either end, and no start that makes a list. Most readers' comments
-# and replies are like this; for them, parsing Markdown and cleaning its
-# output (a sixth of posting a comment) gives "<p>" + text + "</p>".
-# tests/test_text_properties.py holds the two paths together.
-PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.!?'();%-]*")
-LIST_START = re.compile(r"\d+[.)]|-")
-
-
-def _plain(source: str) -> str | None:
-    if (
-        PLAIN.fullmatch(source) is None
-        or source.endswith(" ")
-        or MAY_LINK.search(source)
-        or LIST_START.match(source)
-    ):
-        return None
-    return f"<p>{source}</p>"
-
-
 def render_markdown(source: str) -> str:
-    plain = _plain(source)
-    if plain is not None:
-        return plain
     return sanitise(_markdown().render(source))
 
 
