@@ -340,6 +340,20 @@ def test_a_dry_run_keeps_nothing(small):
     assert not get_image_model().objects.exists()
 
 
+def test_a_restore_has_the_notes_scored_again(
+    small, django_capture_on_commit_callbacks
+):
+    """The file leaves out what the scorer works out (common-ground scores,
+    where members stand): a run follows the restore's commit."""
+    lines = _export_text()
+    empty_the_site()
+    with django_capture_on_commit_callbacks(execute=True):
+        restore(lines)
+    runs = ScoringRun.objects.order_by("-pk")
+    assert runs.count() == 2  # the one the file brought, and a new one
+    assert runs.first().votes == Vote.objects.count() == 2
+
+
 def test_the_commands(lived_in, tmp_path):
     path = tmp_path / "site.jsonl.gz"
     out = io.StringIO()

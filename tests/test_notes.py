@@ -283,6 +283,27 @@ def test_a_rating_queues_one_scoring_run_after_it_commits(
     assert note.intercept is not None
 
 
+def test_a_rating_rolled_back_does_not_hold_back_the_next_run(
+    thread, a_member, another_member, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from dateline.notes.models import ScoringRun
+
+    note = write(a_member, thread, "Context.")
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                actions.note_rate(actor=another_member, note=note, value=HELPFUL)
+                raise RuntimeError("the request failed after rating")
+        except RuntimeError:
+            pass
+    assert not ScoringRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.note_rate(actor=another_member, note=note, value=SOMEWHAT)
+    assert ScoringRun.objects.count() == 1
+
+
 def test_comment_votes_queue_a_run_at_most_once_an_hour(
     thread, a_member, another_member, django_capture_on_commit_callbacks, settings
 ):

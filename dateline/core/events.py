@@ -24,7 +24,7 @@ CommentRestored    comment_restore                     community, notify
 CommentDeleted     comment_delete                      community, notify
 CommentVoted       comment_vote                        community, notify, notes
 CommentDecided     moderation.decisions.decide         notify
-CommentsImported   replay.comments_replay              community
+CommentsImported   replay.comments_replay, a restore   community, notes
 BadgeGranted       community: rules and by hand        -
 =================  ==================================  ========================
 

@@ -40,7 +40,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from dateline.community.models import Standing
-from dateline.core import search
+from dateline.core import events, search
 from dateline.discussion import conf as discussion_conf
 from dateline.discussion import rendering
 from dateline.discussion.models import Comment, Thread, path_segment
@@ -292,6 +292,11 @@ class _Restorer:
                 cursor.execute(statement)
         # No copy of a page cached before the restore may pass for a new one.
         Thread.objects.update(version=F("version") + 1)
+        # What reacts to comments arriving in bulk (the notes' scorer works
+        # out the common-ground scores the file does not carry), once the
+        # restore commits. Members' standings came with the file.
+        for thread_id in sorted(self.kept.get("thread", ())):
+            events.emit(events.CommentsImported(thread_id=thread_id, member_ids=()))
 
     # --- references ---------------------------------------------------------
 

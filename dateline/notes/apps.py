@@ -13,8 +13,9 @@ class NotesConfig(AppConfig):
         from dateline.discussion.api import api
         from dateline.notes.api import router
         from dateline.notes.selectors import shown_under_comments
-        from dateline.notes.tasks import votes_moved
+        from dateline.notes.tasks import comments_imported, votes_moved
 
         api.add_router("/", router)
         discussion.annotator_add(shown_under_comments)
         events.listen(events.CommentVoted, votes_moved)
+        events.listen(events.CommentsImported, comments_imported)

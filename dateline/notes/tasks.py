@@ -30,10 +30,21 @@ def score_notes() -> int:
             return runs
 
 
-def score_soon() -> None:
-    """After a rating commits: one scoring run queued, however many come."""
+def _enqueue() -> None:
     if cache.add(PENDING_KEY, 1, timeout=3600):
-        transaction.on_commit(score_notes.enqueue)
+        score_notes.enqueue()
+
+
+def score_soon() -> None:
+    """After the current transaction commits: one scoring run queued,
+    however many are asked for (the mark is set only once it commits, so a
+    rolled-back rating leaves none behind to hold the next ones back)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        item[1] is _enqueue for item in connection.run_on_commit
+    ):
+        return  # already asked for in this transaction
+    transaction.on_commit(_enqueue)
 
 
 def votes_moved(event: events.CommentVoted) -> None:
@@ -43,3 +54,9 @@ def votes_moved(event: events.CommentVoted) -> None:
     every = int(getattr(settings, "DATELINE_NOTES_RESCORE_SECONDS", 3600))
     if every > 0 and cache.add(VOTES_KEY, 1, timeout=every):
         score_notes.enqueue()
+
+
+def comments_imported(event: events.CommentsImported) -> None:
+    """Comments and votes brought in bulk (an import, a restore): one run
+    queued, however many threads arrive, for the scores they move."""
+    score_soon()
