@@ -57,6 +57,8 @@ def run() -> ScoringRun:
             Vote.objects.exclude(value=0).values_list("comment_id", "voter_id", "value")
         )
     )
+    # A note written between the two reads waits for the next run.
+    ratings = ratings[np.isin(ratings[:, 0], notes)]
     members = np.unique(np.concatenate([ratings[:, 1], votes[:, 1]]))
     comments = np.unique(votes[:, 0])
     full = settings_row().full_weight_points
