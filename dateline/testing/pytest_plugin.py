@@ -9,6 +9,7 @@ not a fixture.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -46,6 +47,11 @@ def pytest_load_initial_conftests(
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # ``make test`` runs the PostgreSQL pass as a background job of a
+    # non-interactive shell, which starts it with Ctrl-C ignored: take it
+    # back, so that Ctrl-C stops both passes and their servers are stopped.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if not _unavailable:
         return
     message = f"PostgreSQL NOT AVAILABLE, ALL POSTGRESQL TESTS SKIPPED: {_unavailable}"
