@@ -176,7 +176,7 @@ def _route_key(request: HttpRequest) -> str:
     return key("route", request.get_host(), request.get_full_path())
 
 
-def _encoded(
+def encoded(
     request: HttpRequest, packed: compression.Packed, token: bytes, content_type: str
 ) -> tuple[HttpResponse, str]:
     """The packed page with ``token`` in it, in the coding the reader takes."""
@@ -196,11 +196,11 @@ def _html_response(
     if _shared(request):
         # The same bytes for every reader: no token in the page (the
         # reader's browser asks for one when a form is sent).
-        out, coding = _encoded(request, packed, b"", content_type)
+        out, coding = encoded(request, packed, b"", content_type)
         out["X-Dateline-Cache"] = source
         tag = compression.encoded_etag(tag, coding)
         return cdn_headers.shared(request, out, keys=keys, tag=tag)
-    out, _ = _encoded(request, packed, get_token(request).encode(), content_type)
+    out, _ = encoded(request, packed, get_token(request).encode(), content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
     return cdn_headers.private(out)
@@ -382,7 +382,7 @@ def serve_bytes(
     assert entry is not None
     packed_body, tag = entry[2]
     metrics.page_cache(source)
-    out, coding = _encoded(request, packed_body, b"", content_type)
+    out, coding = encoded(request, packed_body, b"", content_type)
     out["X-Dateline-Cache"] = source
     patch_vary_headers(out, ["Cookie"])
     if cdn_conf.enabled():  # no token in it: shared whatever the cookies

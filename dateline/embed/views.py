@@ -192,13 +192,8 @@ def _kept(request: HttpRequest, thread: Thread, token: str, build: Any) -> HttpR
     assert entry is not None
     page, content_type = entry[2]
     metrics.page_cache(source)
-    coding = compression.accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    response = HttpResponse(
-        page.body(coding, token.encode()), content_type=content_type
-    )
-    if coding:
-        response["Content-Encoding"] = coding
-    patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
+    response, _coding = pagecache.encoded(request, page, token.encode(), content_type)
+    patch_vary_headers(response, ["Cookie"])
     response["X-Dateline-Cache"] = source
     return response
 
