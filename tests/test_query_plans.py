@@ -102,3 +102,25 @@ def test_posting_checks_read_along_indexes(thread, a_member, writer):
         assert not _full_scan(plan), f"{sql}\n{plan}"
         used |= {name for name in wanted if name in plan}
     assert used == {expected, "comment_by_address", "comment_by_network"}
+
+
+def test_a_comment_is_written_to_no_index_that_another_one_covers():
+    """Every index is written by every post; one that starts with the same
+    column as a wider one serves no query the wider one does not."""
+    from dateline.discussion.models import Comment
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Comment._meta.db_table)
+    partial = {i.name for i in Comment._meta.indexes if i.condition is not None}
+    indexes = {
+        name: tuple(info["columns"])
+        for name, info in found.items()
+        if info["index"] and not info["primary_key"] and name not in partial
+    }
+    leading = [columns[0] for columns in indexes.values()]
+    for name, columns in indexes.items():
+        if len(columns) == 1:
+            wider = [c for c in indexes.values() if len(c) > 1 and c[0] == columns[0]]
+            assert not wider, f"{name} ({columns[0]}) is covered by {wider}"
+    assert leading.count("path") == 0  # read only within a branch
+    assert {"comment_branch", "comment_by_member"} <= set(indexes)

@@ -97,3 +97,26 @@ def test_update_many_sets_each_row_its_own_values_through_the_fields(thread, a_m
         "two",
     )
     assert sql.update_many(Comment, ["common_ground"], []) == 0
+
+
+def test_a_sweep_changes_its_rows_a_batch_at_a_time_each_in_a_transaction(
+    thread, a_member
+):
+    old = [_post(thread, a_member, f"Old news number {n}.") for n in range(5)]
+    kept = _post(thread, a_member, "Still news.")
+    batches: list[tuple[int, int]] = []
+    around = len(connection.savepoint_ids)  # the test's own transaction
+
+    def change(rows):
+        batches.append((rows.count(), len(connection.savepoint_ids) - around))
+        if len(batches) == 1:  # a row of a later batch stops matching meanwhile
+            Comment.objects.filter(pk=old[-1].pk).update(held_because="edited")
+        return rows.update(guest_name="swept")
+
+    matching = Comment.objects.filter(pk__in=[c.pk for c in old], held_because="")
+    assert sql.sweep(matching, change, size=2) == 4
+    assert batches == [(2, 1), (2, 1), (0, 1)]  # each batch its own
+    swept = set(Comment.objects.filter(guest_name="swept").values_list("pk", flat=True))
+    assert swept == {c.pk for c in old[:4]}
+    kept.refresh_from_db()
+    assert kept.guest_name != "swept"

@@ -16,11 +16,18 @@ always parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    connection,
+    connections,
+    models,
+    router,
+    transaction,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -107,9 +114,11 @@ def datetime(value: Any) -> Any:
 
 
 @cache
-def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]]:
+def _insert_sql(
+    model: type[models.Model], keep_id: bool = False
+) -> tuple[str, tuple[models.Field, ...]]:
     pk = model._meta.pk
-    fields = tuple(f for f in model._meta.concrete_fields if f is not pk)
+    fields = tuple(f for f in model._meta.concrete_fields if keep_id or f is not pk)
     sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608
         table(model),
         ", ".join(name(str(f.column)) for f in fields),
@@ -119,13 +128,14 @@ def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...
     return sql, fields
 
 
-def insert(obj: models.Model) -> models.Model:
+def insert(obj: models.Model, *, keep_id: bool = False) -> models.Model:
     """Save a new ``obj`` with one INSERT, as ``obj.save()`` would, and set its id.
 
     For models without save() overrides or signal receivers that matter:
-    neither runs.
+    neither runs. With ``keep_id``, ``obj`` already has its id (from
+    :func:`reserve_ids`) and is written with it.
     """
-    sql, fields = _insert_sql(type(obj))
+    sql, fields = _insert_sql(type(obj), keep_id)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     row = one(sql, params)
     assert row is not None  # INSERT ... RETURNING returns a row
@@ -282,3 +292,29 @@ def update_many(
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)
+
+
+SWEEP_BATCH = 500
+
+
+def sweep(
+    rows: models.QuerySet[Any],
+    change: Callable[[models.QuerySet[Any]], int],
+    size: int = SWEEP_BATCH,
+) -> int:
+    """``change`` (an update or a delete) on ``rows``, ``size`` at a time.
+
+    For housekeeping over many rows (forgetting old addresses, old live
+    events). One statement over them all would hold the database's write
+    lock for as long as it runs: on SQLite, seconds over a table of a
+    million comments, while every comment post waits. Here the ids are read
+    first (a read takes no write lock), then each batch is changed in a
+    transaction of its own, still filtered by ``rows``, so writers get in
+    between batches. Returns how many rows ``change`` counted.
+    """
+    ids = list(rows.order_by().values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), size):
+        with transaction.atomic(using=rows.db):
+            done += change(rows.filter(pk__in=ids[start : start + size]))
+    return done

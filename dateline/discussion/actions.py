@@ -349,9 +349,16 @@ def comment_post(
             parent = _locked_comment(parent.pk)
             _check_parent(parent, thread, history=history)
 
+        # The id first, so the path (which orders a branch chronologically
+        # per level: ids only grow) goes into the one INSERT.
+        [pk] = sql.reserve_ids(Comment, 1)
+        segment = path_segment(pk)
         comment = Comment(
+            pk=pk,
             thread=thread,
             parent=parent,
+            root_id=parent.root_id if parent else pk,
+            path=f"{parent.path}/{segment}" if parent else segment,
             depth=parent.depth + 1 if parent else 0,
             author=member,
             guest_name=identity.name if identity else "",
@@ -371,21 +378,9 @@ def comment_post(
             score=upvotes - downvotes,
             best=wilson_lower_bound(upvotes, downvotes),
         )
-        sql.insert(comment)
+        sql.insert(comment, keep_id=True)
         decision = "shadowed" if shadowed else verdict.decision if verdict else "none"
         _emit(events.CommentPosted, comment, decision=decision)
-        # Ids only grow, so the path orders a branch chronologically per level.
-        segment = path_segment(comment.pk)
-        if parent is None:
-            comment.root_id = comment.pk
-            comment.path = segment
-        else:
-            comment.root_id = parent.root_id
-            comment.path = f"{parent.path}/{segment}"
-        sql.execute(
-            f"UPDATE {sql.table(Comment)} SET root_id = %s, path = %s WHERE id = %s",  # noqa: S608
-            [comment.root_id, comment.path, comment.pk],
-        )
         if address.digest:
             moderation_tasks.purge_daily()
         if held and verdict is not None:

@@ -143,12 +143,20 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    # Null only for the instant between insert and the id being known.
+    # Written in the INSERT itself: the id is reserved first (sql.reserve_ids).
+    # Indexed by comment_branch (root, path), and the author by
+    # comment_by_member (author, created_at): an index of their own would
+    # add a page to every post's writes and serve no query.
     root = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     depth = models.PositiveSmallIntegerField(default=0)
-    path = models.CharField(max_length=255, db_index=True, blank=True)
+    path = models.CharField(max_length=255, blank=True)
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,6 +164,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
+        db_index=False,
     )
     guest_name = models.CharField(max_length=100, blank=True)
     # Never shown publicly or returned by the API.

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from dateline.core import sql
+
 DIGEST_ROUND_KEY = "dateline.notify.digest-round"
 DIGEST_ROUND_EVERY = 3600
 RETRY_AFTER = dt.timedelta(minutes=5)
@@ -62,9 +64,10 @@ def prune() -> dict[str, int]:
         Mail.State.DROPPED,
         Mail.State.FAILED,
     ]
-    mails, _detail = Mail.objects.filter(
-        state__in=finished, created_at__lt=since
-    ).delete()
+    mails = sql.sweep(
+        Mail.objects.filter(state__in=finished, created_at__lt=since),
+        lambda rows: rows.delete()[0],
+    )
     return {"live_events": record.prune(), "mails": mails}
 
 

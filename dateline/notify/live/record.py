@@ -28,7 +28,7 @@ from typing import Any
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from dateline.core import events
+from dateline.core import events, sql
 from dateline.notify.live import bus, conf
 from dateline.notify.models import LiveEvent
 
@@ -227,8 +227,11 @@ def prune(now: dt.datetime | None = None) -> int:
     """Forget events older than DATELINE_LIVE_KEEP_HOURS."""
     now = now or timezone.now()
     since = now - dt.timedelta(hours=conf.get("DATELINE_LIVE_KEEP_HOURS"))
-    deleted, _detail = LiveEvent.objects.filter(created_at__lt=since).delete()
-    return deleted
+    return sql.sweep(
+        LiveEvent.objects.filter(created_at__lt=since),
+        lambda rows: rows.delete()[0],
+        size=5000,
+    )
 
 
 def connect() -> None:
