@@ -8,9 +8,10 @@
    it with wrk at concurrency 16: the anonymous article page and the thread's
    JSON first page of both threads, and guest comment POSTs, each from a
    client of its own (a new guest at its own address), through the full
-   default moderation (after two seconds of posts not counted, as the GETs
-   are warmed up). Then again with the page cache off, which is what the
-   first page costs to build, and the POSTs again without the toxicity
+   default moderation (once ``/readyz`` says the server's model is in, and
+   after five seconds of posts not counted, as the GETs are warmed up).
+   Then again with the page cache off, which is what the first page costs
+   to build, and the POSTs again without the toxicity
    scorer. A POST phase with more than 1% of answers other than 201 fails.
    Beside them (``edges.py``): nginx serving the cached article page's bytes
    as a file, the physical limit the cached page is a fraction of, and the
@@ -18,6 +19,8 @@
    that sends its pages to shared caches.
 3. Runs ``../shared/bench/peer_isso.sh`` right after (same machine, same
    concurrency for POSTs) and prints the ratios the discussion issue targets.
+   The POST ratios come from BENCH_POST_ROUNDS (3) rounds of Dateline's two
+   POST phases and the peer side by side, their median (``posting.py``).
 4. Rebuilds every member's ledger, rank and badges from a generated history
    of BENCH_COMMUNITY_EVENTS comments and votes (``rebuild_community``) and
    prints the time.
@@ -36,7 +39,7 @@ those lines are named ``dateline_prod_...``.
 Every line of output that matters is ``name=value``. Knobs (environment):
 BENCH_N, BENCH_BIG_N, BENCH_HUGE_N (1,000,000: a thread seeded in bulk
 through the importers' path, measured beside the others; 0 leaves it out),
-BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR,
+BENCH_DURATION, BENCH_C, BENCH_WORKERS, BENCH_DATA_DIR, BENCH_POST_ROUNDS,
 BENCH_PEER (path to peer_isso.sh; ``skip`` to leave the peer out),
 BENCH_COMMUNITY_EVENTS (history for the reputation rebuild, default 100000),
 BENCH_TOPOLOGY (``embedded``, the default; ``prod``; ``both``),
@@ -73,6 +76,7 @@ sys.path.insert(0, str(ROOT))
 import edges  # noqa: E402
 import imports  # noqa: E402
 import notes  # noqa: E402
+import posting  # noqa: E402
 import storm  # noqa: E402
 import streams  # noqa: E402
 
@@ -93,6 +97,7 @@ SCENARIO = os.environ.get("BENCH_SCENARIO", "default")
 PEER = os.environ.get("BENCH_PEER", str(ROOT.parent / "shared/bench/peer_isso.sh"))
 LUA = ROOT / "bench" / "wrk" / "dateline.lua"
 NO_TOXICITY = [path for path in DEFAULT_SCORERS if not path.endswith("ToxicityScorer")]
+NO_TOXICITY_SETTINGS = {"DATELINE_MODERATION_SCORERS": ",".join(NO_TOXICITY)}
 WRK_LINE = re.compile(r"^WRK (.*)$", re.M)
 TOPOLOGY = os.environ.get("BENCH_TOPOLOGY", "embedded")
 
@@ -220,9 +225,12 @@ def post_phase(name: str, base: str, post: dict) -> float:
         "BENCH_POST_PATH": path,
         "BENCH_PARENTS": ",".join(str(i) for i in post["ids"]),
     }
+    ready(base)
     # Warm-up, not counted: the peer's POST path is warm from its seeding.
+    # A fresh server's posts take seconds to reach their pace (its model's
+    # first runs, its database pages), hence five.
     subprocess.run(
-        [*("wrk", "-t1", f"-c{CONCURRENCY}", "-d2s", "-s", str(LUA)), base + path],
+        [*("wrk", "-t1", f"-c{CONCURRENCY}", "-d5s", "-s", str(LUA)), base + path],
         env={**os.environ, **env, "BENCH_RUN": _run_offset()},
         capture_output=True,
         check=False,
@@ -242,6 +250,22 @@ def post_phase(name: str, base: str, post: dict) -> float:
             f"(answers {fields['statuses']}); the phase measures nothing else"
         )
     return float(fields["rps"])
+
+
+def ready(base: str) -> None:
+    """Wait until ``/readyz`` answers yes several times in a row: each
+    answer is one worker's, and a worker whose moderation model is still
+    loading would make its first posts wait for it."""
+    deadline = time.monotonic() + 120
+    in_a_row = 0
+    while in_a_row < 8:
+        status, body, _ = get(base + "/readyz", timeout=30)
+        in_a_row = in_a_row + 1 if status == 200 else 0
+        if time.monotonic() > deadline:
+            log(f"{base}/readyz still says no after 120 s: {body[:300]!r}")
+            return
+        if in_a_row == 0:
+            time.sleep(0.2)
 
 
 def static_limit(url: str) -> dict[str, float]:
@@ -423,8 +447,7 @@ def measure(
                 if not tag:  # the same bytes from a file: once is enough
                     rps.update(static_limit(targets["article_small"]))
                 rps["post"] = post_phase(tag + "post", base, post)
-    without = {"DATELINE_MODERATION_SCORERS": ",".join(NO_TOXICITY)}
-    with serve(without) as base:
+    with serve(NO_TOXICITY_SETTINGS) as base:
         rps["post_notoxicity"] = post_phase(tag + "post_notoxicity", base, post)
     return rps, seeded, bad
 
@@ -531,7 +554,9 @@ def rebuild(env: dict[str, str]) -> None:
     emit("community_rebuild_events_per_s", f"{events / seconds:.0f}")
 
 
-def peer() -> dict[str, float]:
+def peer(small: bool = False) -> dict[str, float]:
+    """The peer's benchmark; with ``small``, without its large thread, and
+    its lines are not printed (a POST round's)."""
     if PEER == "skip":
         return {}
     if not Path(PEER).exists():
@@ -540,7 +565,12 @@ def peer() -> dict[str, float]:
     log(f"running the peer: {PEER} (POST_C={CONCURRENCY})")
     done = subprocess.run(
         ["bash", PEER],
-        env={**os.environ, "POST_C": str(CONCURRENCY), "GET_C": str(CONCURRENCY)},
+        env={
+            **os.environ,
+            "POST_C": str(CONCURRENCY),
+            "GET_C": str(CONCURRENCY),
+            **({"SKIP_BIG": "1"} if small else {}),
+        },
         capture_output=True,
         text=True,
     )
@@ -551,7 +581,8 @@ def peer() -> dict[str, float]:
     values = {}
     for line in done.stdout.splitlines():
         if line.startswith("isso_") and "=" in line:
-            print(line, flush=True)
+            if not small:
+                print(line, flush=True)
             key, value = line.split("=", 1)
             with suppress(ValueError):
                 values[key] = float(value)
@@ -625,13 +656,14 @@ def main() -> None:
         streams.streams(embedded()[0], DATA_DIR, emit, log)
     prod = production() if TOPOLOGY != "embedded" else {}
     isso = peer()
+    post_ratios = post_rounds() if rps and isso else {}
     if imports.COMMENTS:
         import_phase()
     if notes.VOTES:
         notes_phase()
     get_rps, post_rps = isso.get("isso_get_rps"), isso.get("isso_post_rps")
     if rps:
-        embedded_ratios(rps, get_rps, post_rps)
+        embedded_ratios(rps, get_rps, post_rps, post_ratios)
     if prod:
         # The production issue: the uncached first page of the 200-comment
         # thread at five times Isso's rate for its whole thread.
@@ -686,8 +718,29 @@ def import_phase() -> None:
             postgres.stop()
 
 
+def post_rounds() -> dict[str, float]:
+    """``posting.rounds`` on the embedded default (its thread as seeded)."""
+    env, _ = embedded()
+    post = json.loads(run(["bench/seed.py", str(N), str(BIG_N), "0"], env))["post"]
+
+    def fresh(name: str, overrides: dict[str, str]) -> float:
+        log_path = DATA_DIR / f"server_{name}.log"
+        with server({**env, **overrides}, log_path) as base:
+            rate = post_phase(name, base, post)
+        finish(name + "_", [log_path], 0)
+        return rate
+
+    def isso() -> float | None:
+        return peer(small=True).get("isso_post_rps")
+
+    return posting.rounds(fresh, isso, NO_TOXICITY_SETTINGS, emit, log)
+
+
 def embedded_ratios(
-    rps: dict[str, float], get_rps: float | None, post_rps: float | None
+    rps: dict[str, float],
+    get_rps: float | None,
+    post_rps: float | None,
+    post_ratios: dict[str, float],
 ) -> None:
     ratio("ratio_json_first_view_vs_isso", rps["json_small"], get_rps, ">=10")
     ratio(
@@ -698,8 +751,13 @@ def embedded_ratios(
     )
     # With the full default moderation, at least Isso's rate; without the
     # toxicity model, twice it (the moderation issue's targets).
-    ratio("ratio_post_vs_isso", rps["post"], post_rps, ">=1")
-    ratio("ratio_post_notoxicity_vs_isso", rps["post_notoxicity"], post_rps, ">=2")
+    # The medians of the POST rounds when there were any (``posting.py``).
+    if post_ratios:
+        ratio("ratio_post_vs_isso", post_ratios["post"], 1, ">=1")
+        ratio("ratio_post_notoxicity_vs_isso", post_ratios["post_notoxicity"], 1, ">=2")
+    else:
+        ratio("ratio_post_vs_isso", rps["post"], post_rps, ">=1")
+        ratio("ratio_post_notoxicity_vs_isso", rps["post_notoxicity"], post_rps, ">=2")
     # A cache hit must not pay for what it does not need: at least a quarter
     # of what nginx does serving the same bytes from a file.
     ratio(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
@@ -218,3 +219,33 @@ def test_a_task_claimed_by_a_worker_that_stopped_beating_runs_again(
     assert actions.requeue_abandoned(60) == 1
     statuses = dict(ours.values_list("pk", "status"))
     assert statuses == {dead.pk: "READY", alive.pk: "RUNNING", fresh.pk: "RUNNING"}
+
+
+def test_readyz_waits_for_the_moderation_model_of_its_process(
+    client, settings, monkeypatch
+):
+    from dateline.moderation import scoring, toxicity
+
+    settings.DATELINE_MODERATION_SCORERS = list(scoring.DEFAULT_SCORERS)
+    # A process that has not loaded its model yet, nor started to.
+    monkeypatch.setattr(toxicity, "_started", False)
+    monkeypatch.setattr(toxicity, "_loaded", threading.Event())
+    started: list = []
+    monkeypatch.setattr(toxicity, "_in_background", started.append)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["moderation_model"] == {
+        "ok": False,
+        "detail": "loading",
+    }
+    assert started == [toxicity.load]  # asked to start
+    client.get("/readyz")
+    assert len(started) == 1  # once
+
+    toxicity.load()  # what the thread would do
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["moderation_model"]["detail"] == "loaded"
+
+    settings.DATELINE_MODERATION_SCORERS = []
+    assert "moderation_model" not in client.get("/readyz").json()["checks"]

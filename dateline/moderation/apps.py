@@ -9,7 +9,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from dateline.moderation import queue, rules  # noqa: F401 - rules: signals
-        from dateline.ops import metrics
+        from dateline.ops import metrics, selectors
 
         metrics.at_scrape(
             "dateline_moderation_queue",
@@ -17,3 +17,11 @@ class ModerationConfig(AppConfig):
             queue.pending_by_source,
             label="source",
         )
+        selectors.also_check("moderation_model", _model_ready)
+
+
+def _model_ready() -> tuple[bool, str] | None:
+    """Whether this process can score a post without waiting for its model."""
+    from dateline.moderation import toxicity
+
+    return toxicity.readiness()

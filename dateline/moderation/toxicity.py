@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -230,8 +231,24 @@ def quick(texts: Sequence[str]) -> list[Assessment]:
     return found
 
 
+_loading = threading.Lock()
+_started = False
+_loaded = threading.Event()
+_failed = ""
+
+
 def load() -> None:
     """Load the models and open their sessions (about a second)."""
+    global _failed
+    try:
+        _load()
+    except Exception as exc:  # told by /readyz; posts would raise it again
+        _failed = f"{type(exc).__name__}: {exc}"[:200]
+        raise
+    _loaded.set()
+
+
+def _load() -> None:
     heads()
     encoder = minilm.encoder()
     encoder.embed_full(["warm up"])  # builds the graph if need be
@@ -241,15 +258,41 @@ def load() -> None:
     model.session(minilm.model_threads())  # a long comment's sentences
 
 
+def in_use() -> bool:
+    from dateline.moderation import scoring
+
+    return "dateline.moderation.scorers.ToxicityScorer" in scoring.scorer_paths()
+
+
 def warm_up() -> None:
     """Load the models in the background, so the first post does not wait.
 
-    A web process calls this at start when the toxicity scorer is in use.
+    A web process calls this at start when the toxicity scorer is in use
+    (once: later calls do nothing).
     """
-    import threading
-
-    from dateline.moderation import scoring
-
-    if "dateline.moderation.scorers.ToxicityScorer" not in scoring.scorer_paths():
+    global _started
+    if not in_use():
         return
-    threading.Thread(target=load, name="toxicity-warm-up", daemon=True).start()
+    with _loading:
+        if _started:
+            return
+        _started = True
+    _in_background(load)
+
+
+def _in_background(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="toxicity-warm-up", daemon=True).start()
+
+
+def readiness() -> tuple[bool, str] | None:
+    """For ``/readyz``: whether this process has its models loaded (None when
+    the toxicity scorer is off). A process that has not started loading
+    them starts now. Until they are in, a post waits for them: seconds."""
+    if not in_use():
+        return None
+    if _loaded.is_set():
+        return True, "loaded"
+    if _failed:
+        return False, f"failed to load: {_failed}"
+    warm_up()
+    return False, "loading"

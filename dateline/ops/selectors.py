@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,15 @@ def worker() -> Check | None:
     return Check("worker", True, "heartbeat recent")
 
 
+_also: list[tuple[str, Callable[[], tuple[bool, str] | None]]] = []
+
+
+def also_check(name: str, check: Callable[[], tuple[bool, str] | None]) -> None:
+    """Another app's readiness check, registered from its ``ready()``: it
+    answers (ok, detail), or None when it does not apply."""
+    _also.append((name, check))
+
+
 def readiness() -> list[Check]:
     checks = [database()]
     if checks[0].ok:
@@ -101,6 +111,10 @@ def readiness() -> list[Check]:
         found = worker()
         if found is not None:
             checks.append(found)
+    for name, check in _also:
+        answer = check()
+        if answer is not None:
+            checks.append(Check(name, *answer))
     return checks
 
 
