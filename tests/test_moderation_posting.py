@@ -45,6 +45,27 @@ def test_a_rejected_post_writes_nothing_and_says_why(client, thread):
     assert Thread.objects.get(pk=thread.pk).comment_count == 0
 
 
+def test_a_post_reads_the_rules_version_once_and_sees_a_change_on_the_next(
+    client, thread
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.moderation.models import LinkRule
+
+    LinkRule.objects.create(domain="example.net", rule="allow")  # links look too
+    with CaptureQueriesContext(connection) as queries:
+        response = api_post(
+            client, thread, "See https://example.net/ferry for the times."
+        )
+    assert response.status_code == 201
+    reads = [q for q in queries if "rulesversion" in q["sql"].lower()]
+    assert len(reads) == 1, [q["sql"] for q in reads]
+
+    BannedPhrase.objects.create(phrase="ferry", action="reject")  # between requests
+    assert api_post(client, thread, "The ferry again.").status_code == 422
+
+
 def test_a_bot_filling_the_honeypot_is_turned_away_and_a_person_keeps_the_text(
     client, thread
 ):

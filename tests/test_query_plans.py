@@ -123,4 +123,4 @@ def test_a_comment_is_written_to_no_index_that_another_one_covers():
             wider = [c for c in indexes.values() if len(c) > 1 and c[0] == columns[0]]
             assert not wider, f"{name} ({columns[0]}) is covered by {wider}"
     assert leading.count("path") == 0  # read only within a branch
-    assert {"comment_branch", "comment_by_member"} <= set(indexes)
+    assert {"comment_branch", "comment_by_member"} <= set(found)

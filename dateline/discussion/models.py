@@ -231,7 +231,13 @@ class Comment(models.Model):
             ),
             models.Index(fields=["root", "path"], name="comment_branch"),
             # A writer's recent comments (moderation: rate, duplicates).
-            models.Index(fields=["author", "created_at"], name="comment_by_member"),
+            # Members' comments only: a guest's would be one more entry
+            # (under a null author) written by every guest post, never read.
+            models.Index(
+                fields=["author", "created_at"],
+                condition=Q(author__isnull=False),
+                name="comment_by_member",
+            ),
             models.Index(
                 fields=["guest_key_hash", "created_at"],
                 condition=Q(author__isnull=True),

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -50,10 +51,31 @@ _lock = threading.Lock()
 _held: dict[str, Any] = {"version": None, "rules": None}
 
 
+# Within one request the token is read once: a post looks at the rules
+# three times (sanctions, banned phrases, links).
+_asked = threading.local()
+
+
 def version() -> str:
     """The shared token: one primary-key read, in plain SQL (every post asks)."""
+    token: str | None = getattr(_asked, "token", None)
+    if token is not None:
+        return token
     row = sql.one(f"SELECT token FROM {sql.table(RulesVersion)} WHERE id = 1")  # noqa: S608
-    return row[0] if row else ""
+    token = row[0] if row else ""
+    if getattr(_asked, "in_request", False):
+        _asked.token = token
+    return token
+
+
+@receiver(request_started)
+def _request_started(**kwargs: Any) -> None:
+    _asked.in_request, _asked.token = True, None
+
+
+@receiver(request_finished)
+def _request_finished(**kwargs: Any) -> None:
+    _asked.in_request, _asked.token = False, None
 
 
 def current() -> Rules:
@@ -88,5 +110,6 @@ def _changed(**kwargs: Any) -> None:
 def changed() -> None:
     """Every process reloads the rules on its next look."""
     RulesVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    _asked.token = None
     with _lock:
         _held["rules"] = None
