@@ -1,5 +1,6 @@
 """WSGI entry point, for servers that do not speak ASGI."""
 
+import gc
 import os
 import sys
 
@@ -25,5 +26,9 @@ try:
     from dateline.moderation.toxicity import warm_up
 
     warm_up()
+    # The site's modules, settings and URL patterns live as long as the
+    # process: the cyclic collector need not walk them on every full
+    # collection (the toxicity warm-up freezes its models the same way).
+    gc.freeze()
 except ConfigError as exc:
     sys.exit(f"dateline: {exc}")

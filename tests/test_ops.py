@@ -222,7 +222,7 @@ def test_a_task_claimed_by_a_worker_that_stopped_beating_runs_again(
 
 
 def test_readyz_waits_for_the_moderation_model_of_its_process(
-    client, settings, monkeypatch
+    client, settings, monkeypatch, caplog
 ):
     from dateline.moderation import scoring, toxicity
 
@@ -238,11 +238,16 @@ def test_readyz_waits_for_the_moderation_model_of_its_process(
         "ok": False,
         "detail": "loading",
     }
-    assert started == [toxicity.load]  # asked to start
+    assert started == [toxicity._warm]  # asked to start
+    # A probe's "not yet" is a warning, not a server error in the logs.
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "not ready: moderation_model (loading)" in caplog.text
     client.get("/readyz")
     assert len(started) == 1  # once
 
-    toxicity.load()  # what the thread would do
+    monkeypatch.setattr(toxicity.gc, "freeze", lambda: started.append("frozen"))
+    toxicity._warm()  # what the thread does: loads, then keeps what it loaded
+    assert started[-1] == "frozen"
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"]["moderation_model"]["detail"] == "loaded"

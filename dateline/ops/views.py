@@ -6,11 +6,15 @@ session, and ``/readyz`` says in JSON which dependency is missing.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from dateline.ops import metrics, selectors
+
+log = logging.getLogger(__name__)
 
 
 @never_cache
@@ -24,13 +28,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     checks = selectors.readiness()
     ready = all(check.ok for check in checks)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "ready": ready,
             "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
         },
         status=200 if ready else 503,
     )
+    if not ready:
+        # Not an error of this request: a probe asks every few seconds, and
+        # a process loading its model says no for a second or two at start.
+        failing = ", ".join(f"{c.name} ({c.detail})" for c in checks if not c.ok)
+        log.warning("not ready: %s", failing)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # by Django
+    return response
 
 
 @never_cache
