@@ -120,3 +120,24 @@ def test_a_sweep_changes_its_rows_a_batch_at_a_time_each_in_a_transaction(
     assert swept == {c.pk for c in old[:4]}
     kept.refresh_from_db()
     assert kept.guest_name != "swept"
+
+
+def test_plain_statements_keep_djangos_errors_and_query_log(thread, a_member):
+    from django.db import IntegrityError
+    from django.test.utils import CaptureQueriesContext
+
+    first = _post(thread, a_member)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.execute(
+            f"INSERT INTO {sql.table(Comment)} (id) VALUES (%s)",
+            [first.pk],
+        )
+    with CaptureQueriesContext(connection) as queries:
+        row = sql.one(
+            f"SELECT body FROM {sql.table(Comment)} WHERE id = %s AND body LIKE %s",
+            [first.pk, "%ferry%"],
+        )
+    assert row == (first.body,)
+    assert len(queries) == 1  # logged while anyone listens
+    percent = sql.one("SELECT 'a%%b' || %s", ["!"])
+    assert percent == ("a%b!",)  # placeholders rewritten as Django does

@@ -16,8 +16,9 @@ always parameters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from django.db import (
@@ -30,6 +31,7 @@ from django.db import (
 )
 
 M = TypeVar("M", bound=models.Model)
+QMARK = re.compile(r"(?<!%)%s")  # as django.db.backends.sqlite3.base
 
 
 def name(identifier: str) -> str:
@@ -90,12 +92,19 @@ def reading(model: type[models.Model]) -> str:
 def one(
     sql: str, params: Sequence[Any] = (), using: str = DEFAULT_DB_ALIAS
 ) -> tuple[Any, ...] | None:
-    with connections[using].cursor() as cursor:
+    db = connections[using]
+    if _direct(db):
+        found: tuple[Any, ...] | None = _sqlite(db, sql, params).fetchone()
+        return found
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
 
 def all_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    if _direct(connection):
+        found: list[tuple[Any, ...]] = _sqlite(connection, sql, params).fetchall()
+        return found
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -103,9 +112,39 @@ def all_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 
 def execute(sql: str, params: Sequence[Any] = ()) -> int:
     """Run a statement; the number of rows it changed."""
+    if _direct(connection):
+        changed: int = _sqlite(connection, sql, params).rowcount
+        return changed
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def _direct(db: Any) -> bool:
+    """Whether a statement may go to the SQLite driver itself.
+
+    Django's cursor (its wrapper, a new cursor object, the placeholders
+    rewritten by a regular expression on every call) costs about 10 µs a
+    statement, twice what SQLite takes for these; a post runs about ten.
+    Not when Django logs queries (tests count them; DEBUG) or an execute
+    wrapper listens: then everything goes through Django's cursor.
+    """
+    return db.vendor == "sqlite" and not db.queries_logged and not db.execute_wrappers
+
+
+def _sqlite(db: Any, sql: str, params: Sequence[Any]) -> Any:
+    """What Django's cursor does around the driver's execute, minus the cost."""
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        return db.connection.execute(_qmark(sql), params)
+
+
+@lru_cache(maxsize=1024)
+def _qmark(sql: str) -> str:
+    """SQLite's placeholders for ours, as Django's SQLite cursor writes them."""
+    return QMARK.sub("?", sql).replace("%%", "%")
 
 
 def datetime(value: Any) -> Any:
