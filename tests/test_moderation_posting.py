@@ -51,6 +51,7 @@ def test_a_post_reads_the_rules_version_once_and_sees_a_change_on_the_next(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from dateline.moderation import rules
     from dateline.moderation.models import LinkRule
 
     LinkRule.objects.create(domain="example.net", rule="allow")  # links look too
@@ -64,6 +65,10 @@ def test_a_post_reads_the_rules_version_once_and_sees_a_change_on_the_next(
 
     BannedPhrase.objects.create(phrase="ferry", action="reject")  # between requests
     assert api_post(client, thread, "The ferry again.").status_code == 422
+    # Nothing is kept past the post: code that runs after it reads anew.
+    with CaptureQueriesContext(connection) as after:
+        rules.current()
+    assert [q for q in after if "rulesversion" in q["sql"].lower()]
 
 
 def test_a_bot_filling_the_honeypot_is_turned_away_and_a_person_keeps_the_text(

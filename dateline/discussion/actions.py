@@ -46,7 +46,14 @@ from dateline.discussion.models import (
     path_segment,
     wilson_lower_bound,
 )
-from dateline.moderation import addresses, ratelimit, reports, sanctions, screening
+from dateline.moderation import (
+    addresses,
+    ratelimit,
+    reports,
+    rules,
+    sanctions,
+    screening,
+)
 from dateline.moderation import tasks as moderation_tasks
 from dateline.moderation.policies import Verdict
 from dateline.moderation.scoring import APPROVE, FLAG, HOLD, RECONSIDER, REJECT
@@ -304,20 +311,21 @@ def comment_post(
     key_hash = guest_key_hash(identity.key) if identity else ""
     client = signals.client if signals else ""
     _open_thread(thread)  # checked again under the lock below
-    shadowed = moderate and sanctions.check(
-        member=member,
-        email=identity.email if identity else "",
-        client=client,
-        guest_key_hash=key_hash,
-    )
-    if moderate and not shadowed and verdict is None:
-        verdict = screening.screen(
-            text=body.strip(),
-            thread=thread,
-            author_id=member.pk if member else None,
+    with rules.one_look():  # the sanctions and the scorers read the rules once
+        shadowed = moderate and sanctions.check(
+            member=member,
+            email=identity.email if identity else "",
+            client=client,
             guest_key_hash=key_hash,
-            signals=signals,
         )
+        if moderate and not shadowed and verdict is None:
+            verdict = screening.screen(
+                text=body.strip(),
+                thread=thread,
+                author_id=member.pk if member else None,
+                guest_key_hash=key_hash,
+                signals=signals,
+            )
     if verdict is not None and verdict.decision in (RECONSIDER, REJECT):
         # A decision made elsewhere (the demo, a bulk screen) that says no.
         raise screening.rejection(verdict)

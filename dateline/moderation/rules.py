@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -51,8 +52,8 @@ _lock = threading.Lock()
 _held: dict[str, Any] = {"version": None, "rules": None}
 
 
-# Within one request the token is read once: a post looks at the rules
-# three times (sanctions, banned phrases, links).
+# Within a ``one_look()`` block the token is read once: screening a post
+# looks at the rules three times (sanctions, banned phrases, links).
 _asked = threading.local()
 
 
@@ -63,19 +64,23 @@ def version() -> str:
         return token
     row = sql.one(f"SELECT token FROM {sql.table(RulesVersion)} WHERE id = 1")  # noqa: S608
     token = row[0] if row else ""
-    if getattr(_asked, "in_request", False):
+    if getattr(_asked, "looking", False):
         _asked.token = token
     return token
 
 
-@receiver(request_started)
-def _request_started(**kwargs: Any) -> None:
-    _asked.in_request, _asked.token = True, None
-
-
-@receiver(request_finished)
-def _request_finished(**kwargs: Any) -> None:
-    _asked.in_request, _asked.token = False, None
+@contextmanager
+def one_look() -> Iterator[None]:
+    """The rules as they are at the start of the block, read once for all
+    its looks (nested blocks share the outer one's)."""
+    if getattr(_asked, "looking", False):
+        yield
+        return
+    _asked.looking, _asked.token = True, None
+    try:
+        yield
+    finally:
+        _asked.looking, _asked.token = False, None
 
 
 def current() -> Rules:
