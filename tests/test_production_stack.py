@@ -337,10 +337,25 @@ def test_the_worker_runs_what_the_instances_queue(stack):
 def test_health_and_readiness_through_nginx(stack):
     status, _, body = _get(stack.url + "/healthz")
     assert (status, body) == (200, b"ok\n")
-    status, _, body = _get(stack.url + "/readyz")
-    checks = json.loads(body)["checks"]
+    # Each instance says no until its moderation model is in (built into
+    # its data folder on first use: tens of seconds on a fresh one).
+    deadline = time.monotonic() + 180
+    while True:
+        status, _, body = _get(stack.url + "/readyz")
+        checks = json.loads(body)["checks"]
+        if status == 200 or time.monotonic() > deadline:
+            break
+        assert checks["moderation_model"]["detail"] == "loading", checks
+        time.sleep(0.5)
     assert status == 200, checks
-    assert set(checks) == {"database", "migrations", "cache", "worker"}
+    assert set(checks) == {
+        "database",
+        "migrations",
+        "cache",
+        "worker",
+        "moderation_model",
+    }
+    assert checks["moderation_model"]["detail"] == "loaded"
     assert checks["database"]["detail"] == "postgresql"
     assert checks["cache"]["detail"] == "ResilientRedisCache"
 
