@@ -425,3 +425,56 @@ def test_deleted_accounts_and_articles_take_their_points_back_cleanly(
         member=a_member, points__lt=0, kind="comment_removed"
     )
     assert taken_back.get().comment is None
+
+
+# --- refreshes read outside the write transaction ----------------------------------
+
+
+def test_a_refresh_that_read_before_another_one_wrote_reads_again(
+    no_badges, live, thread, a_member, another_member, monkeypatch
+):
+    comment = post(live, thread, a_member, 0)
+    assert points(a_member) == 2
+    real = community._history
+    reads: list[int] = []
+
+    def read_then_a_vote(member_id: int) -> Any:
+        found = real(member_id)
+        reads.append(member_id)
+        if len(reads) == 1:
+            # Between this read and its write: an upvote, and a refresh
+            # that reads it and writes first.
+            actions.comment_vote(actor=another_member, comment=comment, value=1)
+            monkeypatch.setattr(community, "_history", real)
+            community.standings_refresh(member_ids=[a_member.pk])
+            monkeypatch.setattr(community, "_history", read_then_a_vote)
+            assert points(a_member) == 3
+        return found
+
+    monkeypatch.setattr(community, "_history", read_then_a_vote)
+    community.standings_refresh(member_ids=[a_member.pk])
+    assert len(reads) == 2  # the first read was left unwritten
+    assert points(a_member) == 3
+    assert LedgerEntry.objects.filter(member=a_member, points__lt=0).count() == 0
+
+
+def test_a_refresh_outrun_every_time_reads_inside_the_transaction_at_last(
+    no_badges, live, thread, a_member, another_member, monkeypatch
+):
+    comment = post(live, thread, a_member, 0)
+    actions.comment_vote(actor=another_member, comment=comment, value=1)
+    real = community._history
+    reads: list[int] = []
+
+    def outrun(member_id: int) -> Any:
+        found = real(member_id)
+        reads.append(member_id)
+        if len(reads) <= community.READS_OUTSIDE:
+            moved = T0 + dt.timedelta(minutes=len(reads))
+            Standing.objects.filter(member=a_member).update(updated_at=moved)
+        return found
+
+    monkeypatch.setattr(community, "_history", outrun)
+    community.standings_refresh(member_ids=[a_member.pk])
+    assert len(reads) == community.READS_OUTSIDE + 1
+    assert points(a_member) == 3
