@@ -133,7 +133,13 @@ def _lock_thread(thread_id: int) -> Thread:
 
 
 def _thread_changed(thread_id: int, **counters: Any) -> None:
-    Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
+    if counters:
+        Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **counters)
+    else:  # plain SQL: every vote
+        sql.execute(
+            f"UPDATE {sql.table(Thread)} SET version = version + 1 WHERE id = %s",  # noqa: S608
+            [thread_id],
+        )
     events.emit(events.ThreadChanged(thread_id))
 
 
@@ -858,14 +864,14 @@ def comment_delete(
 # --- votes -------------------------------------------------------------------
 
 
-@transaction.atomic
 def comment_vote(
     *, actor: Any, comment: Comment, value: int, at: dt.datetime | None = None
 ) -> Comment:
     """Set the member's vote on a comment: 1 up, -1 down, 0 withdraws it.
 
     Guests cannot vote: one vote per person needs an account. ``at`` is for
-    importers and the demo; voting uses now.
+    importers and the demo; voting uses now. Returns ``comment`` itself with
+    its counters as the vote left them.
     """
     member = _member(actor)
     if member is None:
@@ -884,23 +890,45 @@ def comment_vote(
         raise Conflict(_("This comment was deleted."), code="deleted")
     if not comment.is_published:
         raise Conflict(_("This comment is waiting for review."), code="pending")
+    with transaction.atomic():
+        _vote_in(comment, member.pk, value, at or timezone.now())
+    return comment
 
+
+def _vote_in(comment: Comment, voter_id: int, value: int, at: dt.datetime) -> None:
+    """The vote's writes, in plain SQL: on SQLite the write lock is held for
+    them alone (3.8 ms a vote through the ORM in the storm bench, where 50
+    votes a second queued every post behind them). Sets ``comment``'s
+    counters."""
     # Votes on a comment queue on these locks, so the counters and the
     # Wilson score below are computed from exact values.
-    _lock_thread(comment.thread_id)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    existing = Vote.objects.filter(comment=comment, voter=member).first()
-    old = existing.value if existing else 0
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table = sql.table(Comment)
+    if lock:  # SQLite: the transaction holds the database's one write lock
+        thread = sql.table(Thread)
+        sql.one(f"SELECT id FROM {thread} WHERE id = %s{lock}", [comment.thread_id])  # noqa: S608
+    row = sql.one(
+        f"SELECT upvotes, downvotes, score, best FROM {table} WHERE id = %s{lock}",  # noqa: S608
+        [comment.pk],
+    )
+    if row is None:
+        raise NotFound(_("There is no such comment."), code="comment_not_found")
+    comment.upvotes, comment.downvotes, comment.score, comment.best = row
+    votes = sql.table(Vote)
+    existing = sql.one(
+        f"SELECT id, value FROM {votes} WHERE comment_id = %s AND voter_id = %s",  # noqa: S608
+        [comment.pk, voter_id],
+    )
+    old = existing[1] if existing else 0
     if old == value:
-        return comment
+        return
     if existing is None:
         try:
             with transaction.atomic():
-                Vote.objects.create(
-                    comment=comment,
-                    voter=member,
-                    value=value,
-                    created_at=at or timezone.now(),
+                sql.execute(
+                    f"INSERT INTO {votes} (comment_id, voter_id, value, created_at) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s)",
+                    [comment.pk, voter_id, value, sql.datetime(at)],
                 )
         except IntegrityError:
             raise Conflict(
@@ -908,9 +936,10 @@ def comment_vote(
                 code="vote_in_progress",
             ) from None
     elif value == 0:
-        existing.delete()
+        sql.execute(f"DELETE FROM {votes} WHERE id = %s", [existing[0]])  # noqa: S608
     else:
-        Vote.objects.filter(pk=existing.pk).update(value=value)
+        change = f"UPDATE {votes} SET value = %s WHERE id = %s"  # noqa: S608
+        sql.execute(change, [value, existing[0]])
 
     # The row is locked: its counters are exact, and are written in one go.
     up = (value == 1) - (old == 1)
@@ -919,15 +948,13 @@ def comment_vote(
     comment.downvotes += down
     comment.score += up - down
     comment.best = wilson_lower_bound(comment.upvotes, comment.downvotes)
-    Comment.objects.filter(pk=comment.pk).update(
-        upvotes=comment.upvotes,
-        downvotes=comment.downvotes,
-        score=comment.score,
-        best=comment.best,
+    sql.execute(
+        f"UPDATE {table} SET upvotes = %s, downvotes = %s, score = %s, best = %s "  # noqa: S608
+        "WHERE id = %s",
+        [comment.upvotes, comment.downvotes, comment.score, comment.best, comment.pk],
     )
     _thread_changed(comment.thread_id)
-    _emit(events.CommentVoted, comment, voter_id=member.pk, value=value)
-    return comment
+    _emit(events.CommentVoted, comment, voter_id=voter_id, value=value)
 
 
 # --- a member who leaves ---------------------------------------------------------
