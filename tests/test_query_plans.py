@@ -124,3 +124,25 @@ def test_a_comment_is_written_to_no_index_that_another_one_covers():
             assert not wider, f"{name} ({columns[0]}) is covered by {wider}"
     assert leading.count("path") == 0  # read only within a branch
     assert {"comment_branch", "comment_by_member"} <= set(found)
+
+
+def test_a_members_refresh_asks_after_first_comments_along_the_writer_index(
+    thread, a_member, another_member
+):
+    """The refresh after every vote asks whether the comments a member
+    answered were their writers' first: along each writer's index, never
+    over every comment of those writers, let alone the table."""
+    from dateline.community import history
+
+    first = actions.comment_post(
+        actor=another_member, thread=thread, body="My first comment here."
+    )
+    actions.comment_post(
+        actor=a_member, thread=thread, body="Welcome aboard.", parent=first
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert history._first_comments({first.pk}) == {first.pk}
+    [sql] = [q["sql"] for q in captured]
+    plan = _plan(sql, keep=("comment_by_member",))
+    assert not _full_scan(plan), f"{sql}\n{plan}"
+    assert "comment_by_member" in plan, plan

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Min, Q, Value, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Value, When
 
 from dateline.discussion.models import Comment, Vote
 
@@ -128,6 +128,31 @@ def load(member_ids: Iterable[int] | None = None) -> dict[int, MemberHistory]:
     return histories
 
 
+def _first_comments(among: set[int] | None) -> set[int]:
+    """Which of the comments ``among`` (every one if None) are their writer's
+    first that counts.
+
+    For a few members' histories, each is asked whether an earlier comment
+    of its writer counts, along the writer's index (the earliest first, so
+    the answer is mostly at the first step). The minimum per writer over
+    all their comments, for the writers of replies by an active member, read
+    tens of thousands of rows: 36 ms of a 50 ms refresh on the bench.
+    """
+    counted = Comment.objects.filter(author__isnull=False).exclude(_removed())
+    if among is None:
+        return set(
+            counted.values("author_id")
+            .annotate(first=Min("id"))
+            .values_list("first", flat=True)
+        )
+    earlier = counted.filter(author_id=OuterRef("author_id"), id__lt=OuterRef("id"))
+    return set(
+        counted.filter(id__in=among)
+        .exclude(Exists(earlier))
+        .values_list("id", flat=True)
+    )
+
+
 def _load_mentoring(
     ids: list[int] | None, history: Callable[[int], MemberHistory]
 ) -> None:
@@ -142,19 +167,11 @@ def _load_mentoring(
     rows = list(
         candidates.values_list("id", "author_id", "parent_id", "parent__author_id")
     )
-    authors = Comment.objects.filter(author__isnull=False)
-    if ids is not None:
-        authors = authors.filter(author_id__in={row[3] for row in rows})
-    first_comment = dict(
-        authors.exclude(_removed())
-        .values("author_id")
-        .annotate(first=Min("id"))
-        .values_list("author_id", "first")
-    )
+    firsts = _first_comments(None if ids is None else {row[2] for row in rows})
     replies = {
         pk: (author_id, newcomer_id)
         for pk, author_id, parent_id, newcomer_id in rows
-        if first_comment.get(newcomer_id) == parent_id
+        if parent_id in firsts
     }
     paid: dict[int, dt.datetime] = {}
     for comment_id, created_at in (
