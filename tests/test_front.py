@@ -178,3 +178,79 @@ def test_its_csrf_cookie_is_the_one_django_would_set(settings):
         )
         expected = django.cookies["csrftoken"].OutputString()
         assert front._csrf_cookie(secret) == expected
+
+
+# --- the thread's JSON ----------------------------------------------------------
+
+
+def _json_path(thread, query="sort=newest"):
+    return f"/api/threads/{thread.pk}/comments?{query}"
+
+
+def test_the_threads_json_is_answered_in_front_with_no_token(app, thread):
+    guest_post(thread, "A comment the JSON carries.")
+    path = _json_path(thread)
+    status, through, body = call(app, path)
+    assert (status, through["x-dateline-cache"]) == (200, ["miss"])
+    status, fronted, again = call(app, path)
+    assert (status, fronted["x-dateline-cache"]) == (200, ["front"])
+    assert again == body and b"A comment the JSON carries." in again
+    assert "set-cookie" not in fronted
+    for name in ("content-type", "vary", "x-content-type-options"):
+        assert fronted.get(name) == through.get(name), name
+    # A reader with a CSRF cookie gets the same bytes, and keeps the cookie.
+    secret = csrf._get_new_csrf_string()
+    call(app, path, cookies=f"csrftoken={secret}")
+    _, own, same = call(app, path, cookies=f"csrftoken={secret}")
+    assert own["x-dateline-cache"] == ["front"]
+    assert same == body and "set-cookie" not in own
+    # Another sort or page is another answer.
+    assert call(app, _json_path(thread, "sort=oldest"))[1]["x-dateline-cache"] == [
+        "miss"
+    ]
+
+
+def test_a_new_comment_reaches_the_json_in_front(app, thread):
+    path = _json_path(thread)
+    call(app, path)
+    assert call(app, path)[1]["x-dateline-cache"] == ["front"]
+    guest_post(thread, "Fresh under the story.")
+    _, headers, body = call(app, path)
+    assert headers["x-dateline-cache"] == ["miss"]
+    assert b"Fresh under the story." in body
+    assert call(app, path)[1]["x-dateline-cache"] == ["front"]
+
+
+def test_cross_origin_and_guest_readers_of_the_json_go_through_django(app, thread):
+    path = _json_path(thread)
+    call(app, path)
+    assert call(app, path)[1]["x-dateline-cache"] == ["front"]
+    for headers in ({"ORIGIN": "https://news.example"}, {"X_DATELINE_GUEST_KEY": "k1"}):
+        answer = call(app, path, **headers)[1]
+        assert answer.get("x-dateline-cache") != ["front"], headers
+
+
+def test_the_json_of_an_unpublished_article_is_not_answered_in_front(
+    app, thread, article
+):
+    path = _json_path(thread)
+    call(app, path)
+    assert call(app, path)[1]["x-dateline-cache"] == ["front"]
+    article.unpublish()
+    assert call(app, path)[0] == 404
+
+
+def test_shared_json_in_front_answers_304_whatever_the_cookie(app, thread, settings):
+    settings.DATELINE_CDN_MAX_AGE = 120
+    path = _json_path(thread)
+    secret = csrf._get_new_csrf_string()
+    for cookies in ("", f"csrftoken={secret}"):
+        _, through, _ = call(app, path, cookies=cookies)
+        status, headers, _ = call(app, path, cookies=cookies)
+        assert headers["x-dateline-cache"] == ["front"], cookies
+        assert headers["etag"] == through["etag"], cookies
+        assert "s-maxage=120" in headers["cache-control"][0]
+        status, _, empty = call(
+            app, path, cookies=cookies, IF_NONE_MATCH=headers["etag"][0]
+        )
+        assert (status, empty) == (304, b""), cookies

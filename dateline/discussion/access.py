@@ -56,6 +56,22 @@ def _comment_sql() -> str:
     )
 
 
+def thread_state(thread_id: int) -> tuple[str, list[Any]]:
+    """A query for what makes a thread's cached JSON current for anonymous
+    readers (``pagecache.serve_bytes``): its version, and its article's
+    ``live`` flag (None for an external page's thread), as access_thread
+    reads them."""
+    return _thread_state_sql(), [thread_id]
+
+
+@cache
+def _thread_state_sql() -> str:
+    return (
+        f"SELECT t.version, p.live FROM {sql.table(Thread)} t "  # noqa: S608
+        f"LEFT JOIN {sql.table(Page)} p ON p.id = t.article_id WHERE t.id = %s"
+    )
+
+
 def _valid_id(value: Any) -> bool:
     return isinstance(value, int) and 0 < value < 1 << 63
 

@@ -408,6 +408,7 @@ def thread_page(
             build,
             content_type="application/json",
             keys=[cdn_headers.thread_key(thread.pk)],
+            current=access.thread_state(thread.pk),
         )
     return cdn_headers.private(HttpResponse(build(), content_type="application/json"))
 

@@ -85,6 +85,10 @@ class Offer:
     stamp: tuple[Any, ...]  # (thread version, publication time) it was built at
     etag: str  # for the page without a token, before any coding
     built_at: float = 0.0  # time.time() when it was built
+    # False for a payload without a form (the thread's JSON): no token, no
+    # CSRF cookie, and the same bytes for every reader.
+    token: bool = True
+    label: str = "article"  # what the metrics call it, "(front)" added
 
 
 def driver_sql(sql: str) -> str:
@@ -155,8 +159,13 @@ def listening() -> bool:
 
 
 def eligible(environ: dict[str, Any], cookies: dict[str, str]) -> bool:
-    """``pagecache.cacheable`` for a WSGI request: the same-for-everyone view."""
-    from dateline.discussion.views import GUEST_COOKIE
+    """``pagecache.cacheable`` for a WSGI request: the same-for-everyone view.
+
+    Not a guest known by the header (the thread's JSON shows them their
+    own held comments), and not a cross-origin request: its answer carries
+    CORS headers for that origin alone.
+    """
+    from dateline.discussion.views import GUEST_COOKIE, GUEST_HEADER
 
     return (
         conf().page_seconds > 0
@@ -165,6 +174,8 @@ def eligible(environ: dict[str, Any], cookies: dict[str, str]) -> bool:
         and GUEST_COOKIE not in cookies
         and "messages" not in cookies
         and "HTTP_HX_REQUEST" not in environ
+        and GUEST_HEADER not in environ
+        and "HTTP_ORIGIN" not in environ
     )
 
 
@@ -304,13 +315,15 @@ class Front:
             ("X-Request-ID", request_id),
         ]
         coding = compression.accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
-        if shared:
+        if shared or (not page.offer.token and conf().shared):
             tag = compression.encoded_etag(page.offer.etag, coding)
             headers.append(("ETag", tag))
             if environ.get("HTTP_IF_NONE_MATCH") == tag:
                 start_response("304 Not Modified", headers)
-                self._log(environ, 304, started, request_id)
+                self._log(environ, 304, started, request_id, page.offer.label)
                 return []
+            body = page.offer.packed.body(coding)
+        elif not page.offer.token:
             body = page.offer.packed.body(coding)
         else:
             secret = secret or _random_chars(CSRF_SECRET_LENGTH)
@@ -321,16 +334,21 @@ class Front:
             headers.append(("Content-Encoding", coding))
         headers.append(("Content-Length", str(len(body))))
         start_response("200 OK", headers)
-        self._log(environ, 200, started, request_id)
+        self._log(environ, 200, started, request_id, page.offer.label)
         return [body]
 
     def _log(
-        self, environ: dict[str, Any], status: int, started: float, request_id: str
+        self,
+        environ: dict[str, Any],
+        status: int,
+        started: float,
+        request_id: str,
+        label: str,
     ) -> None:
         if self.metrics:
             metrics.page_cache("hit")
-            metrics.REQUESTS.labels("article (front)", "GET", str(status)).inc()
-            metrics.LATENCY.labels("article (front)").observe(
+            metrics.REQUESTS.labels(f"{label} (front)", "GET", str(status)).inc()
+            metrics.LATENCY.labels(f"{label} (front)").observe(
                 time.perf_counter() - started
             )
         if logs.access_log.isEnabledFor(logging.INFO):

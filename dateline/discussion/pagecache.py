@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -370,9 +370,17 @@ def serve_bytes(
     *,
     content_type: str,
     keys: list[str],
+    current: tuple[str, list[Any]] | None = None,
 ) -> HttpResponseBase:
     """A response whose body is cached as is (API payloads for anonymous
-    readers): ``family`` says what it shows, ``version`` the thread's."""
+    readers): ``family`` says what it shows, ``version`` the thread's.
+
+    ``current``: a query (SQL, parameters) whose one row is the thread's
+    version and something else that must stay the same (the article still
+    live) for the payload to be current; with it, the payload is handed to
+    the front door (``front.py``), which answers the next readers without
+    Django while that row is unchanged, as it does article pages.
+    """
 
     def packed() -> tuple[tuple[compression.Packed, str], None]:
         content = build()
@@ -381,6 +389,8 @@ def serve_bytes(
     entry, source, _ = through(family, version, packed)
     assert entry is not None
     packed_body, tag = entry[2]
+    if current is not None:
+        _offer_bytes_to_front(entry, *current)
     metrics.page_cache(source)
     out, coding = encoded(request, packed_body, b"", content_type)
     out["X-Dateline-Cache"] = source
@@ -389,3 +399,30 @@ def serve_bytes(
         tag = compression.encoded_etag(tag, coding)
         return cdn_headers.shared(request, out, keys=keys, tag=tag)
     return out
+
+
+def _offer_bytes_to_front(entry: Entry, sql: str, params: list[Any]) -> None:
+    from dateline.discussion import front
+
+    if not front.listening():
+        return
+    # On the primary, as the front's own query: not a lagging replica's.
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return
+    version, built_at, (packed, etag) = entry
+    front.offer(
+        front.Offer(
+            packed=packed,
+            sql=sql,
+            driver_sql=front.driver_sql(sql),
+            params=tuple(params),
+            stamp=(version, row[1]),
+            etag=etag,
+            built_at=built_at,
+            token=False,
+            label="thread",
+        )
+    )
