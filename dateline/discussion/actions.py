@@ -923,13 +923,14 @@ def _vote_in(comment: Comment, voter_id: int, value: int, at: dt.datetime) -> No
     if old == value:
         return
     if existing is None:
+        # No savepoint: the comment's row lock makes this rare, and the
+        # transaction is given up on anyway.
         try:
-            with transaction.atomic():
-                sql.execute(
-                    f"INSERT INTO {votes} (comment_id, voter_id, value, created_at) "  # noqa: S608
-                    "VALUES (%s, %s, %s, %s)",
-                    [comment.pk, voter_id, value, sql.datetime(at)],
-                )
+            sql.execute(
+                f"INSERT INTO {votes} (comment_id, voter_id, value, created_at) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s)",
+                [comment.pk, voter_id, value, sql.datetime(at)],
+            )
         except IntegrityError:
             raise Conflict(
                 _("Your vote is already being counted; try again."),

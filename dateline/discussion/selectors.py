@@ -319,7 +319,9 @@ def comment_for_reader(
         ),
         highlight=comment.pk if highlighted else None,
         flat=True,
-        moderator=actions.can_moderate(viewer.user),
+        # It changes what a held comment shows, only: the permission
+        # lookup (two queries) is not made for the others.
+        moderator=comment.is_pending and actions.can_moderate(viewer.user),
         annotated=annotated,
     )[comment.pk]
     node.display_depth = min(comment.depth, conf.max_depth())
