@@ -210,3 +210,52 @@ def test_the_thread_json_is_stale_within_the_window_and_current_after(thread, cl
     answer = reader.get(url)
     assert answer.headers["X-Dateline-Cache"] == "miss"
     assert b"a moment later" in answer.content
+
+
+# --- the article's own part, cached apart from its comments ------------------------
+
+
+def _body_in_db(article, text: str) -> None:
+    """The article's body changed under it, its publication time kept."""
+    from dateline.newsroom.models import ArticlePage
+
+    page = ArticlePage.objects.get(pk=article.pk)
+    page.body = [("paragraph", f"<p>{text}</p>")]
+    ArticlePage.objects.filter(pk=article.pk).update(body=page.body)
+
+
+def test_a_new_comment_rebuilds_the_comments_not_the_article_body(
+    thread, article, a_member
+):
+    reader = Client()
+    reader.force_login(a_member)  # past the page cache: the page is built
+    assert b"The bridge reopened." in reader.get(ARTICLE).content
+    _body_in_db(article, "Text the cached body does not show.")
+    guest_post(thread, "A comment that rebuilds the page.")
+    page = reader.get(ARTICLE).content
+    assert b"A comment that rebuilds the page." in page
+    assert b"The bridge reopened." in page  # the body, as cached
+    assert b"Text the cached body does not show." not in page
+
+
+def test_a_republished_article_shows_its_new_body_and_a_preview_its_draft(
+    thread, article, a_member
+):
+    reader = Client()
+    reader.force_login(a_member)
+    assert b"The bridge reopened." in reader.get(ARTICLE).content
+    article.body = [("paragraph", "<p>The bridge closed again at noon.</p>")]
+    preview = article.make_preview_request()
+    assert b"The bridge closed again at noon." in preview.content
+    article.save_revision().publish()
+    page = reader.get(ARTICLE).content
+    assert b"The bridge closed again at noon." in page
+    assert b"The bridge reopened." not in page
+
+
+def test_with_the_page_cache_off_the_body_is_not_kept(thread, article, settings):
+    settings.DATELINE_PAGE_CACHE_SECONDS = 0
+    reader = Client()
+    assert b"The bridge reopened." in reader.get(ARTICLE).content
+    _body_in_db(article, "Shown at once.")
+    assert b"Shown at once." in reader.get(ARTICLE).content

@@ -287,6 +287,8 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.article_page_for_reader(self, request))
         context.update(discussion.thread_context(request, self))
+        # The body is cached apart, as long as a page (0: not at all).
+        context["body_cache_seconds"] = settings.DATELINE_PAGE_CACHE_SECONDS
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
