@@ -299,6 +299,27 @@ def cache() -> dict[str, Any]:
     }
 
 
+def page_cache(folder: Path) -> dict[str, Any]:
+    """The ``pages`` cache (cached pages and payloads, article bodies).
+
+    With Redis, the default cache. Without, files under ``folder``: the
+    default's local memory is each server process's own, so each worker
+    built every changed page again for itself (two workers: twice the
+    rebuilds of a page under a comment storm); files are shared by every
+    process on the machine, and a page is read from them only when the
+    front door (``discussion/front.py``) has no current one.
+    """
+    if env_str("REDIS_URL"):
+        return cache()
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(folder / "cache" / "pages"),
+        # Each entry is a page in three codings (about 75 KB for an article
+        # of 200 comments): 2,000 is 150 MB at most.
+        "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
+    }
+
+
 def email(folder: Path) -> dict[str, Any]:
     """Mail settings: SMTP when EMAIL_URL is set, else files in the outbox folder."""
     url = env_str("EMAIL_URL")

@@ -139,7 +139,13 @@ if _replica:
 DATELINE_REPLICA_PIN_SECONDS = config.env_int("DATELINE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": config.cache()}
+CACHES = {
+    "default": config.cache(),
+    # Pages for anonymous readers, shared by the server's processes.
+    "pages": config.page_cache(DATA_DIR),
+}
+# Django's {% cache %} fragments (an article's body) go with the pages.
+CACHES["template_fragments"] = CACHES["pages"]
 TASKS = config.tasks()
 
 _email = config.email(DATA_DIR)

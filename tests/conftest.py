@@ -82,12 +82,15 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Every test starts with an empty cache (Wagtail caches image renditions)."""
-    from django.core.cache import cache
+    """Every test starts with empty caches (Wagtail caches image renditions;
+    the page cache keeps pages)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 # A change shows on the next anonymous request, with no stale window (most

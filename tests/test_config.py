@@ -96,6 +96,19 @@ def test_redis_url_switches_the_cache(clean_env):
     assert config.cache()["LOCATION"] == "redis://127.0.0.1:6379/1"
 
 
+def test_pages_are_shared_by_the_servers_processes(clean_env, tmp_path):
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    pages = config.page_cache(tmp_path)
+    assert pages["LOCATION"] == str(tmp_path / "cache" / "pages")
+    # Two processes' caches: what one builds, the other finds.
+    one, other = (FileBasedCache(pages["LOCATION"], pages["OPTIONS"]) for _ in range(2))
+    one.set("dateline:page:test", (3, 1.0, b"page"), 30)
+    assert other.get("dateline:page:test") == (3, 1.0, b"page")
+    clean_env.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    assert config.page_cache(tmp_path) == config.cache()
+
+
 @pytest.mark.parametrize(
     "url", ["localhost:6379", "http://cache", "redis://", "redis://h:x/0"]
 )

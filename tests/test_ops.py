@@ -41,10 +41,11 @@ def test_readyz_says_ready_when_the_database_and_cache_answer(client):
 
 def test_readyz_names_the_cache_it_cannot_reach(client, settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "dateline.core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
-        }
+        },
     }
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -101,11 +102,12 @@ def test_while_redis_is_away_pages_and_posts_work_and_it_recovers(
         pytest.skip(f"REDIS NOT AVAILABLE: {exc}")
     url = redis.start()
     monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.2)
+    on_redis = {"BACKEND": "dateline.core.cache.ResilientRedisCache", "LOCATION": url}
+    # As the settings have them with REDIS_URL: pages in Redis too.
     settings.CACHES = {
-        "default": {
-            "BACKEND": "dateline.core.cache.ResilientRedisCache",
-            "LOCATION": url,
-        }
+        "default": on_redis,
+        "pages": on_redis,
+        "template_fragments": on_redis,
     }
     cache = caches["default"]
     try:

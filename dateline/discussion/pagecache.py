@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
@@ -39,12 +39,16 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.connection import ConnectionProxy
 
 from dateline.cdn import conf as cdn_conf
 from dateline.cdn import headers as cdn_headers
 from dateline.core import compression
 from dateline.ops import metrics
 
+# The ``pages`` cache: files shared by the server's processes, or Redis
+# (``config.page_cache``).
+cache: Any = ConnectionProxy(caches, "pages")
 CSRF_PLACEHOLDER = "__dateline_csrf_placeholder__"
 PREFIX = "dateline:page:4:"  # 4: kept with the version they were built at
 Cached = tuple[compression.Packed, str, str]  # page, content type, ETag
