@@ -492,38 +492,57 @@ def probe(tag: str, phase: str, targets: dict[str, str], rps: dict) -> int:
 
 def huge_scenario() -> None:
     """``BENCH_SCENARIO=huge``: only the uncached first page of the HUGE_N
-    thread against the N one, on the embedded site (seeded once)."""
-    env, database = embedded()
-    small = json.loads(run(["bench/seed.py", str(N), str(BIG_N)], env))["small"]
-    huge = seed_huge(env, "")
+    thread against the N one, on the topologies asked for: the embedded site
+    (seeded once, kept), the production stack's PostgreSQL (seeded afresh)."""
+    if TOPOLOGY != "prod":
+        env, database = embedded()
+        small = json.loads(run(["bench/seed.py", str(N), str(BIG_N)], env))["small"]
+        huge = seed_huge(env, "")
+        emit("dateline_database", database)
+        log_path = DATA_DIR / "server_huge.log"
+        with server({**env, "DATELINE_PAGE_CACHE_SECONDS": "0"}, log_path) as base:
+            rps, bad = huge_probe("", base, small, huge)
+        finish("", [log_path], bad)
+        huge_ratios("", rps)
+    if TOPOLOGY != "embedded":
+        with production_stack() as started:
+            env = dict(started.env)
+            seeded = json.loads(run(["bench/seed.py", str(N), "0"], env))
+            huge = seed_huge(env, "prod_")
+            emit("dateline_prod_database", "postgresql")
+            started.restart_instances(DATELINE_PAGE_CACHE_SECONDS="0")
+            rps, bad = huge_probe("prod_", started.url, seeded["small"], huge)
+            finish("prod_", web_logs(started), bad)
+            huge_ratios("prod_", rps)
+
+
+def huge_probe(
+    tag: str, base: str, small: dict, huge: dict | None
+) -> tuple[dict[str, float], int]:
     if huge is None:
         sys.exit("bench: BENCH_SCENARIO=huge needs BENCH_HUGE_N above 0")
-    emit("dateline_database", database)
+    check_thread(base, small["thread"], N)
+    check_thread(base, huge["thread"], HUGE_N)
     rps: dict[str, float] = {}
-    log_path = DATA_DIR / "server_huge.log"
-    with server({**env, "DATELINE_PAGE_CACHE_SECONDS": "0"}, log_path) as base:
-        check_thread(base, small["thread"], N)
-        check_thread(base, huge["thread"], HUGE_N)
-        bad = probe(
-            "",
-            "_nocache",
-            {
-                "article_small": base + small["path"],
-                "json_small": f"{base}/api/threads/{small['thread']}/comments",
-                "article_huge": base + huge["path"],
-                "json_huge": f"{base}/api/threads/{huge['thread']}/comments",
-            },
-            rps,
-        )
-    finish("", [log_path], bad)
-    huge_ratios(rps)
+    bad = probe(
+        tag,
+        "_nocache",
+        {
+            "article_small": base + small["path"],
+            "json_small": f"{base}/api/threads/{small['thread']}/comments",
+            "article_huge": base + huge["path"],
+            "json_huge": f"{base}/api/threads/{huge['thread']}/comments",
+        },
+        rps,
+    )
+    return rps, bad
 
 
-def huge_ratios(rps: dict[str, float]) -> None:
+def huge_ratios(tag: str, rps: dict[str, float]) -> None:
     # Cost is time per request: cost(huge) / cost(small) = rps(small) / rps(huge).
     for kind in ("json", "article"):
         ratio(
-            f"ratio_huge_vs_small_{kind}_cost",
+            f"ratio_{tag}huge_vs_small_{kind}_cost",
             rps.get(f"{kind}_small_nocache"),
             rps.get(f"{kind}_huge_nocache"),
             "<=1.1",
@@ -779,7 +798,7 @@ def embedded_ratios(
         rps["article_big_nocache"],
         "<=1.2",
     )
-    huge_ratios(rps)
+    huge_ratios("", rps)
 
 
 if __name__ == "__main__":
