@@ -660,3 +660,37 @@ def test_on_a_simulated_brigade_bridging_shows_no_partisan_note_the_ratio_shows(
     assert ratio >= 4, ratio  # the brigade works on the baseline
     assert bridged <= 1, bridged
     assert shown >= 10 and shown_helpful / shown >= 0.9, (shown, shown_helpful)
+
+
+def test_common_ground_is_written_in_batches_each_its_own_transaction(
+    thread, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.discussion.models import Comment, Thread
+
+    comments = [
+        discussion.comment_post(
+            actor=None,
+            thread=thread,
+            body=f"Point {n} on the bridge.",
+            guest=discussion.GuestIdentity(name="Ana", key=f"k{n}"),
+            moderate=False,
+        )
+        for n in range(5)
+    ]
+    version = Thread.objects.get(pk=thread.pk).version
+    monkeypatch.setattr(discussion, "WRITE_BATCH", 2)
+    scores = {c.pk: 0.1 * (n + 1) for n, c in enumerate(comments)}
+    with CaptureQueriesContext(connection) as captured:
+        assert discussion.common_ground_set(scores) == 5
+    # Inside the test's transaction each atomic block is a savepoint: three
+    # batches of at most two, then the threads' versions.
+    savepoints = [q for q in captured if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 4
+    stored = dict(Comment.objects.values_list("pk", "common_ground"))
+    assert {pk: round(stored[pk], 4) for pk in scores} == {
+        pk: round(v, 4) for pk, v in scores.items()
+    }
+    assert Thread.objects.get(pk=thread.pk).version == version + 1
