@@ -98,6 +98,7 @@ def _fresh_cache() -> Iterator[None]:
 # Also for the servers tests start, which inherit the environment.
 # The same for members' standings: refreshed after every change.
 os.environ["DATELINE_PAGE_STALE_MS"] = "0"
+os.environ["DATELINE_FRONT_CHECK_MS"] = "0"
 os.environ["DATELINE_STANDINGS_REFRESH_MS"] = "0"
 
 
@@ -105,6 +106,7 @@ os.environ["DATELINE_STANDINGS_REFRESH_MS"] = "0"
 def _no_stale_window(request: pytest.FixtureRequest) -> None:
     settings = request.getfixturevalue("settings")
     settings.DATELINE_PAGE_STALE_MS = 0
+    settings.DATELINE_FRONT_CHECK_MS = 0
     settings.DATELINE_STANDINGS_REFRESH_MS = 0
     # Vote counts for live pages go out with the commit, not from a timer
     # thread that would outlive the test's database.

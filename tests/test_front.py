@@ -254,3 +254,25 @@ def test_shared_json_in_front_answers_304_whatever_the_cookie(app, thread, setti
             app, path, cookies=cookies, IF_NONE_MATCH=headers["etag"][0]
         )
         assert (status, empty) == (304, b""), cookies
+
+
+def test_the_front_asks_whether_a_page_is_current_once_per_check_window(
+    app, thread, settings
+):
+    settings.DATELINE_FRONT_CHECK_MS = 60_000
+    try:
+        call(app)
+        assert call(app)[1]["x-dateline-cache"] == ["front"]
+        guest_post(thread, "Posted within the check window.")
+        # The last check is kept: the page still counts as current.
+        _, headers, body = call(app)
+        assert headers["x-dateline-cache"] == ["front"]
+        assert b"Posted within the check window." not in body
+        front._checked.clear()  # the window is over
+        _, headers, body = call(app)
+        assert headers["x-dateline-cache"] == ["miss"]
+        assert b"Posted within the check window." in body
+        # The page built after the check is answered: the old check is gone.
+        assert call(app)[1]["x-dateline-cache"] == ["front"]
+    finally:
+        front._checked.clear()
