@@ -326,17 +326,8 @@ def _offer_to_front(
     if row is None or current is None or current[1] != published:
         return
     version, built_at, (packed, _type, etag) = entry
-    front.offer(
-        front.Offer(
-            packed=packed,
-            sql=sql,
-            driver_sql=front.driver_sql(sql),
-            params=tuple(params),
-            stamp=(version, row[1]),  # the publication as the driver gives it
-            etag=etag,
-            built_at=built_at,
-        )
-    )
+    # The publication as the driver gives it.
+    _hand_over(packed, etag, built_at, sql, params, (version, row[1]))
 
 
 def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
@@ -417,16 +408,39 @@ def _offer_bytes_to_front(entry: Entry, sql: str, params: list[Any]) -> None:
     if row is None:
         return
     version, built_at, (packed, etag) = entry
+    _hand_over(
+        packed,
+        etag,
+        built_at,
+        sql,
+        params,
+        (version, row[1]),
+        token=False,
+        label="thread",
+    )
+
+
+def _hand_over(
+    packed: compression.Packed,
+    etag: str,
+    built_at: float,
+    sql: str,
+    params: Any,
+    stamp: tuple[Any, ...],
+    **kind: Any,
+) -> None:
+    """Offer the front a page, current while ``sql`` gives ``stamp``."""
+    from dateline.discussion import front
+
     front.offer(
         front.Offer(
             packed=packed,
             sql=sql,
             driver_sql=front.driver_sql(sql),
             params=tuple(params),
-            stamp=(version, row[1]),
+            stamp=stamp,
             etag=etag,
             built_at=built_at,
-            token=False,
-            label="thread",
+            **kind,
         )
     )
