@@ -1,5 +1,6 @@
 """The page cache's front door: an anonymous reader's cached article page,
-answered before Django's handler and middleware run.
+and a thread's cached JSON, answered before Django's handler and middleware
+run.
 
 Through Django, a page-cache hit ran the handler, fifteen middleware, a
 cache lookup and a query (``make bench``: 755 cached article pages a second
