@@ -30,6 +30,28 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 
 
+def _pages_in_memory() -> None:
+    """This test process keeps its pages in its own memory.
+
+    On the embedded default the ``pages`` cache is files in the data folder,
+    shared by the server's processes; ``make test`` runs the SQLite and the
+    PostgreSQL passes at once in the same folder, and their pages (the same
+    ids, other content) would meet there. Servers the tests start have data
+    folders of their own and keep the files. Before anything asks for the
+    cache: the handler reads this dict when it first does.
+    """
+    from django.conf import settings
+
+    memory = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dateline-pages",
+    }
+    settings.CACHES["pages"] = settings.CACHES["template_fragments"] = memory
+
+
+_pages_in_memory()
+
+
 def _required(what: str) -> bool:
     return os.environ.get(f"DATELINE_REQUIRE_{what}", "") not in {"", "0"}
 
