@@ -662,9 +662,7 @@ def test_on_a_simulated_brigade_bridging_shows_no_partisan_note_the_ratio_shows(
     assert shown >= 10 and shown_helpful / shown >= 0.9, (shown, shown_helpful)
 
 
-def test_common_ground_is_written_in_batches_each_its_own_transaction(
-    thread, monkeypatch
-):
+def test_common_ground_is_written_in_batches_each_its_own_transaction(thread):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -681,10 +679,9 @@ def test_common_ground_is_written_in_batches_each_its_own_transaction(
         for n in range(5)
     ]
     version = Thread.objects.get(pk=thread.pk).version
-    monkeypatch.setattr(discussion, "WRITE_BATCH", 2)
     scores = {c.pk: 0.1 * (n + 1) for n, c in enumerate(comments)}
     with CaptureQueriesContext(connection) as captured:
-        assert discussion.common_ground_set(scores) == 5
+        assert discussion.common_ground_set(scores, batch=2) == 5
     # Inside the test's transaction each atomic block is a savepoint: three
     # batches of at most two, then the threads' versions.
     savepoints = [q for q in captured if q["sql"].startswith("SAVEPOINT")]

@@ -357,3 +357,17 @@ def sweep(
         with transaction.atomic(using=rows.db):
             done += change(rows.filter(pk__in=ids[start : start + size]))
     return done
+
+
+def update_swept(
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    size: int = SWEEP_BATCH,
+) -> int:
+    """:func:`update_many` ``size`` rows at a time, each batch in a
+    transaction of its own, for the reason :func:`sweep` gives."""
+    for start in range(0, len(rows), size):
+        with transaction.atomic():
+            update_many(model, attnames, rows[start : start + size])
+    return len(rows)

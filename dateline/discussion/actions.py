@@ -143,11 +143,9 @@ def _thread_changed(thread_id: int, **counters: Any) -> None:
     events.emit(events.ThreadChanged(thread_id))
 
 
-# Rows changed per write transaction by housekeeping-sized updates.
-WRITE_BATCH = 500
-
-
-def common_ground_set(scores: dict[int, float], *, chunk: int = 2000) -> int:
+def common_ground_set(
+    scores: dict[int, float], *, chunk: int = 2000, batch: int = sql.SWEEP_BATCH
+) -> int:
     """Store each comment's bridging score (the notes' scoring run); threads
     whose top-level order could change have their cached pages retired.
     How many comments changed (by more than 0.005)."""
@@ -167,11 +165,7 @@ def common_ground_set(scores: dict[int, float], *, chunk: int = 2000) -> int:
     # In batches, each its own transaction: on SQLite a transaction holds
     # the one write lock, and one over every changed comment held every
     # post and vote on the site for 200-340 ms (the storm bench).
-    for start in range(0, len(changed), WRITE_BATCH):
-        with transaction.atomic():
-            sql.update_many(
-                Comment, ["common_ground"], changed[start : start + WRITE_BATCH]
-            )
+    sql.update_swept(Comment, ["common_ground"], changed, size=batch)
     with transaction.atomic():
         for thread_id in sorted(threads):
             _thread_changed(thread_id)
