@@ -412,15 +412,16 @@ def _state(page: Page) -> str | None:
     row is kept for ``DATELINE_FRONT_CHECK_MS``: at thousands of readers a
     second the query was a round trip to PostgreSQL for each of them.
     """
-    key = (page.offer.driver_sql, page.offer.params)
     keep = conf().check_seconds
+    if keep <= 0:  # SQLite's default: asked every time
+        return _compare(_current_row(page), page)
+    key = (page.offer.driver_sql, page.offer.params)
     now = time.monotonic()
-    if keep > 0:
-        seen = _checked.get(key)
-        if seen is not None and now - seen[0] < keep:
-            return _compare(seen[1], page)
+    seen = _checked.get(key)
+    if seen is not None and now - seen[0] < keep:
+        return _compare(seen[1], page)
     row = _current_row(page)
-    if keep > 0 and row is not None:
+    if row is not None:
         if len(_checked) > CHECKED_MAX:
             _checked.clear()
         _checked[key] = (now, row)
