@@ -167,3 +167,14 @@ def test_the_embedded_default_counts_as_running_here(settings):
     assert tasks._runs_here()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert not tasks._runs_here()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_enqueued_while_the_process_stops_is_dropped_with_a_warning(caplog):
+    backend = ThreadBackend("test", {"OPTIONS": {}})
+    backend._executor.shutdown()  # as at the interpreter's exit
+    with caplog.at_level("WARNING", logger="dateline.core.tasks"):
+        result = backend.enqueue(note, ["too late"], {})
+    assert result.status == "READY"
+    assert "not run: this process is stopping" in caplog.text
+    assert "too late" not in noted

@@ -58,5 +58,17 @@ class ThreadBackend(ImmediateBackend):
             errors=[],
             worker_ids=[],
         )
-        transaction.on_commit(lambda: self._executor.submit(self._run, task_result))
+        transaction.on_commit(lambda: self._submit(task_result))
         return task_result
+
+    def _submit(self, task_result: TaskResult[Any]) -> None:
+        try:
+            self._executor.submit(self._run, task_result)
+        except RuntimeError:
+            # The process is stopping (the executor, or the interpreter,
+            # is shut down): a task queued here would be lost with it
+            # anyway. A timer's deferred refresh firing at a worker's
+            # stop ended here as a traceback in the server's log.
+            logger.warning(
+                "Task %s not run: this process is stopping", task_result.task.name
+            )
