@@ -183,6 +183,33 @@ def test_the_front_answers_stale_within_the_window_then_fetches_the_new_page(
     assert call(app)[1]["x-dateline-cache"] == ["front"]
 
 
+def test_while_another_process_builds_the_front_asks_again_a_little_later(
+    app,  # noqa: F811 - the fixture
+    thread,
+    article,
+    clock,
+):
+    call(app)
+    guest_post(thread, "A comment another process is building the page for.")
+    clock.now += 1
+    article.refresh_from_db()
+    family = pagecache.article_key(article.pk, article.last_published_at, ARTICLE)
+    assert pagecache.cache.add(family + ":building", 1)  # the other process
+    # Through Django, which has nothing newer: the page before, stale.
+    assert call(app)[1]["x-dateline-cache"] == ["stale"]
+    # The next readers are not sent through Django again at once ...
+    clock.now += front.RETRY_SECONDS / 2
+    assert call(app)[1]["x-dateline-cache"] == ["front-stale"]
+    # ... but a little later, and get the new page once it is there.
+    clock.now += front.RETRY_SECONDS
+    assert call(app)[1]["x-dateline-cache"] == ["stale"]
+    pagecache.cache.delete(family + ":building")
+    clock.now += front.RETRY_SECONDS * 1.5
+    _, headers, body = call(app)
+    assert headers["x-dateline-cache"] == ["miss"]
+    assert b"A comment another process is building the page for." in body
+
+
 def test_an_unpublished_article_is_never_answered_stale(
     app,  # noqa: F811 - the fixture
     thread,

@@ -21,7 +21,9 @@ database error, a page gone or republished), goes to Django, whose answer may
 refill the front. When only the thread's version moved (a comment, a vote),
 the page is still answered, marked ``front-stale``, for the page cache's stale
 window (``pagecache.stale_seconds``) after it was built; then one request
-at a time goes to Django for the new one while the others still get this.
+at a time goes to Django for the new one while the others still get this
+(and, when Django has nothing newer yet because another process is building
+it, the next one goes ``RETRY_SECONDS`` later).
 Each worker process keeps its own pages, at most ``MAX_PAGES``, each for
 ``DATELINE_PAGE_CACHE_SECONDS`` at most.
 """
@@ -59,6 +61,11 @@ SECRET = re.compile(r"^[A-Za-z0-9]{32}$")  # CsrfViewMiddleware's cookie
 # While one request fetches a stale page's successor through Django, the
 # others are answered with the stale page for this long at most.
 REFRESH_SECONDS = 5.0
+# When Django answered with the same page (its successor is being built by
+# another process), the next request asks again this much later, not at
+# once: under a storm one after another went through the whole stack for
+# the page the front already had.
+RETRY_SECONDS = 0.05
 # Dropped from a kept answer: the reader's own, or set again for each reader.
 OWN_HEADERS = frozenset(
     {
@@ -227,7 +234,9 @@ class Front:
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
         self.pages: OrderedDict[tuple[str, ...], Page] = OrderedDict()
-        # Stale pages whose successor a request is fetching, and since when.
+        # Stale pages whose successor a request is fetching (or, when the
+        # last one came back without it, that wait before asking again),
+        # and until when (time.time()).
         self.refreshing: dict[tuple[str, ...], float] = {}
         self.lock = threading.Lock()
         self.metrics = metrics.enabled()
@@ -261,10 +270,10 @@ class Front:
         if now - page.offer.built_at < conf().stale_seconds:
             return True
         with self.lock:
-            since = self.refreshing.get(key)
-            if since is not None and now - since < REFRESH_SECONDS:
+            until = self.refreshing.get(key)
+            if until is not None and now < until:
                 return True
-            self.refreshing[key] = now
+            self.refreshing[key] = now + REFRESH_SECONDS
             return False
 
     def _through_django(
@@ -286,6 +295,15 @@ class Front:
                 self.refreshing.pop(key, None)
         found: Offer | None = getattr(_offered, "value", None)
         _offered.value = None
+        before = self.pages.get(key)
+        if found is not None and before is not None:
+            same = (found.built_at, found.stamp) == (
+                before.offer.built_at,
+                before.offer.stamp,
+            )
+            if same:
+                with self.lock:  # no successor yet: ask again a little later
+                    self.refreshing[key] = time.time() + RETRY_SECONDS
         if found is not None and seen and seen[0][0].startswith("200 "):
             kept = tuple(
                 (name, value)
@@ -299,7 +317,8 @@ class Front:
                 self.pages[key] = page
                 self.pages.move_to_end(key)
                 while len(self.pages) > MAX_PAGES:
-                    self.pages.popitem(last=False)
+                    gone, _ = self.pages.popitem(last=False)
+                    self.refreshing.pop(gone, None)
         return result
 
     def _answer(
