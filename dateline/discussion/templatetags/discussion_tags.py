@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from dateline.core import timefmt
-from dateline.discussion import conf
+from dateline.discussion import conf, fragments
 
 register = template.Library()
 
@@ -37,3 +38,10 @@ def form_started() -> str:
     from dateline.discussion.views import form_started_token
 
     return form_started_token()
+
+
+@register.simple_tag(takes_context=True)
+def comment_item(context: template.Context, node: Any, thread: Any) -> SafeString:
+    """A comment and its replies (``comment.html``), rendered once per change
+    when the page is the one kept for every anonymous reader."""
+    return fragments.render(context, node, thread)
