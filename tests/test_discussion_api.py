@@ -132,6 +132,27 @@ def test_votes_need_a_member_and_are_reported_back(
     assert bad.json()["code"] == "invalid"
 
 
+def test_a_votes_answer_does_not_read_again_what_it_knows(
+    client, thread, a_member, another_member
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    comment = post(thread, a_member)
+    client.force_login(another_member)
+    call(client, "put", f"/api/comments/{comment.pk}/vote", {"value": 1})
+    with CaptureQueriesContext(connection) as done:
+        voted = call(client, "put", f"/api/comments/{comment.pk}/vote", {"value": -1})
+    answer = voted.json()
+    assert (answer["score"], answer["my_vote"]) == (-1, -1)
+    assert answer["author"]["name"] == "Noor Haddad"
+    reads = [q["sql"] for q in done.captured_queries if q["sql"].startswith("SELECT")]
+    # The voter's own row (the session's), and the writer's with the comment.
+    assert sum('FROM "auth_user" WHERE' in q for q in reads) == 1
+    # The vote is read once, to change it, not again for the answer.
+    assert sum('FROM "discussion_vote"' in q for q in reads) == 1
+
+
 def test_report_through_the_api(client, thread, a_member, another_member):
     comment = post(thread, a_member)
     client.force_login(another_member)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -49,9 +50,14 @@ def _thread_sql() -> str:
 
 @cache
 def _comment_sql() -> str:
+    """The comment, its thread, its writer (a member's: the answer shows their
+    name and role) and whether the article is live, in one query."""
+    user = get_user_model()
     return (
-        f"SELECT {sql.columns(Comment, 'c')}, {sql.columns(Thread, 't')}, p.live "  # noqa: S608
+        f"SELECT {sql.columns(Comment, 'c')}, {sql.columns(Thread, 't')}, "  # noqa: S608
+        f"{sql.columns(user, 'u')}, p.live "
         f"FROM {sql.table(Comment)} c JOIN {sql.table(Thread)} t ON t.id = c.thread_id "
+        f"LEFT JOIN {sql.table(user)} u ON u.id = c.author_id "
         f"LEFT JOIN {sql.table(Page)} p ON p.id = t.article_id WHERE c.id = %s"
     )
 
@@ -108,6 +114,9 @@ def access_comment(
     comment = sql.instance(Comment, row, using)
     fields = len(Comment._meta.concrete_fields)
     comment.thread = sql.instance(Thread, row[fields:], using)
+    if comment.author_id is not None:
+        fields += len(Thread._meta.concrete_fields)
+        comment.author = sql.instance(get_user_model(), row[fields:], using)
     unpublished = comment.thread.article_id is not None and not row[-1]
     if unpublished and not actions.can_moderate(viewer.user):
         raise _not_found()

@@ -335,11 +335,13 @@ def _viewer(request: HttpRequest) -> selectors.Viewer:
     return views.viewer_for(request)
 
 
-def _one(request: HttpRequest, comment: Comment) -> HttpResponse:
+def _one(
+    request: HttpRequest, comment: Comment, my_vote: int | None = None
+) -> HttpResponse:
     return _json(
         _node_out(
             selectors.comment_for_reader(
-                comment, viewer=_viewer(request), annotated=False
+                comment, viewer=_viewer(request), annotated=False, my_vote=my_vote
             )
         )
     )
@@ -507,7 +509,7 @@ def comment_vote(request: HttpRequest, comment_id: int, data: VoteIn) -> Any:
     # (with its thread): a vote changes nothing else.
     for name in ("upvotes", "downvotes", "score", "best"):
         setattr(comment, name, getattr(voted, name))
-    return _one(request, comment)
+    return _one(request, comment, my_vote=data.value)
 
 
 @router.post(

@@ -308,11 +308,17 @@ def comment_for_reader(
     viewer: Viewer,
     highlighted: bool = False,
     annotated: bool = True,
+    my_vote: int | None = None,
 ) -> CommentNode:
-    """One comment as its thread shows it (the answer to posting, editing, voting)."""
+    """One comment as its thread shows it (the answer to posting, editing, voting).
+
+    ``my_vote``: the viewer's vote on it, when the caller knows it (it has
+    just been cast), so it is not read again.
+    """
     node = _build_nodes(
         [comment],
         viewer=viewer,
+        known_votes=None if my_vote is None else {comment.pk: my_vote},
         # Only a member can be the article's author.
         article_author_user_id=(
             article_author_user_id(comment.thread) if comment.author_id else None
@@ -403,6 +409,7 @@ def _build_nodes(
     flat: bool = False,
     moderator: bool = False,
     annotated: bool = True,
+    known_votes: dict[int, int] | None = None,
 ) -> dict[int, CommentNode]:
     """Nodes for ``comments`` (parents before children), linked into a tree.
 
@@ -412,16 +419,19 @@ def _build_nodes(
     """
     roles = _roles(comments, article_author_user_id)
     marks = marks_for(c.author_id for c in comments if c.author_id)
-    votes: dict[int, int] = {}
+    votes: dict[int, int] = known_votes or {}
     member = viewer.member
-    if member is not None and comments:
+    if member is not None and comments and known_votes is None:
         votes = dict(
             Vote.objects.filter(
                 voter=member, comment_id__in=[c.pk for c in comments]
             ).values_list("comment_id", "value")
         )
     muted: set[int] = set()
-    if member is not None and comments:
+    others = {c.author_id for c in comments if c.author_id} - {
+        getattr(member, "pk", None)
+    }
+    if member is not None and others:  # one's own comments are never folded
         from dateline.notify import selectors as notify
 
         muted = notify.muted_members(member.pk)
