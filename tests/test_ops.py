@@ -88,6 +88,38 @@ def test_the_worker_command_runs_tasks_and_leaves_no_heartbeat_behind(
     assert not WorkerHeartbeat.objects.exists()  # it said goodbye on the way out
 
 
+def test_the_redis_cache_keeps_one_client_for_all_its_calls():
+    import threading
+
+    from dateline.core.cache import ResilientRedisCache
+    from dateline.testing.servers import ServerUnavailable, ThrowawayRedis
+
+    try:
+        redis = ThrowawayRedis()
+    except ServerUnavailable as exc:
+        pytest.skip(f"REDIS NOT AVAILABLE: {exc}")
+    url = redis.start()
+    try:
+        cache = ResilientRedisCache(url, {})
+        first = cache._cache.get_client(write=True)
+        assert cache._cache.get_client("any key", write=True) is first
+        found: list[object] = []
+
+        def from_a_thread(n: int) -> None:
+            cache.set(f"k{n}", n)
+            found.append(cache.get(f"k{n}"))
+
+        threads = [threading.Thread(target=from_a_thread, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(found) == list(range(8))  # type: ignore[type-var]
+        assert cache._cache.get_client(write=True) is first
+    finally:
+        redis.stop()
+
+
 def test_while_redis_is_away_pages_and_posts_work_and_it_recovers(
     settings, client, thread, monkeypatch
 ):
