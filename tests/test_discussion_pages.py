@@ -234,6 +234,29 @@ def test_member_votes_without_javascript(client, thread, a_member, another_membe
     assert up["value"] == "0"  # pressing again withdraws
 
 
+def test_htmx_vote_answers_the_buttons_as_the_vote_left_them(
+    client, thread, a_member, another_member
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    comment = post(thread, a_member)
+    client.force_login(another_member)
+    url = f"/comments/{comment.pk}/vote/"
+    with CaptureQueriesContext(connection) as done:
+        response = client.post(url, {"value": "-1"}, headers={"HX-Request": "true"})
+    html = soup(response)
+    assert html.select_one(".vote-down")["aria-pressed"] == "true"
+    assert html.select_one(".vote-up")["aria-pressed"] == "false"
+    assert html.select_one(".score").get_text() == "-1"
+    # The vote just cast is read once, to change it, not again for the answer.
+    reads = [q["sql"] for q in done.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "discussion_vote"' in q for q in reads) == 1
+    withdrawn = soup(client.post(url, {"value": "0"}, headers={"HX-Request": "true"}))
+    assert withdrawn.select_one(".vote-down")["aria-pressed"] == "false"
+    assert withdrawn.select_one(".score").get_text() == "0"
+
+
 def test_guest_vote_links_to_sign_in(client, thread, a_member):
     comment = post(thread, a_member)
     html = soup(client.get(ARTICLE))

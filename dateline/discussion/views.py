@@ -563,10 +563,11 @@ def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     comment = _comment_or_404(request, comment_id)
     message = ""
     status = 200
+    cast: int | None = None  # the viewer's vote once it is in: not read again
     try:
-        comment = actions.comment_vote(
-            actor=request.user, comment=comment, value=_int(request.POST.get("value"))
-        )
+        value = _int(request.POST.get("value"))
+        comment = actions.comment_vote(actor=request.user, comment=comment, value=value)
+        cast = value
     except DatelineError as exc:
         message, status = exc.message, _error_status(exc)
     if not is_htmx(request):
@@ -578,7 +579,9 @@ def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
                 status=status,
             )
         return HttpResponseRedirect(comment_url(comment))
-    node = _node_for(request, comment)
+    node = selectors.comment_for_reader(
+        comment, viewer=viewer_for(request), my_vote=cast
+    )
     return render(
         request,
         "discussion/includes/votes.html",
