@@ -257,6 +257,51 @@ def test_htmx_vote_answers_the_buttons_as_the_vote_left_them(
     assert withdrawn.select_one(".score").get_text() == "0"
 
 
+def test_htmx_vote_answers_the_buttons_the_page_then_shows(
+    client, thread, a_member, another_member
+):
+    """The answer is the page's own buttons, built without the writer's
+    rank, badges, role or mutes, which the buttons do not show."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    comment = post(thread, a_member)
+    client.force_login(another_member)
+    url = f"/comments/{comment.pk}/vote/"
+
+    def on_page() -> str:
+        return str(soup(client.get(ARTICLE)).select_one(f"#votes-{comment.pk}"))
+
+    for value in ("1", "-1", "0"):
+        with CaptureQueriesContext(connection) as done:
+            answer = client.post(url, {"value": value}, headers={"HX-Request": "true"})
+        assert answer.status_code == 200
+        asked = " ".join(q["sql"] for q in done.captured_queries)
+        assert 'FROM "discussion_vote"' in asked  # the vote's own read
+        for table in ("community_standing", "auth_user_groups", "notify_mute"):
+            assert table not in asked
+        buttons = str(soup(answer).select_one(f"#votes-{comment.pk}"))
+        # The CSRF token in the form differs between two answers; the rest not.
+        assert _without_token(buttons) == _without_token(on_page())
+    # Its writer gets the score and no buttons, and why the vote was refused.
+    client.force_login(a_member)
+    refused = client.post(url, {"value": "1"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 403
+    mine = soup(refused).select_one(f"#votes-{comment.pk}")
+    assert mine.select_one("button") is None
+    assert mine.select_one(".score").get_text() == "0"
+    assert mine.select_one("[role=alert]").get_text().strip()
+    assert _without_token(str(mine).split('<span class="form-error"')[0]) in (
+        _without_token(on_page())
+    )
+
+
+def _without_token(html: str) -> str:
+    import re
+
+    return re.sub(r"<input[^>]*csrfmiddlewaretoken[^>]*>", "", html)
+
+
 def test_guest_vote_links_to_sign_in(client, thread, a_member):
     comment = post(thread, a_member)
     html = soup(client.get(ARTICLE))

@@ -337,6 +337,32 @@ def comment_for_reader(
     return node
 
 
+def votes_for_reader(
+    comment: Comment, *, viewer: Viewer, my_vote: int | None = None
+) -> CommentNode:
+    """What a comment's vote buttons show the viewer (``includes/votes.html``,
+    the answer to the page's vote): its score, whether the viewer wrote it
+    and their vote. Not the rest of its node: the writer's rank, badges and
+    role, and mutes, are six queries the buttons do not show.
+    """
+    if my_vote is None:
+        member = viewer.member
+        my_vote = 0
+        if member is not None:
+            my_vote = (
+                Vote.objects.filter(voter=member, comment=comment)
+                .values_list("value", flat=True)
+                .first()
+            ) or 0
+    return CommentNode(
+        comment=comment,
+        role="",
+        role_key="",
+        my_vote=my_vote,
+        mine=viewer_wrote(comment, viewer),
+    )
+
+
 def _roles(
     comments: list[Comment], article_author_user_id: int | None
 ) -> dict[int, str]:

@@ -579,9 +579,7 @@ def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
                 status=status,
             )
         return HttpResponseRedirect(comment_url(comment))
-    node = selectors.comment_for_reader(
-        comment, viewer=viewer_for(request), my_vote=cast
-    )
+    node = selectors.votes_for_reader(comment, viewer=viewer_for(request), my_vote=cast)
     return render(
         request,
         "discussion/includes/votes.html",
