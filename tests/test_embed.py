@@ -636,3 +636,26 @@ def test_the_command_lists_adds_and_gives_a_secret(db):
     assert f"{NEWS}\tThe News" in out.getvalue()
     with pytest.raises(CommandError, match="not a site's origin"):
         call_command("embed_sites", "--add", "news.example.org")
+
+
+def test_a_request_from_the_sites_own_pages_does_not_look_up_the_embed_list(
+    news, settings
+):
+    """Browsers send Origin with the site's own posts and htmx writes: no
+    cross-origin answer for them, and no query of the embed's list on every
+    vote and comment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.org"]
+    client = Client()
+    with CaptureQueriesContext(connection) as own:
+        response = client.get("/healthz", HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+    assert not any("embed_embedsite" in q["sql"] for q in own.captured_queries)
+    # A listed site's page still reads what the embed lists for it.
+    with CaptureQueriesContext(connection) as listed:
+        response = client.get("/embed/counts/", {"url": NEWS + "/a"}, HTTP_ORIGIN=NEWS)
+    assert response["Access-Control-Allow-Origin"] == NEWS
+    assert any("embed_embedsite" in q["sql"] for q in listed.captured_queries)

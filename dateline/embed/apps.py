@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.exceptions import DisallowedHost
 
 
 class EmbedConfig(AppConfig):
@@ -13,9 +16,23 @@ class EmbedConfig(AppConfig):
         check_request_enabled.connect(_listed_origin, dispatch_uid="embed-cors")
 
 
-def _listed_origin(sender: object, request: object, **kwargs: object) -> bool:
-    """django-cors-headers asks: may this request's origin read the answer?"""
+def _listed_origin(sender: object, request: Any, **kwargs: object) -> bool:
+    """django-cors-headers asks: may this request's origin read the answer?
+
+    Browsers send ``Origin`` with the site's own form posts and htmx writes
+    too: those need no cross-origin answer, and no lookup of the embed's
+    list (a query on every vote and comment from a page).
+    """
     from dateline.embed import selectors
 
-    origin = getattr(request, "headers", {}).get("Origin", "")
-    return bool(origin) and selectors.origin_allowed(origin)
+    origin = request.headers.get("Origin", "")
+    if not origin or _own(request, origin):
+        return False
+    return selectors.origin_allowed(origin)
+
+
+def _own(request: Any, origin: str) -> bool:
+    try:
+        return bool(origin == f"{request.scheme}://{request.get_host()}")
+    except DisallowedHost:  # Django answers 400 further on
+        return False
