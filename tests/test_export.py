@@ -19,6 +19,7 @@ from dateline.community.models import BadgeGrant, LedgerEntry, Standing
 from dateline.core.models import AuditEntry
 from dateline.discussion import actions
 from dateline.discussion.models import Comment, CommentRevision, Report, Thread, Vote
+from dateline.embed.models import EmbedIdentity, EmbedSite
 from dateline.importers import export, tables
 from dateline.importers.models import KeptSubscription
 from dateline.importers.restore import RestoreError, restore
@@ -27,6 +28,7 @@ from dateline.newsroom.models import ArticlePage, HomePage, TopStory
 from dateline.notes import actions as notes
 from dateline.notes import scoring as notes_scoring
 from dateline.notes.models import ScoringRun
+from dateline.notify.models import Follow, GuestAddress, Mute, Preferences
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,8 @@ def empty_the_site() -> None:
     Comment.objects.all().delete()
     Thread.objects.all().delete()
     AuditEntry.objects.all().delete()
+    EmbedSite.objects.all().delete()
+    GuestAddress.objects.all().delete()
     for home in HomePage.objects.all():
         home.delete()
     get_image_model().objects.all().delete()
@@ -154,6 +158,19 @@ def _more_traces(thread, a_member, another_member, a_moderator) -> None:
     )
     notes.note_rate(actor=another_member, note=note, value=2, tags=["good_sources"])
     notes_scoring.run()
+    # What readers chose: mail, follows, mutes, a guest's consent, and a
+    # reader of an embedding site signed in as a member.
+    Preferences.objects.update_or_create(
+        member=a_member, defaults={"reply": "off", "mention": "off"}
+    )
+    Follow.objects.create(member=another_member, thread=thread)
+    Mute.objects.create(member=a_member, muted=another_member)
+    Mute.objects.create(member=another_member, thread=thread)
+    GuestAddress.objects.create(address="sami@example.org", confirmed_at=timezone.now())
+    site = EmbedSite.objects.create(
+        origin="https://news.example.org", name="The News", sso_secret="s" * 40
+    )
+    EmbedIdentity.objects.create(site=site, external_id="reader-77", user=a_member)
     KeptSubscription.objects.create(
         source="wordpress:https://old.example",
         email="sami@example.org",
@@ -187,10 +204,12 @@ def test_a_site_leaves_and_comes_back_the_same(lived_in, settings):
         "member", "article", "thread", "comment", "revision", "vote", "report",
         "badge", "sanction", "review", "ledger", "standing", "audit", "image",
         "top_story", "section", "author", "subscription", "note", "note_rating",
-        "note_status", "scoring_run", "notes_setting",
+        "note_status", "scoring_run", "notes_setting", "mail_settings",
+        "follow", "mute", "guest_address", "embed_site", "embed_identity",
     ):  # fmt: skip
         assert kind in kinds, kind
     assert not any("password" in r for r in before if r["type"] == "member")
+    assert not any("sso_secret" in r for r in before)
     text = "\n".join(json.dumps(r) for r in before)
 
     empty_the_site()
@@ -233,6 +252,24 @@ def test_a_site_leaves_and_comes_back_the_same(lived_in, settings):
     assert newer.pk > max(r["id"] for r in before if r["type"] == "comment")
     reader = get_user_model().objects.get(username="reader_one")
     actions.comment_vote(actor=reader, comment=newer, value=1)
+
+
+def test_every_table_travels_or_says_why_not():
+    from django.apps import apps
+
+    written = {t.model for t in tables.TABLES.values()}
+    by_exporter = {model for _kind, model, _own in export.PAGES}
+    missing = [
+        model._meta.label
+        for model in apps.get_models()
+        if model.__module__.startswith("dateline.")
+        and model not in written
+        and model not in by_exporter
+        and model._meta.label not in tables.NOT_WRITTEN
+        # written by the exporter with the pages: top_story, an article's tags
+        and model._meta.label not in ("newsroom.TopStory", "newsroom.ArticleTag")
+    ]
+    assert missing == []
 
 
 def test_every_column_travels_or_says_why_not():
@@ -375,3 +412,22 @@ def test_the_commands(lived_in, tmp_path):
     assert Comment.objects.count() == comments
     assert f"{comments} comments" in out.getvalue()
     assert TopStory.objects.exists()
+
+
+def test_a_member_the_site_already_has_gets_the_file_s_mail_settings(small, a_member):
+    Preferences.objects.update_or_create(
+        member=a_member, defaults={"reply": "off", "thread": "off"}
+    )
+    text = _export_text()
+    username, email = a_member.username, a_member.email
+    empty_the_site()
+    here = get_user_model().objects.create_user(username=username, email=email)
+    Preferences.objects.create(member=here, reply="instant", thread="daily")
+    restore(text)
+    assert get_user_model().objects.filter(username=username).count() == 1
+    mine = Preferences.objects.get(member=here)
+    assert (mine.reply, mine.thread) == ("off", "off")
+    assert Follow.objects.filter(thread__isnull=False).count() == 1
+    identity = EmbedIdentity.objects.get(external_id="reader-77")
+    assert identity.user == here
+    assert identity.site.sso_secret == ""  # entered again by the administrator

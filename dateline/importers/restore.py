@@ -39,7 +39,6 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from dateline.community.models import Standing
 from dateline.core import events, search
 from dateline.discussion import conf as discussion_conf
 from dateline.discussion import rendering
@@ -578,6 +577,9 @@ class _Restorer:
         table, rows = self.pending_table, self.pending
         assert table is not None
         self.pending, self.pending_table = [], None
-        if table.model is Standing:
-            Standing.objects.filter(member_id__in=[r.pk for r in rows]).delete()
+        if table.replace:  # a member the site had: the file's rows win
+            column = tables.attname(table.model, table.replace)
+            table.model._default_manager.filter(
+                **{f"{column}__in": [getattr(r, column) for r in rows]}
+            ).delete()
         table.model._default_manager.bulk_create(rows)

@@ -33,6 +33,7 @@ from dateline.community.models import (
 )
 from dateline.core.models import AuditEntry
 from dateline.discussion.models import Comment, CommentRevision, Report, Thread, Vote
+from dateline.embed.models import EmbedIdentity, EmbedSite
 from dateline.importers.models import KeptSubscription
 from dateline.moderation.models import BannedPhrase, LinkRule, Review, Sanction
 from dateline.notes.models import (
@@ -42,6 +43,7 @@ from dateline.notes.models import (
     NoteStatusChange,
     ScoringRun,
 )
+from dateline.notify.models import Follow, GuestAddress, Mute, Preferences
 
 FORMAT = "dateline-export"
 VERSION = 1
@@ -55,6 +57,8 @@ class Table:
     at another record, and that record's type. ``match`` restores a row onto
     the site's own row with the same value of that field (ranks, badge
     settings and rules come with a fresh install) instead of adding one.
+    ``replace`` names a member field: the rows the site already has for a
+    restored member (an account it matched) give way to the file's.
     """
 
     kind: str
@@ -64,6 +68,7 @@ class Table:
     match: str = ""
     keep_ids: bool = False
     order: tuple[str, ...] = ("pk",)
+    replace: str = ""
 
 
 # Rows restored under their own ids: the site being restored into has none.
@@ -155,6 +160,13 @@ MATCHED = (
         match="phrase",
     ),
     Table("link_rule", LinkRule, ("domain", "rule", "note"), match="domain"),
+    # The sites that embed threads; their single sign-on secret stays behind.
+    Table(
+        "embed_site",
+        EmbedSite,
+        ("origin", "name", "is_active", "created_at"),
+        match="origin",
+    ),
 )
 
 # What the community and the moderators did, after the discussion.
@@ -164,6 +176,7 @@ AFTER = (
         Standing,
         ("points", "updated_at"),
         refs={"member": "member", "rank": "rank", "locked_rank": "rank"},
+        replace="member",
     ),
     Table(
         "ledger",
@@ -232,6 +245,37 @@ AFTER = (
         KeptSubscription,
         ("source", "email", "kind", "subscribed_at"),
         refs={"thread": "thread", "comment": "comment", "member": "member"},
+    ),
+    # What members chose about mail and whom they follow or muted, and the
+    # guests' addresses with their consent (confirmed, or asked to stop).
+    Table(
+        "mail_settings",
+        Preferences,
+        ("reply", "thread", "mention", "decision", "queue", "queue_sent_at"),
+        refs={"member": "member"},
+        replace="member",
+    ),
+    Table(
+        "follow", Follow, ("created_at",), refs={"member": "member", "thread": "thread"}
+    ),
+    Table(
+        "mute",
+        Mute,
+        ("created_at",),
+        refs={"member": "member", "thread": "thread", "muted": "member"},
+    ),
+    Table(
+        "guest_address",
+        GuestAddress,
+        ("address", "confirmed_at", "asked_at", "stopped_at"),
+        match="address",
+    ),
+    # Readers of an embedding site signed in by it, and the member each is.
+    Table(
+        "embed_identity",
+        EmbedIdentity,
+        ("external_id", "created_at"),
+        refs={"site": "embed_site", "user": "member"},
     ),
     # Context notes: the settings (one row, matched), the scoring runs, the
     # notes with their ratings and status history. Where the last run placed
@@ -320,6 +364,25 @@ LEFT_OUT: dict[type[models.Model], dict[str, str]] = {
         "common_ground": "scored again from the votes by the restoring site's "
         "first notes run (manage.py score_notes)",
     },
+    EmbedSite: {
+        "sso_secret": "a secret, like passwords: the site's administrator "
+        "enters it again (manage.py embed_sites --sso ORIGIN)",
+    },
+}
+
+# Dateline's own tables that are not written at all, and why (pages, images
+# and members are written by the exporter itself).
+NOT_WRITTEN: dict[str, str] = {
+    "community.MemberPicture": "not yet: members upload their pictures again",
+    "moderation.RulesVersion": "a token every process compares; a restore "
+    "makes a new one",
+    "ops.WorkerHeartbeat": "which task workers ran lately, on the old server",
+    "importers.ImportedRecord": "what earlier imports brought, by their "
+    "sources' ids: a restored site imports afresh",
+    "importers.ImportRun": "the history of earlier imports on the old server",
+    "notify.Mail": "mail queued or sent on the old server",
+    "notify.LiveEvent": "live updates of the last hours, for pages open then",
+    "notes.RaterPosition": "worked out again by the next notes run",
 }
 
 
