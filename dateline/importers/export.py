@@ -25,6 +25,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from dateline.community.models import MemberPicture
 from dateline.importers import tables
 from dateline.importers.tables import Table
 from dateline.newsroom.models import (
@@ -142,6 +143,18 @@ def _members(out: _Out) -> None:
         )
 
 
+def _pictures(out: _Out) -> None:
+    """Members' pictures, each its file (base64), after the members."""
+    for picture in _rows(MemberPicture.objects.all(), ("member_id",)):
+        try:
+            with picture.image.open("rb") as handle:
+                data = base64.b64encode(handle.read()).decode("ascii")
+        except OSError:  # gone from the media folder: the member has initials
+            out.missing_files += 1
+            continue
+        out.put({"type": "picture", "member": picture.member_id, "data": data})
+
+
 def _page_record(
     kind: str, page: Page, own: tuple[str, ...], parent: int | None
 ) -> dict[str, Any]:
@@ -214,6 +227,7 @@ def export_site(stream: TextIO, progress: Progress | None = None) -> Exported:
     )
     _images(out)
     _members(out)
+    _pictures(out)
     _pages(out)
     for table in tables.MATCHED + tables.KEPT + tables.AFTER:
         _table(out, table)

@@ -39,7 +39,9 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from dateline.community import actions as community
 from dateline.core import events, search
+from dateline.core.errors import InvalidInput
 from dateline.discussion import conf as discussion_conf
 from dateline.discussion import rendering
 from dateline.discussion.models import Comment, Thread, path_segment
@@ -259,6 +261,8 @@ class _Restorer:
             self._image(record)
         elif kind == "member":
             self._member(record)
+        elif kind == "picture":
+            self._picture(record)
         elif kind in PAGE_TYPES:
             self._page(kind, record)
         elif kind == "top_story":
@@ -350,6 +354,24 @@ class _Restorer:
             ) from None
         image.save()
         self.maps["image"][record["id"]] = image.pk
+
+    def _picture(self, record: dict[str, Any]) -> None:
+        """A member's picture, cleaned as an upload is (resized, re-encoded)."""
+        member = self.ref("member", record["member"], what="a picture")
+        if member is None:
+            raise self.fail("a picture names no member.")
+        try:
+            data = base64.b64decode(record["data"], validate=True)
+        except (binascii.Error, TypeError):
+            raise self.fail("the picture's data is not base64.") from None
+        if self.result.dry_run:  # which writes no files
+            return
+        try:
+            community.picture_set(
+                member=get_user_model().objects.get(pk=member), data=data
+            )
+        except InvalidInput as error:
+            raise self.fail(f"a member's picture is refused: {error.message}") from None
 
     def _member(self, record: dict[str, Any]) -> None:
         User = get_user_model()

@@ -370,10 +370,9 @@ LEFT_OUT: dict[type[models.Model], dict[str, str]] = {
     },
 }
 
-# Dateline's own tables that are not written at all, and why (pages, images
-# and members are written by the exporter itself).
+# Dateline's own tables that are not written at all, and why (pages, images,
+# members and their pictures are written by the exporter itself).
 NOT_WRITTEN: dict[str, str] = {
-    "community.MemberPicture": "not yet: members upload their pictures again",
     "moderation.RulesVersion": "a token every process compares; a restore "
     "makes a new one",
     "ops.WorkerHeartbeat": "which task workers ran lately, on the old server",
