@@ -320,3 +320,28 @@ def test_subscriptions_brought_from_wordpress_are_theirs_to_see_and_erase(
     assert len(data["subscriptions"]) == 1 and data["comments"] == []
     client.post(link, {})
     assert not KeptSubscription.objects.exists()
+
+
+def test_the_download_holds_their_mail_choices_follows_mutes_and_sign_ins(
+    client, thread, a_member, another_member
+):
+    from dateline.embed.models import EmbedIdentity, EmbedSite
+    from dateline.notify.models import Follow, Mute, Preferences
+
+    Preferences.objects.create(member=a_member, reply="daily", mention="off")
+    Follow.objects.create(member=a_member, thread=thread)
+    Mute.objects.create(member=a_member, muted=another_member)
+    Mute.objects.create(member=another_member, thread=thread)  # not theirs
+    site = EmbedSite.objects.create(origin="https://news.example.org")
+    EmbedIdentity.objects.create(site=site, external_id="u-4411", user=a_member)
+    client.force_login(a_member)
+    data = json.loads(client.get(reverse("your-data-download")).content)
+    assert data["mail"]["reply"] == "daily" and data["mail"]["mention"] == "off"
+    assert data["mail"]["thread"] == "instant"  # the default they never changed
+    assert [f["thread"] for f in data["follows"]] == [thread.title]
+    assert [(m["thread"], m["member"]) for m in data["mutes"]] == [
+        (None, another_member.get_username())
+    ]
+    assert [(s["site"], s["their_id_there"]) for s in data["signed_in_by"]] == [
+        ("https://news.example.org", "u-4411")
+    ]

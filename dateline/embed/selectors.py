@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from dateline.core.errors import InvalidInput
 from dateline.discussion.models import Thread
 from dateline.embed import pages
-from dateline.embed.models import EmbedSite
+from dateline.embed.models import EmbedIdentity, EmbedSite
 
 
 def active_origins() -> list[str]:
@@ -77,3 +78,20 @@ def site_at(origin: str) -> EmbedSite | None:
     except InvalidInput:
         return None
     return EmbedSite.objects.filter(origin=origin, is_active=True).first()
+
+
+def member_data(member: Any) -> dict[str, Any]:
+    """For a member's data download: the sites that signed them in, and
+    under which of each site's own ids."""
+    return {
+        "signed_in_by": [
+            {
+                "site": i.site.origin,
+                "their_id_there": i.external_id,
+                "since": i.created_at.isoformat(),
+            }
+            for i in EmbedIdentity.objects.filter(user=member)
+            .select_related("site")
+            .order_by("created_at", "id")
+        ]
+    }

@@ -181,3 +181,35 @@ def mutes(member_id: int) -> list[Mute]:
 
 
 KINDS_FOR_MEMBERS = (Kind.REPLY, Kind.THREAD, Kind.MENTION, Kind.DECISION)
+
+
+MAIL_CHOICES = ("reply", "thread", "mention", "decision", "queue")
+
+
+def member_data(member: Any) -> dict[str, Any]:
+    """What the notifications hold about one member, for their data download:
+    the mail they chose, the threads they follow, and what they muted."""
+    prefs = preferences(member.pk)
+    return {
+        "mail": {kind: getattr(prefs, kind) for kind in MAIL_CHOICES},
+        "follows": [
+            {
+                "thread": f.thread.title or f.thread.url or str(f.thread_id),
+                "thread_url": f.thread.url or "",
+                "since": f.created_at.isoformat(),
+            }
+            for f in Follow.objects.filter(member=member)
+            .select_related("thread")
+            .order_by("created_at", "id")
+        ],
+        "mutes": [
+            {
+                "thread": (m.thread.title or m.thread.url) if m.thread else None,
+                "member": m.muted.get_username() if m.muted else None,
+                "since": m.created_at.isoformat(),
+            }
+            for m in Mute.objects.filter(member=member)
+            .select_related("thread", "muted")
+            .order_by("created_at", "id")
+        ],
+    }

@@ -3,8 +3,10 @@ of access).
 
 Their profile (with the picture they uploaded), every comment with its
 earlier versions, their votes and reports, badges, ledger and standing, the
-context notes they wrote and rated, and the bans or suspensions they were
-told about. Nothing about anyone else:
+context notes they wrote and rated, the bans or suspensions they were told
+about, the mail they chose, whom and what they follow or muted, and the
+sites that sign them in. Nothing about anyone else (the members they muted
+are named, as their pages name them to everyone):
 the ledger does not say who voted, and other readers' reports on their
 comments are left out. Shadow-bans are left out too, as telling them would
 undo them; a site that must disclose them answers that request by hand.
@@ -25,9 +27,11 @@ from dateline.community.models import (
     Standing,
 )
 from dateline.discussion.models import Comment, CommentRevision, Report, Vote
+from dateline.embed import selectors as embed
 from dateline.importers import selectors as importers
 from dateline.moderation.models import Sanction
 from dateline.notes import selectors as notes
+from dateline.notify import selectors as notify
 
 FORMAT = "dateline-member-data"
 VERSION = 1
@@ -159,6 +163,10 @@ def member_data(member: Any) -> dict[str, Any]:
         ],
         # Context notes written and rated, and the side the scorer put them on.
         **notes.member_data(member),
+        # The mail they chose, the threads they follow, what they muted.
+        **notify.member_data(member),
+        # The sites whose readers they are, signed in here by those sites.
+        **embed.member_data(member),
         # Brought from the old site, kept until notifications honour them.
         "subscriptions": [
             importers.subscription_data(s)
