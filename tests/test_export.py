@@ -22,7 +22,7 @@ from dateline.discussion import actions
 from dateline.discussion.models import Comment, CommentRevision, Report, Thread, Vote
 from dateline.embed.models import EmbedIdentity, EmbedSite
 from dateline.importers import export, tables
-from dateline.importers.models import KeptSubscription
+from dateline.importers.models import ImportedRecord, KeptSubscription
 from dateline.importers.restore import RestoreError, restore
 from dateline.moderation.models import Review, Sanction
 from dateline.newsroom.models import ArticlePage, HomePage, TopStory
@@ -84,6 +84,8 @@ def canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     block["value"]["image"] = number("image", block["value"]["image"])
         if kind == "image":
             record.pop("file_name")  # the media folder may add a suffix
+        if kind == "imported" and record["kind"] == "member" and record["object"]:
+            record["object"] = number("member", record["object"])
         if kind == "picture":  # its member is renumbered as a page's (PAGE_REFS)
             # Re-encoded on the way in, as an upload is: a picture, not the bytes.
             record["data"] = _picture_size(record["data"])
@@ -119,6 +121,7 @@ def empty_the_site() -> None:
     AuditEntry.objects.all().delete()
     EmbedSite.objects.all().delete()
     GuestAddress.objects.all().delete()
+    ImportedRecord.objects.all().delete()
     for home in HomePage.objects.all():
         home.delete()
     get_image_model().objects.all().delete()
@@ -190,6 +193,18 @@ def _more_traces(thread, a_member, another_member, a_moderator) -> None:
     )
     EmbedIdentity.objects.create(site=site, external_id="reader-77", user=a_member)
     community.picture_set(member=another_member, data=_picture_bytes())
+    # What an earlier import brought: a member, a thread, a comment, and a
+    # member who has since deleted their account here.
+    source = "disqus:old-forum"
+    for kind, source_id, object_id in (
+        ("member", "disqus-user-1", a_member.pk),
+        ("thread", "disqus-thread-9", thread.pk),
+        ("comment", "disqus-post-77", reply.pk),
+        ("member", "disqus-user-gone", 10**9),
+    ):
+        ImportedRecord.objects.create(
+            source=source, kind=kind, source_id=source_id, object_id=object_id
+        )
     KeptSubscription.objects.create(
         source="wordpress:https://old.example",
         email="sami@example.org",
@@ -225,7 +240,7 @@ def test_a_site_leaves_and_comes_back_the_same(lived_in, settings):
         "top_story", "section", "author", "subscription", "note", "note_rating",
         "note_status", "scoring_run", "notes_setting", "mail_settings",
         "follow", "mute", "guest_address", "embed_site", "embed_identity",
-        "picture",
+        "picture", "imported",
     ):  # fmt: skip
         assert kind in kinds, kind
     assert not any("password" in r for r in before if r["type"] == "member")
@@ -287,9 +302,14 @@ def test_every_table_travels_or_says_why_not():
         and model not in by_exporter
         and model._meta.label not in tables.NOT_WRITTEN
         # written by the exporter itself: top stories, an article's tags
-        # (with the pages), members' pictures (after the members)
+        # (with the pages), members' pictures, earlier imports' records
         and model._meta.label
-        not in ("newsroom.TopStory", "newsroom.ArticleTag", "community.MemberPicture")
+        not in (
+            "newsroom.TopStory",
+            "newsroom.ArticleTag",
+            "community.MemberPicture",
+            "importers.ImportedRecord",
+        )
     ]
     assert missing == []
 
@@ -442,6 +462,25 @@ def test_the_commands(lived_in, tmp_path):
     assert Comment.objects.count() == comments
     assert f"{comments} comments" in out.getvalue()
     assert TopStory.objects.exists()
+
+
+def test_an_import_run_again_after_a_restore_adds_nothing_twice(small, a_member):
+    text = _export_text()
+    empty_the_site()
+    restore(text)
+    here = get_user_model().objects.get(username=a_member.username)
+    mapped = dict(
+        ImportedRecord.objects.filter(kind="member").values_list(
+            "source_id", "object_id"
+        )
+    )
+    assert mapped["disqus-user-1"] == here.pk
+    # One who deleted their account here is not brought back by a new import.
+    assert not get_user_model().objects.filter(pk=mapped["disqus-user-gone"]).exists()
+    (comment,) = ImportedRecord.objects.filter(kind="comment")
+    assert Comment.objects.get(pk=comment.object_id).body == (
+        "A reply to an edited comment."
+    )
 
 
 def test_a_member_the_site_already_has_gets_the_file_s_mail_settings(small, a_member):

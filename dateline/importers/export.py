@@ -26,7 +26,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from dateline.community.models import MemberPicture
+from dateline.discussion.models import Comment, Thread
 from dateline.importers import tables
+from dateline.importers.models import ImportedRecord
 from dateline.importers.tables import Table
 from dateline.newsroom.models import (
     ArticlePage,
@@ -208,6 +210,36 @@ def _table(out: _Out, table: Table) -> None:
         out.put(record)
 
 
+# What an import's record may stand for, and where that object lives.
+IMPORTED: dict[str, Any] = {"member": None, "thread": Thread, "comment": Comment}
+
+
+def _imported(out: _Out) -> None:
+    """What earlier imports brought, by their sources' ids, so running one
+    again on the restored site adds nothing twice. ``object`` is the member,
+    thread or comment it became; null for a member who deleted their account
+    here (a new import does not bring them back)."""
+    existing = {
+        "member": set(get_user_model().objects.values_list("pk", flat=True)),
+        "thread": set(Thread.objects.values_list("pk", flat=True)),
+    }
+    for row in _rows(ImportedRecord.objects.filter(kind__in=IMPORTED)):
+        there = existing.get(row.kind)
+        gone = there is not None and row.object_id not in there
+        if gone and row.kind != "member":
+            continue  # a thread deleted since: an import makes it again
+        out.put(
+            {
+                "type": "imported",
+                "source": row.source,
+                "kind": row.kind,
+                "source_id": row.source_id,
+                "object": None if gone else row.object_id,
+                "imported_at": tables.encode(row.imported_at),
+            }
+        )
+
+
 @dataclass
 class Exported:
     counts: Counter[str]  # records of each type
@@ -231,6 +263,7 @@ def export_site(stream: TextIO, progress: Progress | None = None) -> Exported:
     _pages(out)
     for table in tables.MATCHED + tables.KEPT + tables.AFTER:
         _table(out, table)
+    _imported(out)
     counts = Counter({k: v for k, v in out.counts.items() if k != "header"})
     out.put({"type": "end", "counts": dict(counts)})
     return Exported(counts, out.missing_files)

@@ -47,6 +47,7 @@ from dateline.discussion import rendering
 from dateline.discussion.models import Comment, Thread, path_segment
 from dateline.importers import tables
 from dateline.importers.export import PAGE_FIELDS, PAGES
+from dateline.importers.models import ImportedRecord
 from dateline.importers.sources import SourceError
 from dateline.importers.tables import Table
 from dateline.newsroom import actions as newsroom
@@ -149,7 +150,11 @@ def _original_times() -> Iterator[None]:
     """Times the file gives are kept, not replaced by the time of the restore."""
     stamped = [
         f
-        for model in (*(t.model for t in tables.TABLES.values()), get_image_model())
+        for model in (
+            *(t.model for t in tables.TABLES.values()),
+            get_image_model(),
+            ImportedRecord,
+        )
         for f in model._meta.concrete_fields
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
     ]
@@ -263,6 +268,8 @@ class _Restorer:
             self._member(record)
         elif kind == "picture":
             self._picture(record)
+        elif kind == "imported":
+            self._imported(record)
         elif kind in PAGE_TYPES:
             self._page(kind, record)
         elif kind == "top_story":
@@ -372,6 +379,28 @@ class _Restorer:
             )
         except InvalidInput as error:
             raise self.fail(f"a member's picture is refused: {error.message}") from None
+
+    def _imported(self, record: dict[str, Any]) -> None:
+        """An earlier import's record: what its source's id became here."""
+        kind = record["kind"]
+        if kind not in ("member", "thread", "comment"):
+            raise self.fail(f"an import's record of a '{kind}' is not known here.")
+        old = record["object"]
+        if old is None and kind != "member":
+            raise self.fail(f"an import's record names no {kind}.")
+        # A member who deleted their account stays gone: no account has id 0.
+        new = 0 if old is None else self.ref(kind, old, what="an import's record")
+        ImportedRecord.objects.update_or_create(
+            source=record["source"],
+            kind=kind,
+            source_id=str(record["source_id"]),
+            defaults={
+                "object_id": new,
+                "imported_at": tables.decode(
+                    ImportedRecord, "imported_at", record["imported_at"], self.shift
+                ),
+            },
+        )
 
     def _member(self, record: dict[str, Any]) -> None:
         User = get_user_model()

@@ -371,14 +371,12 @@ LEFT_OUT: dict[type[models.Model], dict[str, str]] = {
 }
 
 # Dateline's own tables that are not written at all, and why (pages, images,
-# members and their pictures are written by the exporter itself).
+# members and their pictures, and earlier imports' records, are written by
+# the exporter itself).
 NOT_WRITTEN: dict[str, str] = {
     "moderation.RulesVersion": "a token each process compares with the rules "
     "it keeps; saving a restored rule makes a new one",
     "ops.WorkerHeartbeat": "which task workers ran lately, on the old server",
-    "importers.ImportedRecord": "what earlier imports brought, by their "
-    "sources' ids: not yet, so running again on the restored site an import "
-    "the old one had run adds its comments a second time",
     "importers.ImportRun": "the history of earlier imports on the old server",
     "notify.Mail": "mail queued or sent on the old server",
     "notify.LiveEvent": "live updates of the last hours, for pages open then",
