@@ -104,3 +104,18 @@ def test_a_concurrent_burst_stops_exactly_at_the_limit(postgres_only, thread, se
     outcomes = in_parallel([attempt(n) for n in range(24)], workers=12)
     assert outcomes.count("posted") == 4
     assert Comment.objects.filter(thread=thread).count() == 4
+
+
+def test_a_post_takes_its_budgets_locks_in_one_round_trip(
+    postgres_only, thread, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DATELINE_MODERATION_SCORERS = ONLY_RATE
+    with CaptureQueriesContext(connection) as done:
+        _post(thread, 1, "192.0.2.78")
+    locking = [q["sql"] for q in done.captured_queries if "advisory" in q["sql"]]
+    # The guest, the address and the network: three locks, one statement.
+    assert len(locking) == 1
+    assert locking[0].count("pg_advisory_xact_lock") == 3

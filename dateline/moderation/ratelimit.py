@@ -144,10 +144,18 @@ def _lock(keys: list[str]) -> None:
     """Serialise posts that share a budget until the transaction ends."""
     if connection.vendor != "postgresql":
         return  # SQLite: every write transaction already holds the one lock
+    numbers = [
+        int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") - (1 << 63)
+        for key in keys
+    ]
+    if not numbers:
+        return
+    # One statement, one round trip: PostgreSQL evaluates a select list left
+    # to right, so the locks are taken in the keys' sorted order and two
+    # posts never wait on each other.
+    locks = ", ".join(["pg_advisory_xact_lock(%s)"] * len(numbers))
     with connection.cursor() as cursor:
-        for key in keys:  # sorted, so two posts never wait on each other
-            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number - (1 << 63)])
+        cursor.execute(f"SELECT {locks}", numbers)
 
 
 def active() -> bool:
