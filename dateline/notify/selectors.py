@@ -183,15 +183,15 @@ def mutes(member_id: int) -> list[Mute]:
 KINDS_FOR_MEMBERS = (Kind.REPLY, Kind.THREAD, Kind.MENTION, Kind.DECISION)
 
 
-MAIL_CHOICES = ("reply", "thread", "mention", "decision", "queue")
-
-
 def member_data(member: Any) -> dict[str, Any]:
     """What the notifications hold about one member, for their data download:
     the mail they chose, the threads they follow, and what they muted."""
     prefs = preferences(member.pk)
     return {
-        "mail": {kind: getattr(prefs, kind) for kind in MAIL_CHOICES},
+        # One choice per kind a member may be mailed, each a field of theirs.
+        "mail": {
+            str(kind): getattr(prefs, kind) for kind in (*KINDS_FOR_MEMBERS, Kind.QUEUE)
+        },
         "follows": [
             {
                 "thread": f.thread.title or f.thread.url or str(f.thread_id),
@@ -208,8 +208,6 @@ def member_data(member: Any) -> dict[str, Any]:
                 "member": m.muted.get_username() if m.muted else None,
                 "since": m.created_at.isoformat(),
             }
-            for m in Mute.objects.filter(member=member)
-            .select_related("thread", "muted")
-            .order_by("created_at", "id")
+            for m in reversed(mutes(member.pk))  # oldest first, as the rest
         ],
     }
