@@ -201,6 +201,9 @@ def _more_traces(thread, a_member, another_member, a_moderator) -> None:
         ("thread", "disqus-thread-9", thread.pk),
         ("comment", "disqus-post-77", reply.pk),
         ("member", "disqus-user-gone", 10**9),
+        # A thread deleted since, and its comments: an import makes them anew.
+        ("thread", "disqus-thread-gone", 10**9),
+        ("comment", "disqus-post-gone", 10**9),
     ):
         ImportedRecord.objects.create(
             source=source, kind=kind, source_id=source_id, object_id=object_id

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import BooleanField, Case, Exists, OuterRef, When
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -210,8 +211,8 @@ def _table(out: _Out, table: Table) -> None:
         out.put(record)
 
 
-# What an import's record may stand for, and where that object lives.
-IMPORTED: dict[str, Any] = {"member": None, "thread": Thread, "comment": Comment}
+# What an import's record may stand for.
+IMPORTED = ("member", "thread", "comment")
 
 
 def _imported(out: _Out) -> None:
@@ -219,22 +220,35 @@ def _imported(out: _Out) -> None:
     again on the restored site adds nothing twice. ``object`` is the member,
     thread or comment it became; null for a member who deleted their account
     here (a new import does not bring them back)."""
-    existing = {
-        "member": set(get_user_model().objects.values_list("pk", flat=True)),
-        "thread": set(Thread.objects.values_list("pk", flat=True)),
+    models_of: dict[str, type[models.Model]] = {
+        "member": get_user_model(),
+        "thread": Thread,
+        "comment": Comment,
     }
-    for row in _rows(ImportedRecord.objects.filter(kind__in=IMPORTED)):
-        there = existing.get(row.kind)
-        gone = there is not None and row.object_id not in there
-        if gone and row.kind != "member":
-            continue  # a thread deleted since: an import makes it again
+    rows = ImportedRecord.objects.filter(kind__in=IMPORTED).annotate(
+        here=Case(
+            *(
+                When(
+                    kind=kind,
+                    then=Exists(
+                        model._default_manager.filter(pk=OuterRef("object_id"))
+                    ),
+                )
+                for kind, model in models_of.items()
+            ),
+            output_field=BooleanField(),
+        )
+    )
+    for row in _rows(rows):
+        if not row.here and row.kind != "member":
+            continue  # deleted since (a thread and its comments): imported anew
         out.put(
             {
                 "type": "imported",
                 "source": row.source,
                 "kind": row.kind,
                 "source_id": row.source_id,
-                "object": None if gone else row.object_id,
+                "object": row.object_id if row.here else None,
                 "imported_at": tables.encode(row.imported_at),
             }
         )

@@ -46,7 +46,7 @@ from dateline.discussion import conf as discussion_conf
 from dateline.discussion import rendering
 from dateline.discussion.models import Comment, Thread, path_segment
 from dateline.importers import tables
-from dateline.importers.export import PAGE_FIELDS, PAGES
+from dateline.importers.export import IMPORTED, PAGE_FIELDS, PAGES
 from dateline.importers.models import ImportedRecord
 from dateline.importers.sources import SourceError
 from dateline.importers.tables import Table
@@ -383,7 +383,7 @@ class _Restorer:
     def _imported(self, record: dict[str, Any]) -> None:
         """An earlier import's record: what its source's id became here."""
         kind = record["kind"]
-        if kind not in ("member", "thread", "comment"):
+        if kind not in IMPORTED:
             raise self.fail(f"an import's record of a '{kind}' is not known here.")
         old = record["object"]
         if old is None and kind != "member":
