@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -25,6 +26,16 @@ from django.http import (
 )
 
 from dateline.config import IPNetwork
+
+
+def own_origin(request: HttpRequest) -> str | None:
+    """``scheme://host[:port]`` of the site as this request reached it (what a
+    browser sends as ``Origin`` from the site's own pages); None when the
+    host is not one the site answers to (Django answers 400 further on)."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return None
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.http import is_same_domain
 from django.utils.translation import gettext as _
 
+from dateline.core.middleware import own_origin
 from dateline.discussion import pagecache
 from dateline.discussion.views import GUEST_COOKIE
 
@@ -50,9 +50,8 @@ def origin_allowed(request: HttpRequest, origin: str) -> bool:
     """The site itself, or an origin in ``CSRF_TRUSTED_ORIGINS`` (wildcards too)."""
     if origin == "null":  # sandboxed frames, local files: never trusted
         return False
-    try:
-        own = f"{request.scheme}://{request.get_host()}"
-    except DisallowedHost:
+    own = own_origin(request)
+    if own is None:
         return False
     if origin == own or origin in settings.CSRF_TRUSTED_ORIGINS:
         return True

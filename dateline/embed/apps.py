@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.core.exceptions import DisallowedHost
 
 
 class EmbedConfig(AppConfig):
@@ -23,16 +22,10 @@ def _listed_origin(sender: object, request: Any, **kwargs: object) -> bool:
     too: those need no cross-origin answer, and no lookup of the embed's
     list (a query on every vote and comment from a page).
     """
+    from dateline.core.middleware import own_origin
     from dateline.embed import selectors
 
     origin = request.headers.get("Origin", "")
-    if not origin or _own(request, origin):
+    if not origin or origin == own_origin(request):
         return False
     return selectors.origin_allowed(origin)
-
-
-def _own(request: Any, origin: str) -> bool:
-    try:
-        return bool(origin == f"{request.scheme}://{request.get_host()}")
-    except DisallowedHost:  # Django answers 400 further on
-        return False
