@@ -337,6 +337,24 @@ def test_permalink_to_a_reply_opens_the_page_that_holds_it(
     assert html.select_one(f"#comment-{deep.pk} .is-highlighted")
 
 
+def test_comment_links_follow_the_prefix_the_site_is_served_under(thread, a_member):
+    """The permalink's text is worked out once per prefix, and a site served
+    under a path (``SCRIPT_NAME``) links there, as ``reverse`` would."""
+    from django.urls import reverse, set_script_prefix
+
+    from dateline.discussion import views
+
+    comment = post(thread, a_member, body="Linked from the API's answer")
+    try:
+        for prefix in ("/", "/news/", "/news/"):
+            set_script_prefix(prefix)
+            expected = reverse("comment-permalink", args=[comment.pk])
+            assert expected == f"{prefix}comments/{comment.pk}/"
+            assert views.comment_url(comment) == expected
+    finally:
+        set_script_prefix("/")
+
+
 def test_newest_and_oldest_and_best_orders(client, thread, a_member, another_member):
     first = post(thread, a_member, body="Oldest one")
     second = post(thread, a_member, body="Middle one")

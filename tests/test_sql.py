@@ -141,3 +141,35 @@ def test_plain_statements_keep_djangos_errors_and_query_log(thread, a_member):
     assert len(queries) == 1  # logged while anyone listens
     percent = sql.one("SELECT 'a%%b' || %s", ["!"])
     assert percent == ("a%b!",)  # placeholders rewritten as Django does
+
+
+def test_insert_stores_every_value_as_save_would(thread, a_member):
+    """Plain values go to the driver untouched; anything else (a choice, a
+    lazy translation, a number given for text) through its field, as save()
+    sends it: the row read back is the same as one saved by the ORM."""
+    from django.utils.translation import gettext_lazy
+
+    def made(**changes):
+        with transaction.atomic():
+            [pk] = sql.reserve_ids(Comment, 1)
+            comment = _unsaved(thread, pk)
+            comment.author = a_member
+            for field, value in changes.items():
+                setattr(comment, field, value)
+            sql.insert(comment, keep_id=True)
+        return Comment.objects.get(pk=pk)
+
+    odd = made(
+        guest_name=gettext_lazy("Reader"),
+        held_because=42,
+        status=Comment.Status.PENDING,
+        best=1,
+        upvotes=True,
+    )
+    assert odd.guest_name == "Reader" and odd.held_because == "42"
+    assert odd.status == "pending" and odd.best == 1.0 and odd.upvotes == 1
+    assert type(odd.best) is float and type(odd.held_because) is str
+    plain = made()
+    assert plain.author_id == a_member.pk and plain.thread_id == thread.pk
+    assert plain.body == "same here, 40 min wait" and plain.depth == 0
+    assert plain.created_at is not None and plain.created_at.tzinfo is not None

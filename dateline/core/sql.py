@@ -34,10 +34,14 @@ M = TypeVar("M", bound=models.Model)
 QMARK = re.compile(r"(?<!%)%s")  # as django.db.backends.sqlite3.base
 
 
+@cache
 def name(identifier: str) -> str:
+    """``identifier`` quoted for the site's database. Remembered: a process
+    talks to one kind of database, and a post quotes about fifteen names."""
     return connection.ops.quote_name(identifier)
 
 
+@cache
 def table(model: type[models.Model]) -> str:
     return name(model._meta.db_table)
 
@@ -175,7 +179,15 @@ def insert(obj: models.Model, *, keep_id: bool = False) -> models.Model:
     :func:`reserve_ids`) and is written with it.
     """
     sql, fields = _insert_sql(type(obj), keep_id)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    params = []
+    for field, taken in zip(fields, _taken(fields), strict=True):
+        value = getattr(obj, field.attname) if taken else None
+        if type(value) not in taken:
+            # Not a plain field, or a value the driver would not store as
+            # the field does (a lazy translation, a number in a text field):
+            # what save() would send.
+            value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        params.append(value)
     row = one(sql, params)
     assert row is not None  # INSERT ... RETURNING returns a row
     obj.pk = row[0]
@@ -205,6 +217,44 @@ PLAIN = {
     "TextField",
     "URLField",
 }
+
+
+# The types of value a plain field's column takes from the driver exactly as
+# the field itself would have sent them.
+TAKEN = {
+    **dict.fromkeys(
+        ("CharField", "EmailField", "SlugField", "TextField", "URLField"), (str,)
+    ),
+    **dict.fromkeys(
+        (
+            "AutoField",
+            "BigAutoField",
+            "BigIntegerField",
+            "IntegerField",
+            "PositiveBigIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "SmallIntegerField",
+        ),
+        (int,),
+    ),
+    "BooleanField": (bool,),
+    "FloatField": (float,),
+}
+
+
+@cache
+def _taken(fields: tuple[models.Field, ...]) -> tuple[frozenset[type], ...]:
+    """Per field, the types of value :func:`insert` sends as they are (none
+    for a field whose ``pre_save`` does something, such as ``auto_now``)."""
+    found = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if kind == "ForeignKey":
+            kind = field.target_field.get_internal_type()  # type: ignore[attr-defined]
+        plain = type(field).pre_save is models.Field.pre_save and kind in TAKEN
+        found.append(frozenset((*TAKEN[kind], type(None))) if plain else frozenset())
+    return tuple(found)
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
