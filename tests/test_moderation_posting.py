@@ -45,6 +45,37 @@ def test_a_rejected_post_writes_nothing_and_says_why(client, thread):
     assert Thread.objects.get(pk=thread.pk).comment_count == 0
 
 
+def test_a_new_guests_history_is_not_looked_up_and_a_known_ones_is(client, thread):
+    """A key made for this very post finds no earlier comments, so none are
+    looked for (no duplicate check, no per-writer count); the same guest's
+    next post, with that key, is checked against what it wrote."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = "Same words, posted twice by mistake."
+    with CaptureQueriesContext(connection) as queries:
+        first = api_post(client, thread, text)
+    assert first.status_code == 201, first.content
+    key = first.json()["guest_key"]
+    by_writer = [q["sql"] for q in queries if "AND guest_key_hash = " in q["sql"]]
+    assert by_writer == []
+    client.cookies.clear()
+    with CaptureQueriesContext(connection) as queries:
+        again = api_post(client, thread, text, headers={"X-Dateline-Guest-Key": key})
+    assert again.status_code == 422
+    assert again.json()["reasons"][0]["code"] == "duplicate"
+    assert any("AND guest_key_hash = " in q["sql"] for q in queries)
+    other = api_post(
+        client, thread, "Different words.", headers={"X-Dateline-Guest-Key": key}
+    )
+    assert other.status_code == 201
+    stored = Comment.objects.get(pk=other.json()["comment"]["id"])
+    assert stored.guest_key_hash == actions.guest_key_hash(key)
+    assert Comment.objects.get(pk=first.json()["comment"]["id"]).guest_key_hash == (
+        stored.guest_key_hash
+    )
+
+
 def test_a_post_reads_the_rules_version_once_and_sees_a_change_on_the_next(
     client, thread
 ):

@@ -76,6 +76,9 @@ class GuestIdentity:
     name: str
     email: str = ""
     key: str = ""
+    # The key was made for this post: no comment carries it yet, so the
+    # writer's history (duplicates, the per-writer rate) is not looked up.
+    new: bool = False
 
 
 def _member(actor: Any) -> Any:
@@ -272,7 +275,7 @@ def _checked_guest(guest: GuestIdentity | None) -> GuestIdentity:
             raise InvalidInput(
                 message, code="invalid_email", fields={"email": message}
             ) from None
-    return GuestIdentity(name=name, email=email, key=guest.key)
+    return GuestIdentity(name=name, email=email, key=guest.key, new=guest.new)
 
 
 # --- posting -------------------------------------------------------------
@@ -320,6 +323,9 @@ def comment_post(
     )
     identity = None if member else _checked_guest(guest)
     key_hash = guest_key_hash(identity.key) if identity else ""
+    # What the writer's earlier comments are found by: nothing for a key
+    # made for this very post (a hash no row holds would find none).
+    known_by = "" if identity and identity.new else key_hash
     client = signals.client if signals else ""
     _open_thread(thread)  # checked again under the lock below
     with rules.one_look():  # the sanctions and the scorers read the rules once
@@ -334,7 +340,7 @@ def comment_post(
                 text=body.strip(),
                 thread=thread,
                 author_id=member.pk if member else None,
-                guest_key_hash=key_hash,
+                guest_key_hash=known_by,
                 signals=signals,
             )
     if verdict is not None and verdict.decision in (RECONSIDER, REJECT):
@@ -355,7 +361,7 @@ def comment_post(
     with transaction.atomic():
         if moderate:  # counted again under a lock: a burst cannot overshoot
             ratelimit.enforce(
-                ratelimit.Budget.of(member.pk if member else None, key_hash, address),
+                ratelimit.Budget.of(member.pk if member else None, known_by, address),
                 written_at,
             )
         if status != Comment.Status.PUBLISHED:

@@ -444,7 +444,9 @@ def comment_create(request: HttpRequest, thread_id: int, data: PostIn) -> Any:
     if not request.user.is_authenticated:
         if not key:
             key = new_key = actions.guest_key_new()
-        guest = actions.GuestIdentity(name=data.name, email=data.email, key=key)
+        guest = actions.GuestIdentity(
+            name=data.name, email=data.email, key=key, new=bool(new_key)
+        )
     comment = actions.comment_post(
         actor=request.user,
         thread=thread,

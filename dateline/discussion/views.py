@@ -309,7 +309,7 @@ def thread_comments(request: HttpRequest, thread_id: int) -> HttpResponseBase:
             if not key:
                 key = new_key = actions.guest_key_new()
             guest = actions.GuestIdentity(
-                name=form["name"], email=form["email"], key=key
+                name=form["name"], email=form["email"], key=key, new=bool(new_key)
             )
         comment = actions.comment_post(
             actor=request.user,
