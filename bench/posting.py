@@ -9,10 +9,14 @@ Dateline with the full default moderation, then without the toxicity
 scorer (each on a fresh server, once ``/readyz`` says its model is in),
 then runs the peer's benchmark (``peer_isso.sh`` with its large thread
 left out; its POST phase is at the same concurrency), all within about a
-minute. The ratio printed is the median of the rounds' ratios; each
-round's rates and ratios are printed beside it.
+minute. Every other round runs the peer first, so a machine that speeds
+up or slows down over the minutes favours neither side. The ratio printed
+is the median of the rounds' ratios; each round's rates and ratios are
+printed beside it. Five rounds: with three, one slow minute out of three
+(Dateline's in-process cost per post varied by half between batches of
+posts a minute apart on this machine) moved the median past a target.
 
-BENCH_POST_ROUNDS (3) sets how many rounds; 0 leaves them out, and the
+BENCH_POST_ROUNDS (5) sets how many rounds; 0 leaves them out, and the
 ratios are then those of the single pass before the peer.
 """
 
@@ -22,7 +26,7 @@ import os
 import statistics
 from collections.abc import Callable
 
-ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_POST_ROUNDS", "5"))
 
 # (name of the phase, settings for its server) -> posts a second
 Post = Callable[[str, dict[str, str]], float]
@@ -41,12 +45,16 @@ def rounds(
     (``post``, ``post_notoxicity``); empty when there are no rounds."""
     rates: dict[str, list[float]] = {"post": [], "post_notoxicity": [], "isso": []}
     for number in range(1, ROUNDS + 1):
-        log(f"POST round {number} of {ROUNDS}: Dateline, then the peer")
+        peer_first = number % 2 == 0
+        order = "the peer, then Dateline" if peer_first else "Dateline, then the peer"
+        log(f"POST round {number} of {ROUNDS}: {order}")
+        isso = peer() if peer_first else None
         rates["post"].append(post(f"post_round{number}", {}))
         rates["post_notoxicity"].append(
             post(f"post_notoxicity_round{number}", no_toxicity)
         )
-        isso = peer()
+        if not peer_first:
+            isso = peer()
         if isso is None:
             log("the peer failed in a POST round; ratios from the single pass")
             return {}

@@ -19,7 +19,7 @@
    that sends its pages to shared caches.
 3. Runs ``../shared/bench/peer_isso.sh`` right after (same machine, same
    concurrency for POSTs) and prints the ratios the discussion issue targets.
-   The POST ratios come from BENCH_POST_ROUNDS (3) rounds of Dateline's two
+   The POST ratios come from BENCH_POST_ROUNDS (5) rounds of Dateline's two
    POST phases and the peer side by side, their median (``posting.py``).
 4. Rebuilds every member's ledger, rank and badges from a generated history
    of BENCH_COMMUNITY_EVENTS comments and votes (``rebuild_community``) and
