@@ -24,7 +24,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -115,17 +115,19 @@ def thread_page_url(
 
 
 def comment_url(comment: Comment) -> str:
-    head, tail = _permalink_around(get_script_prefix())
+    head, tail = _permalink_around(get_script_prefix(), get_urlconf())
     return f"{head}{comment.pk}{tail}"
 
 
 @lru_cache(maxsize=16)
-def _permalink_around(prefix: str) -> tuple[str, str]:
+def _permalink_around(prefix: str, urlconf: Any) -> tuple[str, str]:
     """What comes before and after the id in a comment's permalink, for a
-    site served under ``prefix``: ``reverse`` took 2% of a comment post,
-    and the thread's JSON calls it for every comment."""
+    site served under ``prefix`` (with the request's URLs, when it has its
+    own): ``reverse`` took 2% of a comment post, and the thread's JSON
+    calls it for every comment."""
     marker = 987654321
-    head, _, tail = reverse("comment-permalink", args=[marker]).partition(str(marker))
+    url = reverse("comment-permalink", urlconf=urlconf, args=[marker])
+    head, _, tail = url.partition(str(marker))
     return head, tail
 
 
