@@ -196,31 +196,8 @@ def insert(obj: models.Model, *, keep_id: bool = False) -> models.Model:
     return obj
 
 
-# Field types whose values go to the driver as they are (str, int, float, bool,
-# None): converting them through the field, as bulk_create does, cost more
-# than the INSERT itself.
-PLAIN = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "EmailField",
-    "FloatField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveBigIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SlugField",
-    "SmallIntegerField",
-    "TextField",
-    "URLField",
-}
-
-
-# The types of value a plain field's column takes from the driver exactly as
-# the field itself would have sent them.
+# Field types whose values go to the driver as they are, and the types of
+# value each column takes from it exactly as the field itself would send them.
 TAKEN = {
     **dict.fromkeys(
         ("CharField", "EmailField", "SlugField", "TextField", "URLField"), (str,)
@@ -241,6 +218,12 @@ TAKEN = {
     "BooleanField": (bool,),
     "FloatField": (float,),
 }
+
+
+# What insert_many and update_many pass as they are (a foreign key's value is
+# its target's id): converting them through the field, as bulk_create does,
+# cost more than the INSERT itself.
+PLAIN = {*TAKEN, "ForeignKey"}
 
 
 @cache
