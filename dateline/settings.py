@@ -304,6 +304,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Django's database sessions, read in plain SQL (dateline/core/sessions.py).
+SESSION_ENGINE = "dateline.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

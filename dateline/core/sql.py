@@ -105,13 +105,21 @@ def one(
         return cursor.fetchone()
 
 
-def all_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    if _direct(connection):
-        found: list[tuple[Any, ...]] = _sqlite(connection, sql, params).fetchall()
+def all_rows(
+    sql: str, params: Sequence[Any] = (), using: str = DEFAULT_DB_ALIAS
+) -> list[tuple[Any, ...]]:
+    db = connections[using]
+    if _direct(db):
+        found: list[tuple[Any, ...]] = _sqlite(db, sql, params).fetchall()
         return found
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def listed(values: Sequence[Any]) -> str:
+    """The placeholders of ``IN (...)`` for ``values``."""
+    return ", ".join(["%s"] * len(values))
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> int:

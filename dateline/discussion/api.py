@@ -385,7 +385,6 @@ def thread_page(
             viewer=views.viewer_for(request),
             sort=order,
             page=page,
-            article_author_user_id=selectors.article_author_user_id(thread),
             annotated=False,
         )
         return schema_json(

@@ -137,13 +137,11 @@ def _permalink_around(prefix: str, urlconf: Any) -> tuple[str, str]:
 def thread_context(request: HttpRequest, article: Any) -> dict[str, Any]:
     """What the article template needs to show its discussion."""
     thread = actions.thread_ensure(article=article)
-    author_user_id = article.author.user_id if article.author_id else None
     thread_page = selectors.thread_page_for_reader(
         thread,
         viewer=viewer_for(request),
         sort=request.GET.get("sort"),
         page=_int(request.GET.get("page"), 1),
-        article_author_user_id=author_user_id,
         highlight=_int(request.GET.get("highlight")) or None,
         common_ground=True,
     )
@@ -392,7 +390,6 @@ def _thread_fragment(request: HttpRequest, thread: Thread) -> HttpResponseBase:
         viewer=viewer_for(request),
         sort=sort,
         page=page,
-        article_author_user_id=selectors.article_author_user_id(thread),
     )
     return render(
         request,
@@ -490,7 +487,6 @@ def comment_branch(request: HttpRequest, comment_id: int) -> HttpResponseBase:
         root,
         viewer=viewer_for(request),
         offset=offset,
-        article_author_user_id=selectors.article_author_user_id(root.thread),
         highlight=_int(request.GET.get("highlight")) or None,
     )
     context = {

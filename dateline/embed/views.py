@@ -71,7 +71,6 @@ def _thread_page(
         viewer=discussion.Viewer.for_request(request, guest_key(request)),
         sort=sort,
         page=_int(request.GET.get("page")) or 1,
-        article_author_user_id=None,
         highlight=highlight,
         common_ground=True,
     )
