@@ -178,3 +178,29 @@ def test_a_task_enqueued_while_the_process_stops_is_dropped_with_a_warning(caplo
     assert result.status == "READY"
     assert "not run: this process is stopping" in caplog.text
     assert "too late" not in noted
+
+
+@pytest.mark.django_db
+def test_an_audit_entry_or_a_badge_grant_queues_no_reference_index_update(
+    settings, a_member
+):
+    """Wagtail indexes what its admin's viewsets list, in a background task
+    per save; the audit log and badges held are records with nothing to
+    show as usage, and a flagged comment writes an audit entry."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+
+    from dateline.community.models import BadgeGrant
+    from dateline.core import audit
+
+    reverse("wagtailadmin_home")  # the admin's viewsets have registered
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    audit.record(actor=None, action="moderation.flag", target=a_member)
+    BadgeGrant.objects.create(
+        member=a_member, badge="first-comment", level=1, granted_at=timezone.now()
+    )
+    queued = [result.task.module_path for result in default_task_backend.results]
+    assert not [path for path in queued if "reference_index" in path]

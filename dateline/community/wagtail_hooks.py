@@ -69,6 +69,10 @@ register_permission_policy(BadgeGrant, ReadOnlyPolicy(BadgeGrant))
 
 class AuditEntryViewSet(ModelViewSet):
     model = AuditEntry
+    # Wagtail's "usage" counts have nothing to show for a log line, and each
+    # entry saved queued an index update in the background (every flagged
+    # or held comment, under a storm one task in seven posts).
+    add_to_reference_index = False
     icon = "history"
     menu_label = _("Audit log")
     list_display = ["created_at", "actor", "action", "target_label", "reason"]
@@ -81,6 +85,7 @@ class AuditEntryViewSet(ModelViewSet):
 
 class BadgeGrantViewSet(ModelViewSet):
     model = BadgeGrant
+    add_to_reference_index = False  # as the audit log: grants are records
     icon = "success"
     menu_label = _("Badges held")
     list_display = ["member", "badge", "level", "granted_at", "manual", "revoked_at"]

@@ -409,12 +409,12 @@ def comment_post(
         if address.digest:
             moderation_tasks.purge_daily()
         if held and verdict is not None:
-            screening.hold(comment, verdict)
+            screening.hold(comment, verdict, new=True)
             return comment
         if shadowed:
             return comment
         if flagged and verdict is not None:
-            screening.hold(comment, verdict)  # published, and worth a look
+            screening.hold(comment, verdict, new=True)  # published, worth a look
         if parent is not None:
             _count_reply(parent)
         _published(comment, parent)

@@ -153,14 +153,19 @@ def source_of(verdict: policies.Verdict) -> str:
     return Review.Source.POLICY
 
 
-def hold(comment: Any, verdict: policies.Verdict) -> Review:
+def hold(comment: Any, verdict: policies.Verdict, *, new: bool = False) -> Review:
     """Queue ``comment`` for review (or update its open review after an edit).
 
-    A flagged comment is queued the same way, but stays published.
+    A flagged comment is queued the same way, but stays published. A ``new``
+    comment, just written, has no review to look for.
     """
     reasons = reasons_json(verdict)
     priority = max((s.score for s in verdict.scores.scores if s.reasons), default=0)
-    review = Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
+    review = (
+        None
+        if new
+        else Review.objects.filter(comment=comment, state=Review.State.PENDING).first()
+    )
     if review is None:
         review = Review.objects.create(
             comment=comment,
