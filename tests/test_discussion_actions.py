@@ -219,6 +219,34 @@ def test_votes_can_be_cast_changed_and_withdrawn(thread, a_member, another_membe
     assert comment.best == 0.0
 
 
+def test_a_vote_moves_the_threads_version_and_a_clash_changes_nothing(
+    thread, a_member, another_member, monkeypatch
+):
+    from dateline.core import sql
+    from dateline.discussion.models import Vote
+
+    comment = post(thread, a_member)
+    before = fresh(thread).version
+    actions.comment_vote(actor=another_member, comment=comment, value=1)
+    assert fresh(thread).version == before + 1
+    # Another request counted this voter's vote between the read and the
+    # write (the comment's lock makes it rare): the vote is refused whole.
+    read = f"SELECT id, value FROM {sql.table(Vote)}"
+    real = sql.one
+
+    def unseen(statement, params=(), using="default"):
+        return None if statement.startswith(read) else real(statement, params, using)
+
+    monkeypatch.setattr(sql, "one", unseen)
+    with pytest.raises(DatelineError) as clash:
+        actions.comment_vote(actor=another_member, comment=comment, value=-1)
+    monkeypatch.undo()
+    assert clash.value.code == "vote_in_progress"
+    assert (fresh(comment).upvotes, comment.downvotes) == (1, 0)
+    assert fresh(thread).version == before + 1
+    assert Vote.objects.get(comment=comment).value == 1
+
+
 def test_guests_and_writers_cannot_vote(thread, a_member):
     comment = post(thread, a_member)
     with pytest.raises(DatelineError) as guest_vote:

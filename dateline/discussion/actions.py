@@ -934,24 +934,15 @@ def _vote_in(comment: Comment, voter_id: int, value: int, at: dt.datetime) -> No
     if old == value:
         return
     if existing is None:
-        # No savepoint: the comment's row lock makes this rare, and the
-        # transaction is given up on anyway.
-        try:
-            sql.execute(
-                f"INSERT INTO {votes} (comment_id, voter_id, value, created_at) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s)",
-                [comment.pk, voter_id, value, sql.datetime(at)],
-            )
-        except IntegrityError:
-            raise Conflict(
-                _("Your vote is already being counted; try again."),
-                code="vote_in_progress",
-            ) from None
+        cast = (
+            f"INSERT INTO {votes} (comment_id, voter_id, value, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s)",
+            [comment.pk, voter_id, value, sql.datetime(at)],
+        )
     elif value == 0:
-        sql.execute(f"DELETE FROM {votes} WHERE id = %s", [existing[0]])  # noqa: S608
+        cast = (f"DELETE FROM {votes} WHERE id = %s", [existing[0]])  # noqa: S608
     else:
-        change = f"UPDATE {votes} SET value = %s WHERE id = %s"  # noqa: S608
-        sql.execute(change, [value, existing[0]])
+        cast = (f"UPDATE {votes} SET value = %s WHERE id = %s", [value, existing[0]])  # noqa: S608
 
     # The row is locked: its counters are exact, and are written in one go.
     up = (value == 1) - (old == 1)
@@ -960,12 +951,37 @@ def _vote_in(comment: Comment, voter_id: int, value: int, at: dt.datetime) -> No
     comment.downvotes += down
     comment.score += up - down
     comment.best = wilson_lower_bound(comment.upvotes, comment.downvotes)
-    sql.execute(
+    counted = (
         f"UPDATE {table} SET upvotes = %s, downvotes = %s, score = %s, best = %s "  # noqa: S608
         "WHERE id = %s",
         [comment.upvotes, comment.downvotes, comment.score, comment.best, comment.pk],
     )
-    _thread_changed(comment.thread_id)
+    bumped = (
+        f"UPDATE {sql.table(Thread)} SET version = version + 1 WHERE id = %s",  # noqa: S608
+        [comment.thread_id],
+    )
+    try:
+        if connection.vendor == "postgresql":
+            # The three writes in one statement, one round trip instead of
+            # three. Its parts run in no set order; none reads another's
+            # rows, and this transaction holds the thread's and the
+            # comment's locks, so the order cannot matter.
+            sql.execute(
+                f"WITH v AS ({cast[0]}), c AS ({counted[0]}) {bumped[0]}",
+                [*cast[1], *counted[1], *bumped[1]],
+            )
+        else:
+            for statement, params in (cast, counted, bumped):
+                sql.execute(statement, params)
+    except IntegrityError:
+        # Another request inserted this voter's vote first. No savepoint:
+        # the comment's row lock makes this rare, and the transaction is
+        # given up on anyway.
+        raise Conflict(
+            _("Your vote is already being counted; try again."),
+            code="vote_in_progress",
+        ) from None
+    events.emit(events.ThreadChanged(comment.thread_id))
     _emit(events.CommentVoted, comment, voter_id=voter_id, value=value)
 
 
