@@ -160,6 +160,41 @@ def test_with_a_worker_elsewhere_a_member_gets_one_deferred_refresh_per_turn(
     assert all(r.task.run_after is not None for r in default_task_backend.results)
 
 
+def test_instances_sharing_the_cache_queue_one_deferred_refresh_per_turn(
+    monkeypatch, settings
+):
+    """Two web instances, each with its own memory: the second's vote on the
+    same member's comment, in the same turn, is read by the first's refresh;
+    after the turn, a change is refreshed again."""
+    from django_tasks import default_task_backend
+
+    from dateline.community import tasks
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    settings.DATELINE_STANDINGS_REFRESH_MS = 2000
+    now = [1_000.1]
+    monkeypatch.setattr(tasks, "time", SimpleNamespace(time=lambda: now[0]))
+    monkeypatch.setattr(tasks, "_deferred", {})
+    tasks._enqueue([1, 2])  # the first instance
+    monkeypatch.setattr(tasks, "_deferred", {})  # the second
+    now[0] += 1.5  # still the turn of 1000-1002
+    tasks._enqueue([1, 3])
+    tasks._enqueue([1])  # held back until the turn ends
+    now[0] += 0.5  # 1002.1: the first's refresh (due then) has read it all
+    tasks._enqueue([1])  # a change after the turn: refreshed again
+    queued = [result.args[0] for result in default_task_backend.results]
+    assert queued == [[1, 2], [3], [1]]
+    # Production's cache answers False to every add while Redis is away:
+    # nothing is marked, so each process refreshes its own, as before.
+    away = SimpleNamespace(add=lambda *a, **k: False, get=lambda *a, **k: None)
+    monkeypatch.setattr(tasks, "cache", away)
+    monkeypatch.setattr(tasks, "_deferred", {})
+    tasks._enqueue([1, 4])
+    assert default_task_backend.results[-1].args[0] == [1, 4]
+
+
 def test_the_embedded_default_counts_as_running_here(settings):
     from dateline.community import tasks
 

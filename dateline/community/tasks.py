@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
 _batch = threading.local()
+log = logging.getLogger(__name__)
+TURN_PREFIX = "dateline:standings-turn:"
 
 # Members whose refresh is queued in this process and has not started yet.
 # A refresh reads the history when it starts, so a further event for one of
@@ -63,9 +67,9 @@ _deferred: dict[int, float] = {}
 
 
 def _send_deferred(ids: list[int]) -> None:
-    """For a worker elsewhere: one refresh per member per interval from this
-    process, run when the interval is up, so it reads every change made
-    meanwhile. (Each process defers its own: with N instances, up to N.)"""
+    """For a worker elsewhere: one refresh per member per interval, run when
+    the interval is up, so it reads every change made meanwhile; one for all
+    the processes sharing the cache, mostly (``_first_in_turn``)."""
     every = _every()
     if every <= 0:
         _send(ids)
@@ -75,10 +79,38 @@ def _send_deferred(ids: list[int]) -> None:
         if len(_deferred) > KEEP_MEMBERS:
             _deferred.clear()
         ids = [pk for pk in ids if _deferred.get(pk, 0.0) <= now]
-        _deferred.update(dict.fromkeys(ids, now + every))
+    marked = _first_in_turn(ids, now, every)
+    with _queued_lock:
+        # Held back by another process's mark: covered until the turn ends.
+        _deferred.update(dict.fromkeys(ids, (now // every + 1) * every))
+        _deferred.update(dict.fromkeys(marked, now + every))
+    ids = marked
     if ids:
         later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=every)
         refresh_standings.using(run_after=later).enqueue(ids)
+
+
+def _first_in_turn(ids: list[int], now: float, every: float) -> list[int]:
+    """Those of ``ids`` no other process has deferred a refresh for in this
+    turn (``every`` seconds, counted from the epoch), marked in the shared
+    cache. A change here that another process's mark holds back is still
+    read: that refresh runs ``every`` after the mark, so after the turn
+    ends, and so after this change; a change after the turn ends marks the
+    next one. Without it each instance queued its own refresh of every
+    member (the worker's main load in a storm, with two instances)."""
+    turn = int(now // every)
+    marked = []
+    for pk in ids:
+        key = f"{TURN_PREFIX}{pk}:{turn}"
+        try:
+            # Not added and not there: the cache is away (production's
+            # answers False then), so refresh, as a lone process would.
+            if cache.add(key, 1, timeout=int(every) + 1) or cache.get(key) is None:
+                marked.append(pk)
+        except Exception:
+            log.warning("could not mark the standings' refresh turn", exc_info=True)
+            marked.append(pk)
+    return marked
 
 
 def _enqueue(ids: list[int]) -> None:
