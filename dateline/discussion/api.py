@@ -20,13 +20,14 @@ from typing import Any, Literal
 import pydantic_core
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
 
 from dateline.cdn import headers as cdn_headers
 from dateline.core import errors
+from dateline.core.api_base import DatelineAPI
 from dateline.core.errors import DatelineError, PermissionDenied
 from dateline.discussion import access, actions, conf, pagecache, selectors, views
 from dateline.discussion.models import Comment, Report, Thread
@@ -535,7 +536,7 @@ def comment_report(request: HttpRequest, comment_id: int, data: ReportIn) -> Any
 
 # --- the API object ---------------------------------------------------------
 
-api = NinjaAPI(
+api = DatelineAPI(
     title="Dateline API",
     version="1",
     description=__doc__ or "",
