@@ -127,10 +127,11 @@ def marks_for(member_ids: Iterable[int], *, pictures: bool = True) -> dict[int, 
     ):
         grant = sql.instance(BadgeGrant, row, using)
         by_member.setdefault(grant.member_id, []).append(grant)
-        bronze, silver, gold = row[-3:]
-        thresholds[grant.badge] = BadgeSetting(
-            badge=grant.badge, bronze=bronze, silver=silver, gold=gold
-        ).thresholds()
+        if grant.badge not in thresholds:  # the same for every grant of it
+            bronze, silver, gold = row[-3:]
+            thresholds[grant.badge] = BadgeSetting(
+                badge=grant.badge, bronze=bronze, silver=silver, gold=gold
+            ).thresholds()
     urls = pictures_for(ids) if pictures else {}
     marks = {}
     for pk in ids:

@@ -17,7 +17,7 @@ always parameters.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
@@ -117,7 +117,7 @@ def all_rows(
         return cursor.fetchall()
 
 
-def listed(values: Sequence[Any]) -> str:
+def listed(values: Sized) -> str:
     """The placeholders of ``IN (...)`` for ``values``."""
     return ", ".join(["%s"] * len(values))
 
@@ -173,7 +173,7 @@ def _insert_sql(
     sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608
         table(model),
         ", ".join(name(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+        listed(fields),
         name(str(pk.column)),
     )
     return sql, fields
@@ -311,7 +311,7 @@ def insert_many(
     head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
         table(model), ", ".join(name(str(f.column)) for f in fields)
     )
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row = "(" + listed(fields) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch):
             chunk = objs[start : start + batch]

@@ -31,10 +31,11 @@ def roles_of(comments: list[Comment], article_id: int | None) -> dict[int, str]:
         return {}
     through = get_user_model().groups.through
     group = through._meta.get_field("group").related_model
+    marks = sql.listed(ids)
     query = (
         f"SELECT m.user_id, g.name FROM {sql.table(through)} m "  # noqa: S608
         f"JOIN {sql.table(group)} g ON g.id = m.group_id "
-        f"WHERE g.name IN (%s, %s) AND m.user_id IN ({sql.listed(ids)})"
+        f"WHERE g.name IN (%s, %s) AND m.user_id IN ({marks})"
     )
     params: list[Any] = [MODERATOR_GROUP, EDITOR_GROUP, *ids]
     if article_id is not None:
@@ -45,7 +46,7 @@ def roles_of(comments: list[Comment], article_id: int | None) -> dict[int, str]:
             " UNION ALL SELECT w.user_id, 'author' "  # noqa: S608
             f"FROM {sql.table(ArticlePage)} a "
             f"JOIN {sql.table(AuthorPage)} w ON w.page_ptr_id = a.author_id "
-            f"WHERE a.page_ptr_id = %s AND w.user_id IN ({sql.listed(ids)})"
+            f"WHERE a.page_ptr_id = %s AND w.user_id IN ({marks})"
         )
         params += [article_id, *ids]
     memberships = sql.all_rows(query, params, sql.reading(through))

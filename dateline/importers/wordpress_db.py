@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pymysql
 import pymysql.cursors
 
+from dateline.core import sql
 from dateline.importers import records as r
 from dateline.importers.sources import Origin, SourceError, in_order, slug_of
 from dateline.importers.wxr import SEPARATE_VOTES, STATES
@@ -281,7 +282,7 @@ class _Reader:
         if not ids or not self.has("commentmeta") or self.has("wc_users_voted"):
             return {}
         found: dict[int, tuple[int, int]] = {}
-        marks = ", ".join(["%s"] * len(ids))
+        marks = sql.listed(ids)
         for row in _all(
             self.db,
             f"SELECT comment_id, meta_key, meta_value FROM `{self.t('commentmeta')}` "  # noqa: S608

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from dateline.core import sql
 from dateline.newsroom.models import ArticlePage
 
 START, STOP = "\ue000", "\ue001"
@@ -44,7 +45,7 @@ def _sqlite(articles: Sequence[ArticlePage], words: list[str]) -> dict[int, str]
     if not entries:
         return {}
     match = " OR ".join(f'"{word}"' for word in words)
-    marks = ", ".join(["%s"] * len(entries))
+    marks = sql.listed(entries)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, snippet({FTS}, 1, %s, %s, '…', 28) FROM {FTS}"  # noqa: S608
