@@ -289,6 +289,46 @@ def test_a_bad_frame_token_is_refused_and_nothing_is_written(news, settings, kin
     assert not Comment.objects.exists()
 
 
+def test_a_frame_token_writes_to_its_own_thread_only(news):
+    """The token stands in for the CSRF check of its frame's thread: a page
+    with a frame of one thread cannot write to another with it."""
+    reader = Client(enforce_csrf_checks=True)
+    token = token_of(frame(reader, NEWS + "/world/bridge"))
+    other_page = frame(reader, NEWS + "/world/ferry")
+    other = Thread.objects.get(url=NEWS + "/world/ferry")
+    theirs = discussion.comment_post(
+        actor=None,
+        thread=other,
+        body="The ferry is late again.",
+        guest=discussion.GuestIdentity(name="Ola", email="", key="k" * 32),
+        moderate=False,
+    )
+    reader.cookies.clear()
+    for path, data in (
+        (f"/threads/{other.pk}/comments/", {"body": "Planted.", "name": "X"}),
+        (f"/comments/{theirs.pk}/vote/", {"value": "1"}),
+        (f"/comments/{theirs.pk}/reply/", {"body": "Planted.", "name": "X"}),
+    ):
+        refused = reader.post(
+            path,
+            {**data, "started": started()},
+            HTTP_HX_REQUEST="true",
+            HTTP_X_DATELINE_FRAME=token,
+        )
+        assert refused.status_code == 403, path
+        assert "another discussion" in refused.content.decode(), path
+    assert list(Comment.objects.values_list("body", flat=True)) == [theirs.body]
+    # The other frame's own token writes there.
+    posted = reader.post(
+        f"/threads/{other.pk}/comments/",
+        {"body": "The ferry is on time today.", "name": "Ola", "started": started()},
+        HTTP_HX_REQUEST="true",
+        HTTP_X_DATELINE_FRAME=token_of(other_page),
+    )
+    assert posted.status_code == 200, posted.content[:300]
+    assert Comment.objects.filter(thread=other).count() == 2
+
+
 def test_the_page_without_javascript_shows_the_same_thread(news):
     thread = actions.thread_for_page(url=NEWS + "/world/bridge", title="Bridge")
     response = Client().get("/embed/page/", {"url": NEWS + "/world/bridge/"})

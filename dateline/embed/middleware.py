@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,17 @@ class EmbedFrameMiddleware:
                 ),
                 status=403,
             )
+        if frame is not None and not _writes_to_its_thread(request, frame):
+            return HttpResponse(
+                format_html(
+                    '<p class="form-error" role="alert">{}</p>',
+                    _(
+                        "This form belongs to another discussion: reload the "
+                        "page and try again."
+                    ),
+                ),
+                status=403,
+            )
         request.embed_frame = frame  # type: ignore[attr-defined]
         if frame is not None:
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
@@ -39,6 +51,32 @@ class EmbedFrameMiddleware:
         if frame is not None:
             frames.partition_cookies(response)
         return response
+
+
+def _writes_to_its_thread(request: HttpRequest, frame: frames.Frame) -> bool:
+    """A frame's token stands in for the CSRF check of its own thread's
+    writes only: a write whose address names another thread, or a comment
+    of another thread, is refused. Reads, and writes that name no thread
+    (a preview, the frame's session), pass."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return True
+    try:
+        found = resolve(request.path_info)
+    except Resolver404:
+        return True
+    kwargs = found.kwargs
+    if "thread_id" in kwargs:
+        return int(kwargs["thread_id"]) == frame.thread_id
+    if "comment_id" in kwargs:
+        from dateline.discussion.models import Comment
+
+        thread = (
+            Comment.objects.filter(pk=kwargs["comment_id"])
+            .values_list("thread_id", flat=True)
+            .first()
+        )
+        return thread is None or thread == frame.thread_id  # none: a 404 follows
+    return True
 
 
 class EmbedMemberMiddleware:
