@@ -26,23 +26,15 @@ class EmbedFrameMiddleware:
         value = request.headers.get(frames.HEADER)
         frame = frames.claim(value) if value else None
         if value and (frame is None or not selectors.origin_allowed(frame.origin)):
-            return HttpResponse(
-                format_html(
-                    '<p class="form-error" role="alert">{}</p>',
-                    _("This page has been open too long: reload it and try again."),
-                ),
-                status=403,
+            return _refused(
+                _("This page has been open too long: reload it and try again.")
             )
         if frame is not None and not _writes_to_its_thread(request, frame):
-            return HttpResponse(
-                format_html(
-                    '<p class="form-error" role="alert">{}</p>',
-                    _(
-                        "This form belongs to another discussion: reload the "
-                        "page and try again."
-                    ),
-                ),
-                status=403,
+            return _refused(
+                _(
+                    "This form belongs to another discussion: reload the page "
+                    "and try again."
+                )
             )
         request.embed_frame = frame  # type: ignore[attr-defined]
         if frame is not None:
@@ -51,6 +43,14 @@ class EmbedFrameMiddleware:
         if frame is not None:
             frames.partition_cookies(response)
         return response
+
+
+def _refused(message: str) -> HttpResponse:
+    """A frame's request refused, with why, where the frame shows errors."""
+    return HttpResponse(
+        format_html('<p class="form-error" role="alert">{}</p>', message),
+        status=403,
+    )
 
 
 def _writes_to_its_thread(request: HttpRequest, frame: frames.Frame) -> bool:
