@@ -73,28 +73,38 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def features(texts: list[str], depth: int) -> np.ndarray:
+    """The encoder's embeddings of ``texts`` at ``depth``, 32 at a time."""
+    return np.concatenate(
+        [
+            toxicity.embeddings(texts[i : i + 32], depth)
+            for i in range(0, len(texts), 32)
+        ]
+    )
+
+
+def scores(x: np.ndarray, weights: Any, bias: float) -> np.ndarray:
+    """What a head with ``weights`` and ``bias`` gives each row of ``x``."""
+    return 1.0 / (1.0 + np.exp(-(x @ np.asarray(weights) + bias)))
+
+
 def train(examples: Iterable[Example] | None = None) -> dict[str, Any]:
     """The heads file's content, trained on ``examples`` (the training set)."""
     rows = list(examples) if examples is not None else load(TRAIN)
     y = np.array([r.label for r in rows], dtype=np.float64)
     heads: dict[str, Any] = {}
     fast_scores: np.ndarray | None = None
+    texts = [r.text for r in rows]
     for depth in DEPTHS:
-        x = np.concatenate(
-            [
-                toxicity.embeddings([r.text for r in rows[i : i + 32]], depth)
-                for i in range(0, len(rows), 32)
-            ]
-        )
+        x = features(texts, depth)
         weights, bias = fit_logistic(x, y)
         heads[str(depth)] = {
             "weights": [round(float(v), 7) for v in weights],
             "bias": round(bias, 7),
         }
         if depth == FAST:
-            fast_scores = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+            fast_scores = scores(x, weights, bias)
     assert fast_scores is not None
-    texts = [r.text for r in rows]
     toxic = np.concatenate(
         [toxblock.model().predict(texts[i : i + 64]) for i in range(0, len(rows), 64)]
     )[:, TOXIC]
