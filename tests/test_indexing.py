@@ -80,3 +80,49 @@ def test_what_rolled_back_inside_the_block_is_not_indexed(site, queued):
             raise RuntimeError("the import failed here")
     assert _found("ferry") == ["Night ferry returns"]
     assert queued(SEARCH_TASK) == 0
+
+
+def test_the_upgrade_drops_audit_entries_and_badge_grants_from_the_index(
+    site, a_member
+):
+    """Rows an earlier version wrote for these records go; a page's stay."""
+    import importlib
+    import uuid
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from dateline.community.models import BadgeGrant
+    from dateline.core.models import AuditEntry
+
+    article = _story("The ferry's first week")
+    entry = AuditEntry.objects.create(
+        actor=a_member, action="moderation.flag", target_type="discussion.comment"
+    )
+    grant = BadgeGrant.objects.create(
+        member=a_member, badge="first_words", level=1, granted_at=timezone.now()
+    )
+    member_type = ContentType.objects.get_for_model(a_member)
+
+    def reference(source: object) -> None:
+        kind = ContentType.objects.get_for_model(source)
+        ReferenceIndex.objects.create(
+            content_type=kind,
+            base_content_type=kind,
+            object_id=str(source.pk),
+            to_content_type=member_type,
+            to_object_id=str(a_member.pk),
+            model_path="owner",
+            content_path="owner",
+            content_path_hash=uuid.uuid4(),
+        )
+
+    for source in (entry, grant, article):
+        reference(source)
+    migration = importlib.import_module(
+        "dateline.core.migrations.0003_records_out_of_reference_index"
+    )
+    migration.forget(apps, None)
+    left = ReferenceIndex.objects.filter(to_object_id=str(a_member.pk))
+    assert [r.content_type.model for r in left] == ["articlepage"]
