@@ -68,13 +68,7 @@ def _writes_to_its_thread(request: HttpRequest, frame: frames.Frame) -> bool:
     if "thread_id" in kwargs:
         return int(kwargs["thread_id"]) == frame.thread_id
     if "comment_id" in kwargs:
-        from dateline.discussion.models import Comment
-
-        thread = (
-            Comment.objects.filter(pk=kwargs["comment_id"])
-            .values_list("thread_id", flat=True)
-            .first()
-        )
+        thread = selectors.thread_of_comment(int(kwargs["comment_id"]))
         return thread is None or thread == frame.thread_id  # none: a 404 follows
     return True
 

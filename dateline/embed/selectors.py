@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dateline.core.errors import InvalidInput
-from dateline.discussion.models import Thread
+from dateline.discussion.models import Comment, Thread
 from dateline.embed import pages
 from dateline.embed.models import EmbedIdentity, EmbedSite
 
@@ -69,6 +69,15 @@ def comment_counts(urls: list[str]) -> dict[str, int]:
         )
     )
     return {url: stored.get(address, 0) for url, address in wanted.items()}
+
+
+def thread_of_comment(comment_id: int) -> int | None:
+    """The thread a comment is in; None for a comment that is not there."""
+    return (
+        Comment.objects.filter(pk=comment_id)
+        .values_list("thread_id", flat=True)
+        .first()
+    )
 
 
 def site_at(origin: str) -> EmbedSite | None:
