@@ -170,9 +170,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's, with the member read in plain SQL (core/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "dateline.core.auth.ModelBackend",
+    "dateline.core.auth.AccountBackend",
 ]
 
 # Reader accounts (django-allauth): sign up with a verified email address,

@@ -49,3 +49,50 @@ def test_an_unknown_session_key_is_a_guest(client, thread, a_member, another_mem
         "a" if key[-1] != "a" else "b"
     )
     assert vote(client, comment).json()["code"] == "login_required"
+
+
+@pytest.mark.parametrize(
+    "written_by",
+    [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ],
+)
+def test_a_session_signed_in_before_the_upgrade_stays_signed_in(
+    client, thread, a_member, another_member, written_by
+):
+    """Sessions name the backend that signed them in; those written before
+    ``core/auth.py`` name Django's or allauth's own."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    comment = actions.comment_post(
+        actor=a_member, thread=thread, body="The ferry timetable changed again."
+    )
+    client.force_login(another_member)
+    row = Session.objects.get()
+    data = row.get_decoded()
+    assert data[BACKEND_SESSION_KEY].startswith("dateline.core.auth.")
+    data[BACKEND_SESSION_KEY] = written_by
+    row.session_data = SessionStore().encode(data)
+    row.save()
+    assert vote(client, comment).json()["my_vote"] == 1
+
+
+def test_the_member_read_in_plain_sql_is_the_orm_s(a_member, django_user_model):
+    from dateline.core.auth import AccountBackend, ModelBackend
+
+    a_member.last_login = timezone.now()
+    a_member.save()
+    expected = django_user_model.objects.get(pk=a_member.pk)
+    fields = [f.attname for f in django_user_model._meta.concrete_fields]
+    for backend in (ModelBackend(), AccountBackend()):
+        found = backend.get_user(str(a_member.pk))
+        assert [getattr(found, f) for f in fields] == [
+            getattr(expected, f) for f in fields
+        ]
+        assert found._state.adding is False
+        assert backend.get_user(a_member.pk + 1000) is None
+        assert backend.get_user("not a number") is None
+    django_user_model.objects.filter(pk=a_member.pk).update(is_active=False)
+    assert ModelBackend().get_user(a_member.pk) is None

@@ -5,19 +5,32 @@ that one query cost about as much as reading it (``core/sql.py``); it is
 the first statement of every member's vote and post. Everything else
 (writing, expiry, ``clearsessions``) is Django's own. ``SESSION_ENGINE``
 names this module.
+
+A session signed in before the member read moved to plain SQL names
+Django's or allauth's own backend; it is read as naming ours
+(``core/auth.py``); the new name is stored the next time the session is.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
 from dateline.core import sql
+from dateline.core.auth import RENAMED
 
 
 class SessionStore(db.SessionStore):
+    def load(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().load()
+        backend = data.get(BACKEND_SESSION_KEY)
+        if backend in RENAMED:
+            data[BACKEND_SESSION_KEY] = RENAMED[backend]
+        return data
+
     def _get_session_from_db(self) -> Any:
         model = self.model
         using = sql.reading(model)
