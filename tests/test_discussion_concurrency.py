@@ -54,3 +54,52 @@ def test_concurrent_posts_and_votes_keep_exact_counters(postgres_only, thread):
     assert len(votes) == 24
     paths = list(Comment.objects.values_list("path", flat=True))
     assert len(set(paths)) == len(paths)
+
+
+def test_a_vote_locks_the_thread_before_the_comment(postgres_only, thread):
+    """Every action locks a thread's row before its comments' (a post
+    counts itself in, then locks the comment it answers): a vote that took
+    them the other way round could deadlock with a reply to the comment."""
+    import threading
+    import time
+
+    from django.db import DatabaseError, connection, transaction
+
+    User = get_user_model()
+    writer = User.objects.create_user("writer_y", password="pw-for-tests-9")
+    voter = User.objects.create_user("voter_y")
+    top = actions.comment_post(actor=writer, thread=thread, body="Start here")
+    voted = []
+
+    def vote():
+        try:
+            voted.append(
+                actions.comment_vote(
+                    actor=voter, comment=Comment.objects.get(pk=top.pk), value=1
+                ).upvotes
+            )
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Comment.objects.select_for_update().get(pk=top.pk)
+        voting = threading.Thread(target=vote)
+        voting.start()
+        deadline = time.monotonic() + 30
+        with connection.cursor() as cursor:
+            while True:  # until the vote waits for a lock
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE "
+                    "wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                assert time.monotonic() < deadline, "the vote never waited"
+                time.sleep(0.05)
+        with (
+            pytest.raises(DatabaseError, match="could not obtain lock"),
+            transaction.atomic(),
+        ):
+            Thread.objects.select_for_update(nowait=True).get(pk=thread.pk)
+    voting.join()
+    assert voted == [1]

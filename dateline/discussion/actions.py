@@ -913,15 +913,22 @@ def _vote_in(comment: Comment, voter_id: int, value: int, at: dt.datetime) -> No
     counters."""
     # Votes on a comment queue on these locks, so the counters and the
     # Wilson score below are computed from exact values.
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     table = sql.table(Comment)
-    if lock:  # SQLite: the transaction holds the database's one write lock
-        thread = sql.table(Thread)
-        sql.one(f"SELECT id FROM {thread} WHERE id = %s{lock}", [comment.thread_id])  # noqa: S608
-    row = sql.one(
-        f"SELECT upvotes, downvotes, score, best FROM {table} WHERE id = %s{lock}",  # noqa: S608
-        [comment.pk],
-    )
+    counters = "c.upvotes, c.downvotes, c.score, c.best"
+    if connection.vendor == "postgresql":
+        # The thread's row, then the comment's (rows are locked in the
+        # order OF names them), in one round trip.
+        row = sql.one(
+            f"SELECT {counters} FROM {sql.table(Thread)} t "  # noqa: S608
+            f"JOIN {table} c ON c.thread_id = t.id WHERE t.id = %s AND c.id = %s "
+            "FOR UPDATE OF t, c",
+            [comment.thread_id, comment.pk],
+        )
+    else:  # SQLite: the transaction holds the database's one write lock
+        row = sql.one(
+            f"SELECT {counters} FROM {table} c WHERE c.id = %s",  # noqa: S608
+            [comment.pk],
+        )
     if row is None:
         raise NotFound(_("There is no such comment."), code="comment_not_found")
     comment.upvotes, comment.downvotes, comment.score, comment.best = row
