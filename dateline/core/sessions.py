@@ -8,7 +8,7 @@ names this module.
 
 A session signed in before the member read moved to plain SQL names
 Django's or allauth's own backend; it is read as naming ours
-(``core/auth.py``); the new name is stored the next time the session is.
+(``core/auth.py``), and keeps the new name once it is next saved.
 """
 
 from __future__ import annotations
