@@ -147,3 +147,13 @@ def test_reputation_by_hand_is_for_moderators(client, a_member, site):
     denied = client.get(reverse("community_by_hand"))
     # Wagtail answers a denied admin page by sending the user to the dashboard.
     assert (denied.status_code, denied["Location"]) == (302, "/admin/")
+
+
+def test_the_admin_asks_no_one_else_for_avatars(editor_client, admin_user):
+    """Wagtail's avatars come from Gravatar unless told otherwise: a hash of
+    each editor's email sent out, and a broken image offline."""
+    admin_user.email = "editor@example.test"
+    admin_user.save()
+    page = editor_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "gravatar" not in page.lower()
+    assert "default-user-avatar" in page
