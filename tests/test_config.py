@@ -61,6 +61,21 @@ def test_the_pool_size_is_set_or_turned_off(clean_env, tmp_path):
         config.database(tmp_path)
 
 
+def test_statements_are_prepared_unless_turned_off(clean_env, tmp_path):
+    clean_env.setenv("DATABASE_URL", "postgres://news:s3cret@db.internal/dateline")
+    options = config.database(tmp_path)["OPTIONS"]
+    # Django turns both off unless asked (for poolers such as PgBouncer).
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    clean_env.setenv("DATELINE_DB_PREPARED", "0")
+    options = config.database(tmp_path)["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+    clean_env.setenv("DATELINE_DB_PREPARED", "maybe")
+    with pytest.raises(config.ConfigError, match="DATELINE_DB_PREPARED"):
+        config.database(tmp_path)
+
+
 @pytest.mark.parametrize(
     "url",
     [
