@@ -253,9 +253,14 @@ def _postgres(url: str) -> dict[str, Any]:
         # Django turns both off for poolers that cannot keep a connection's
         # prepared statements (PgBouncer in transaction mode before 1.21):
         # DATELINE_DB_PREPARED=0 there.
+        from dateline.core.pgcursor import Cursor
+
         options = dict(config.get("OPTIONS") or {})
         options["server_side_binding"] = True
         options["prepare_threshold"] = 5
+        # Django's server-binding cursor, for statements with more
+        # parameters than PostgreSQL takes (``core/pgcursor.py``).
+        options["cursor_factory"] = Cursor
         config["OPTIONS"] = options
     if pool_size:
         config["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not

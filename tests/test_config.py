@@ -67,10 +67,12 @@ def test_statements_are_prepared_unless_turned_off(clean_env, tmp_path):
     # Django turns both off unless asked (for poolers such as PgBouncer).
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == 5
+    assert options["cursor_factory"].__module__ == "dateline.core.pgcursor"
     clean_env.setenv("DATELINE_DB_PREPARED", "0")
     options = config.database(tmp_path)["OPTIONS"]
     assert "server_side_binding" not in options
     assert "prepare_threshold" not in options
+    assert "cursor_factory" not in options
     clean_env.setenv("DATELINE_DB_PREPARED", "maybe")
     with pytest.raises(config.ConfigError, match="DATELINE_DB_PREPARED"):
         config.database(tmp_path)

@@ -196,3 +196,23 @@ def test_a_statement_run_again_is_prepared_on_postgresql(thread, a_member):
         after = cursor.fetchone()[0]
     assert prepared == ["SELECT upvotes FROM discussion_comment WHERE id = $1"]
     assert after > before
+
+
+def test_a_statement_with_more_parameters_than_postgresql_takes_still_runs(
+    thread, a_member
+):
+    """Server-side binding sends each parameter apart, and PostgreSQL's
+    protocol carries at most 65,535; past that they are written into the
+    statement, as Django's default cursor does (a big import's batch, an
+    ``IN`` over every comment of a member)."""
+    ids = list(range(1, 70_001))
+    assert Comment.objects.filter(pk__in=ids).count() == 0
+    first = _post(thread, a_member, body="A first comment, and more to say.")
+    assert Comment.objects.filter(pk__in=[first.pk, *ids]).count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM discussion_comment WHERE id IN ({sql.listed(ids)})"
+            " AND body LIKE '%%first comment%%'",
+            ids,
+        )
+        assert cursor.fetchone() == (1 if first.pk <= 70_000 else 0,)
