@@ -249,7 +249,8 @@ def _postgres(url: str) -> dict[str, Any]:
         # Parameters sent apart from the statement, and a statement a
         # connection has run five times prepared on the server: parsed and
         # planned once instead of every time. On this project's 2-core VM a
-        # vote's PostgreSQL CPU went from 2.8 ms to 1.4 (docs/scaling.md).
+        # vote's PostgreSQL CPU went from 2.45-2.85 ms to 1.38-1.63
+        # (docs/scaling.md).
         # Django turns both off for poolers that cannot keep a connection's
         # prepared statements (PgBouncer in transaction mode before 1.21):
         # DATELINE_DB_PREPARED=0 there.

@@ -176,8 +176,9 @@ def test_insert_stores_every_value_as_save_would(thread, a_member):
 
 
 def test_a_statement_run_again_is_prepared_on_postgresql(thread, a_member):
-    """The vote's statements are parsed and planned once per connection:
-    half of PostgreSQL's CPU per vote (``DATELINE_DB_PREPARED``)."""
+    """The vote's statements are parsed and planned once per connection
+    (``DATELINE_DB_PREPARED``): about two fifths of PostgreSQL's CPU per
+    vote saved."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no server to prepare statements on")
     comment = _post(thread, a_member)
