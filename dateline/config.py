@@ -240,11 +240,19 @@ def replica_database() -> dict[str, Any] | None:
 def _postgres(url: str) -> dict[str, Any]:
     config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     config["ENGINE"] = "django.db.backends.postgresql"
+    options = dict(config.get("OPTIONS") or {})
     # Django's psycopg pool: each process keeps up to this many connections
     # open and lends one to each request, checked first, so a restarted
     # database is reconnected to on its own. 0 keeps
     # one persistent connection per thread instead.
     pool_size = env_int("DATELINE_DB_POOL_SIZE", 4, minimum=0)
+    if pool_size:
+        config["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+        # With a pool, this makes the pool check a connection before lending it.
+        config["CONN_HEALTH_CHECKS"] = True
+        # A request waits this long for a connection: only while the
+        # database is away, as long as the pool is at least DATELINE_THREADS.
+        options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 3}
     if env_bool("DATELINE_DB_PREPARED", True):
         # Parameters sent apart from the statement, and a statement a
         # connection has run five times prepared on the server: parsed and
@@ -256,22 +264,12 @@ def _postgres(url: str) -> dict[str, Any]:
         # DATELINE_DB_PREPARED=0 there.
         from dateline.core.pgcursor import Cursor
 
-        options = dict(config.get("OPTIONS") or {})
         options["server_side_binding"] = True
         options["prepare_threshold"] = 5
         # Django's server-binding cursor, for statements with more
         # parameters than PostgreSQL takes (``core/pgcursor.py``).
         options["cursor_factory"] = Cursor
-        config["OPTIONS"] = options
-    if pool_size:
-        config["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
-        # With a pool, this makes the pool check a connection before lending it.
-        config["CONN_HEALTH_CHECKS"] = True
-        options = dict(config.get("OPTIONS") or {})
-        # A request waits this long for a connection: only while the
-        # database is away, as long as the pool is at least DATELINE_THREADS.
-        options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 3}
-        config["OPTIONS"] = options
+    config["OPTIONS"] = options
     return config
 
 
