@@ -11,11 +11,12 @@ import threading
 import time as real_time
 
 import pytest
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
 
 from dateline.discussion import front, pagecache
 from tests.posting import guest_post
-from tests.test_front import ARTICLE, app, call  # noqa: F401 - the fixture
+from tests.test_front import ARTICLE, PLACEHOLDER, app, call  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +184,19 @@ def test_the_front_answers_stale_within_the_window_then_fetches_the_new_page(
     assert call(app)[1]["x-dateline-cache"] == ["front"]
 
 
+def through_django(door: front.Front) -> list[str]:
+    """The paths the front sends on to Django from now on."""
+    paths: list[str] = []
+    django = door.app
+
+    def counted(environ, start_response):
+        paths.append(environ["PATH_INFO"])
+        return django(environ, start_response)
+
+    door.app = counted
+    return paths
+
+
 def test_while_another_process_builds_the_front_asks_again_a_little_later(
     app,  # noqa: F811 - the fixture
     thread,
@@ -195,19 +209,62 @@ def test_while_another_process_builds_the_front_asks_again_a_little_later(
     article.refresh_from_db()
     family = pagecache.article_key(article.pk, article.last_published_at, ARTICLE)
     assert pagecache.cache.add(family + ":building", 1)  # the other process
-    # Through Django, which has nothing newer: the page before, stale.
-    assert call(app)[1]["x-dateline-cache"] == ["stale"]
-    # The next readers are not sent through Django again at once ...
+    django = through_django(app)
+    # The shared cache says another process is building it: the page
+    # before, without going through Django, ...
+    assert call(app)[1]["x-dateline-cache"] == ["front-stale"]
+    pagecache.cache.delete(family + ":building")
+    # ... and the next readers too, until the front asks again a little later.
     clock.now += front.RETRY_SECONDS / 2
     assert call(app)[1]["x-dateline-cache"] == ["front-stale"]
-    # ... but a little later, and get the new page once it is there.
+    assert django == []
     clock.now += front.RETRY_SECONDS
-    assert call(app)[1]["x-dateline-cache"] == ["stale"]
-    pagecache.cache.delete(family + ":building")
-    clock.now += front.RETRY_SECONDS * 1.5
     _, headers, body = call(app)
     assert headers["x-dateline-cache"] == ["miss"]
     assert b"A comment another process is building the page for." in body
+    assert django == [ARTICLE]
+
+
+@pytest.mark.parametrize("kind", ["article", "json"])
+def test_the_front_takes_the_page_another_process_built(
+    app,  # noqa: F811 - the fixture
+    thread,
+    clock,
+    kind,
+):
+    path = ARTICLE if kind == "article" else f"/api/threads/{thread.pk}/comments"
+    call(app, path)
+    guest_post(thread, "A comment another process built the page for.")
+    clock.now += 1
+    # Another process builds it into the cache the processes share.
+    other = front.Front(get_wsgi_application())
+    assert call(other, path)[1]["x-dateline-cache"] == ["miss"]
+    django = through_django(app)
+    _, headers, body = call(app, path)
+    assert headers["x-dateline-cache"] == ["front"]
+    assert b"A comment another process built the page for." in body
+    assert PLACEHOLDER not in body
+    assert django == []
+    assert call(app, path)[1]["x-dateline-cache"] == ["front"]
+
+
+def test_a_successor_built_too_long_ago_is_built_again(
+    app,  # noqa: F811 - the fixture
+    thread,
+    clock,
+):
+    call(app)
+    guest_post(thread, "The first comment since the front kept the page.")
+    clock.now += 1
+    other = front.Front(get_wsgi_application())
+    assert call(other)[1]["x-dateline-cache"] == ["miss"]
+    guest_post(thread, "A second one, after the other process built it.")
+    clock.now += 1
+    django = through_django(app)
+    _, headers, body = call(app)
+    assert headers["x-dateline-cache"] == ["miss"]
+    assert b"A second one, after the other process built it." in body
+    assert django == [ARTICLE]
 
 
 def test_an_unpublished_article_is_never_answered_stale(

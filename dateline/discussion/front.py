@@ -23,7 +23,10 @@ the page is still answered, marked ``front-stale``, for the page cache's stale
 window (``pagecache.stale_seconds``) after it was built; then one request
 at a time goes to Django for the new one while the others still get this
 (and, when Django has nothing newer yet because another process is building
-it, the next one goes ``RETRY_SECONDS`` later).
+it, the next one goes ``RETRY_SECONDS`` later). Before going to Django, that
+request looks in the page cache the processes share: a successor another
+process built is taken from there, and while another process builds one the
+stale page is kept, without Django either way.
 Each worker process keeps its own pages, at most ``MAX_PAGES``, each for
 ``DATELINE_PAGE_CACHE_SECONDS`` at most.
 """
@@ -38,7 +41,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -97,6 +100,9 @@ class Offer:
     # CSRF cookie, and the same bytes for every reader.
     token: bool = True
     label: str = "article"  # what the metrics call it, "(front)" added
+    # The page cache's key for it (``pagecache.through``): where another
+    # process puts the page's successor.
+    family: str = ""
 
 
 def driver_sql(sql: str) -> str:
@@ -257,7 +263,9 @@ class Front:
         page = self.pages.get(key)
         if page is not None and page.expires > time.monotonic():
             state = _state(page)
-            if state == "fresh" or (state == "stale" and self._keep(key, page)):
+            if state == "stale" and not self._keep(key, page):
+                page, state = self._from_shared(key, page)
+            if state is not None:
                 return self._answer(
                     page, environ, secret, shared, start_response, state
                 )
@@ -275,6 +283,52 @@ class Front:
                 return True
             self.refreshing[key] = now + REFRESH_SECONDS
             return False
+
+    def _from_shared(self, key: tuple[str, ...], page: Page) -> tuple[Page, str | None]:
+        """For the request that fetches a stale page's successor: the
+        successor another process put in the shared page cache, or the
+        stale page while another process builds it (asked again
+        ``RETRY_SECONDS`` later). State None: Django builds it.
+
+        Through Django, that answer took the whole stack (12.5 ms for an
+        article under the storm bench, about four times a second in each
+        process); from the cache it is one or two reads.
+        """
+        from dateline.discussion import pagecache
+
+        offer = page.offer
+        try:
+            entry = pagecache.cache.get(offer.family) if offer.family else None
+            if entry is None or entry[0] <= offer.stamp[0]:
+                if offer.family and pagecache.cache.get(offer.family + ":building"):
+                    with self.lock:
+                        self.refreshing[key] = time.time() + RETRY_SECONDS
+                    return page, "stale"
+                return page, None
+        except Exception:  # Django answers; its cache says what went wrong
+            return page, None
+        version, built_at, value = entry
+        # (page, content type, ETag) for a page, (payload, ETag) for JSON.
+        successor = replace(
+            offer,
+            packed=value[0],
+            etag=value[-1],
+            built_at=built_at,
+            stamp=(version, *offer.stamp[1:]),
+        )
+        adopted = Page(successor, page.headers, time.monotonic() + conf().page_seconds)
+        # What was checked before it was built says nothing of it.
+        _checked.pop((offer.driver_sql, offer.params), None)
+        state = _state(adopted)
+        if state is None or (
+            state == "stale" and time.time() - built_at >= conf().stale_seconds
+        ):
+            return page, None  # not this publication or URL, or built too long ago
+        with self.lock:
+            if key in self.pages:
+                self.pages[key] = adopted
+            self.refreshing.pop(key, None)
+        return adopted, state
 
     def _through_django(
         self, key: tuple[str, ...], environ: dict[str, Any], start_response: Any

@@ -260,10 +260,10 @@ def serve_article(
     request for it can be answered by ``serve_known_article`` before Wagtail
     routes it through the page tree.
     """
-    full_path = request.get_full_path()
+    family = article_key(article.pk, article.last_published_at, request.get_full_path())
     response, entry = _serve_html(
         request,
-        article_key(article.pk, article.last_published_at, full_path),
+        family,
         thread.version,
         render,
         _keys(article.pk, thread.pk),
@@ -276,7 +276,7 @@ def serve_article(
             "tree_path": article.path,
         }
         cache.set(_route_key(request), route, seconds())
-        _offer_to_front(route, entry, article.last_published_at)
+        _offer_to_front(route, family, entry, article.last_published_at)
     return response
 
 
@@ -303,7 +303,7 @@ def _current(route: dict[str, Any]) -> Any:
 
 
 def _offer_to_front(
-    route: dict[str, Any], entry: Entry, published: dt.datetime | None
+    route: dict[str, Any], family: str, entry: Entry, published: dt.datetime | None
 ) -> None:
     """Hand the page to ``front.py``, with the query that says it is current.
 
@@ -327,7 +327,7 @@ def _offer_to_front(
         return
     version, built_at, (packed, _type, etag) = entry
     # The publication as the driver gives it.
-    _hand_over(packed, etag, built_at, sql, params, (version, row[1]))
+    _hand_over(family, packed, etag, built_at, sql, params, (version, row[1]))
 
 
 def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
@@ -345,13 +345,11 @@ def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
     if current is None:
         return None
     version, last_published_at = current
-    entry, source = known(
-        article_key(route["article"], last_published_at, request.get_full_path()),
-        version,
-    )
+    family = article_key(route["article"], last_published_at, request.get_full_path())
+    entry, source = known(family, version)
     if entry is None:
         return None  # built by the article's view
-    _offer_to_front(route, entry, last_published_at)
+    _offer_to_front(route, family, entry, last_published_at)
     return _html_response(
         request, entry[2], source, _keys(route["article"], route["thread"])
     )
@@ -385,7 +383,7 @@ def serve_bytes(
     assert entry is not None
     packed_body, tag = entry[2]
     if current is not None:
-        _offer_bytes_to_front(entry, *current)
+        _offer_bytes_to_front(family, entry, *current)
     metrics.page_cache(source)
     out, coding = encoded(request, packed_body, b"", content_type)
     out["X-Dateline-Cache"] = source
@@ -396,7 +394,9 @@ def serve_bytes(
     return out
 
 
-def _offer_bytes_to_front(entry: Entry, sql: str, params: list[Any]) -> None:
+def _offer_bytes_to_front(
+    family: str, entry: Entry, sql: str, params: list[Any]
+) -> None:
     from dateline.discussion import front
 
     if not front.listening():
@@ -409,6 +409,7 @@ def _offer_bytes_to_front(entry: Entry, sql: str, params: list[Any]) -> None:
         return
     version, built_at, (packed, etag) = entry
     _hand_over(
+        family,
         packed,
         etag,
         built_at,
@@ -421,6 +422,7 @@ def _offer_bytes_to_front(entry: Entry, sql: str, params: list[Any]) -> None:
 
 
 def _hand_over(
+    family: str,
     packed: compression.Packed,
     etag: str,
     built_at: float,
@@ -434,6 +436,7 @@ def _hand_over(
 
     front.offer(
         front.Offer(
+            family=family,
             packed=packed,
             sql=sql,
             driver_sql=front.driver_sql(sql),
