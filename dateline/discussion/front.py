@@ -291,8 +291,8 @@ class Front:
         ``RETRY_SECONDS`` later). State None: Django builds it.
 
         Through Django, that answer took the whole stack (12.5 ms for an
-        article under the storm bench, about four times a second in each
-        process); from the cache it is one or two reads.
+        article under the storm bench, four times a second across the two
+        instances); from the cache it is one or two reads.
         """
         from dateline.discussion import pagecache
 
