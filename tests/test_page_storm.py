@@ -208,12 +208,12 @@ def test_while_another_process_builds_the_front_asks_again_a_little_later(
     clock.now += 1
     article.refresh_from_db()
     family = pagecache.article_key(article.pk, article.last_published_at, ARTICLE)
-    assert pagecache.cache.add(family + ":building", 1)  # the other process
+    assert pagecache.cache.add(pagecache.building_key(family), 1)  # the other process
     django = through_django(app)
     # The shared cache says another process is building it: the page
     # before, without going through Django, ...
     assert call(app)[1]["x-dateline-cache"] == ["front-stale"]
-    pagecache.cache.delete(family + ":building")
+    pagecache.cache.delete(pagecache.building_key(family))
     # ... and the next readers too, until the front asks again a little later.
     clock.now += front.RETRY_SECONDS / 2
     assert call(app)[1]["x-dateline-cache"] == ["front-stale"]

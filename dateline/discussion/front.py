@@ -297,22 +297,24 @@ class Front:
         from dateline.discussion import pagecache
 
         offer = page.offer
+        if not offer.family:
+            return page, None
         try:
-            entry = pagecache.cache.get(offer.family) if offer.family else None
-            if entry is None or entry[0] <= offer.stamp[0]:
-                if offer.family and pagecache.cache.get(offer.family + ":building"):
-                    with self.lock:
-                        self.refreshing[key] = time.time() + RETRY_SECONDS
-                    return page, "stale"
-                return page, None
+            entry, building = pagecache.successor(offer.family, offer.stamp[0])
         except Exception:  # Django answers; its cache says what went wrong
             return page, None
-        version, built_at, value = entry
-        # (page, content type, ETag) for a page, (payload, ETag) for JSON.
+        if entry is None:
+            if not building:
+                return page, None
+            with self.lock:
+                self.refreshing[key] = time.time() + RETRY_SECONDS
+            return page, "stale"
+        version, built_at, _ = entry
+        packed, etag = pagecache.packed_and_etag(entry)
         successor = replace(
             offer,
-            packed=value[0],
-            etag=value[-1],
+            packed=packed,
+            etag=etag,
             built_at=built_at,
             stamp=(version, *offer.stamp[1:]),
         )

@@ -86,7 +86,7 @@ def through(
     source = _usable(entry, version)
     if source is not None:
         return entry, source, None
-    lock = family + ":building"
+    lock = building_key(family)
     locked = cache.add(lock, 1, LOCK_SECONDS)
     if not locked:
         if entry is not None:
@@ -106,6 +106,27 @@ def through(
     finally:
         if locked:
             cache.delete(lock)
+
+
+def building_key(family: str) -> str:
+    """The lock a request holds while it builds ``family``'s page."""
+    return family + ":building"
+
+
+def successor(family: str, version: int) -> tuple[Entry | None, bool]:
+    """For the front door: ``family``'s entry if it was built at a later
+    version than ``version`` (else None), and whether a request somewhere
+    is building one now."""
+    entry: Entry | None = cache.get(family)
+    if entry is not None and entry[0] > version:
+        return entry, False
+    return None, bool(cache.get(building_key(family)))
+
+
+def packed_and_etag(entry: Entry) -> tuple[compression.Packed, str]:
+    """What an entry keeps for the front: (page, content type, ETag) for an
+    article page, (payload, ETag) for a payload."""
+    return entry[2][0], entry[2][-1]
 
 
 def _wait(family: str, lock: str) -> Entry | None:
@@ -140,7 +161,7 @@ def known(family: str, version: int) -> tuple[Entry | None, str]:
     ``hit`` or ``stale``, or (None, "miss") when this request should build."""
     entry: Entry | None = cache.get(family)
     source = _usable(entry, version)
-    if source is None and entry is not None and cache.get(family + ":building"):
+    if source is None and entry is not None and cache.get(building_key(family)):
         source = "stale"  # another request is building its successor
     if source is None:
         return None, "miss"
