@@ -248,6 +248,39 @@ def test_the_front_takes_the_page_another_process_built(
     assert call(app, path)[1]["x-dateline-cache"] == ["front"]
 
 
+@pytest.mark.parametrize("kind", ["article", "json"])
+def test_the_process_that_built_a_page_looks_for_its_successor_first(
+    app,  # noqa: F811 - the fixture
+    thread,
+    clock,
+    kind,
+):
+    path = ARTICLE if kind == "article" else f"/api/threads/{thread.pk}/comments"
+    call(app, path)
+    guest_post(thread, "A comment the other process builds the page for.")
+    clock.now += 1
+    other = front.Front(get_wsgi_application())
+    assert call(other, path)[1]["x-dateline-cache"] == ["miss"]
+    assert call(app, path)[1]["x-dateline-cache"] == ["front"]  # taken from it
+    guest_post(thread, "The next comment, once both windows have passed.")
+    clock.now += pagecache.stale_seconds() + front.RETRY_SECONDS / 2
+    django = through_django(app)
+    # The page's builder goes for its successor at once ...
+    _, headers, body = call(other, path)
+    assert headers["x-dateline-cache"] == ["miss"]
+    assert b"The next comment, once both windows have passed." in body
+    # ... while the process that took the page keeps it a little longer,
+    # without Django ...
+    assert call(app, path)[1]["x-dateline-cache"] == ["front-stale"]
+    assert django == []
+    # ... and then finds the builder's successor in the shared cache.
+    clock.now += front.RETRY_SECONDS
+    _, headers, body = call(app, path)
+    assert headers["x-dateline-cache"] == ["front"]
+    assert b"The next comment, once both windows have passed." in body
+    assert django == []
+
+
 def test_a_successor_built_too_long_ago_is_built_again(
     app,  # noqa: F811 - the fixture
     thread,

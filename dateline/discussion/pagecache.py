@@ -246,8 +246,9 @@ def _serve_html(
     version: int,
     render: Callable[[], HttpResponseBase],
     keys: list[str],
-) -> tuple[HttpResponseBase, Entry | None]:
-    """The page, from the cache or rendered into it, and its entry."""
+) -> tuple[HttpResponseBase, Entry | None, str]:
+    """The page, from the cache or rendered into it, its entry and where it
+    came from (``through``'s source)."""
 
     def build() -> tuple[Cached | None, HttpResponseBase | None]:
         response = render()
@@ -265,8 +266,8 @@ def _serve_html(
     entry, source, own = through(family, version, build)
     if entry is None:
         assert own is not None
-        return own, None
-    return _html_response(request, entry[2], source, keys), entry
+        return own, None, source
+    return _html_response(request, entry[2], source, keys), entry, source
 
 
 def serve_article(
@@ -282,7 +283,7 @@ def serve_article(
     routes it through the page tree.
     """
     family = article_key(article.pk, article.last_published_at, request.get_full_path())
-    response, entry = _serve_html(
+    response, entry, source = _serve_html(
         request,
         family,
         thread.version,
@@ -297,7 +298,9 @@ def serve_article(
             "tree_path": article.path,
         }
         cache.set(_route_key(request), route, seconds())
-        _offer_to_front(route, family, entry, article.last_published_at)
+        _offer_to_front(
+            route, family, entry, article.last_published_at, source == "miss"
+        )
     return response
 
 
@@ -324,7 +327,11 @@ def _current(route: dict[str, Any]) -> Any:
 
 
 def _offer_to_front(
-    route: dict[str, Any], family: str, entry: Entry, published: dt.datetime | None
+    route: dict[str, Any],
+    family: str,
+    entry: Entry,
+    published: dt.datetime | None,
+    built_here: bool = False,
 ) -> None:
     """Hand the page to ``front.py``, with the query that says it is current.
 
@@ -348,7 +355,16 @@ def _offer_to_front(
         return
     version, built_at, (packed, _type, etag) = entry
     # The publication as the driver gives it.
-    _hand_over(family, packed, etag, built_at, sql, params, (version, row[1]))
+    _hand_over(
+        family,
+        packed,
+        etag,
+        built_at,
+        sql,
+        params,
+        (version, row[1]),
+        built_here=built_here,
+    )
 
 
 def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
@@ -404,7 +420,7 @@ def serve_bytes(
     assert entry is not None
     packed_body, tag = entry[2]
     if current is not None:
-        _offer_bytes_to_front(family, entry, *current)
+        _offer_bytes_to_front(family, entry, *current, built_here=source == "miss")
     metrics.page_cache(source)
     out, coding = encoded(request, packed_body, b"", content_type)
     out["X-Dateline-Cache"] = source
@@ -416,7 +432,7 @@ def serve_bytes(
 
 
 def _offer_bytes_to_front(
-    family: str, entry: Entry, sql: str, params: list[Any]
+    family: str, entry: Entry, sql: str, params: list[Any], *, built_here: bool
 ) -> None:
     from dateline.discussion import front
 
@@ -439,6 +455,7 @@ def _offer_bytes_to_front(
         (version, row[1]),
         token=False,
         label="thread",
+        built_here=built_here,
     )
 
 
