@@ -31,11 +31,7 @@ from dateline.discussion.models import Comment, Thread
 
 # What a reader who is neither the writer nor a moderator may see as a
 # placeholder when it still holds replies (never a shadowed comment).
-PLACEHOLDER_STATUSES = (
-    Comment.Status.DELETED,
-    Comment.Status.REMOVED,
-    Comment.Status.PENDING,
-)
+PLACEHOLDER_STATUSES = selectors.PLACEHOLDER_STATUSES
 
 
 # Plain SQL (``core/sql.py``): posting loads the thread, and the parent of a

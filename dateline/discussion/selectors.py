@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dateline.community.selectors import Marks, marks_for
-from dateline.discussion import actions, conf
+from dateline.discussion import actions, conf, pagerows
 from dateline.discussion import roles as writer_roles
 from dateline.discussion.models import Comment, Thread, Vote
 
@@ -137,18 +137,22 @@ class ThreadPage:
         return [(key, label) for key, (label, _order) in SORTS.items()]
 
 
+# Shown to every reader as a placeholder while they still hold replies
+# (never a shadowed comment).
+PLACEHOLDER_STATUSES = (
+    Comment.Status.DELETED,
+    Comment.Status.REMOVED,
+    Comment.Status.PENDING,
+)
+
+
 def visible(rows: QuerySet[Comment], viewer: Viewer | None = None) -> QuerySet[Comment]:
     """Published comments, deleted or hidden ones that still hold replies (as
     placeholders), and the viewer's own comments held for review, shadowed,
     or removed by a moderator (a placeholder with the moderator's reason;
     nobody else sees those)."""
     shown = Q(status=Comment.Status.PUBLISHED) | Q(
-        reply_count__gt=0,
-        status__in=[
-            Comment.Status.DELETED,
-            Comment.Status.REMOVED,
-            Comment.Status.PENDING,
-        ],
+        reply_count__gt=0, status__in=PLACEHOLDER_STATUSES
     )
     own_only = [
         Comment.Status.PENDING,
@@ -192,30 +196,13 @@ def thread_page_for_reader(
     page = clamp_page(thread, page)
     ordering = SORTS[sort][1]
     offset = (page - 1) * size
-    top = list(
-        visible(Comment.objects.filter(thread=thread, parent__isnull=True), viewer)
-        .select_related("author")
-        .order_by(*ordering)[offset : offset + size]
-    )
     cap = conf.replies_per_root()
-    replies: list[Comment] = []
-    if top:
-        replies = list(
-            visible(
-                Comment.objects.filter(
-                    root_id__in=[c.pk for c in top], parent__isnull=False
-                ),
-                viewer,
-            )
-            .select_related("author")
-            .annotate(
-                branch_position=Window(
-                    RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()
-                )
-            )
-            .filter(branch_position__lte=cap)
-            .order_by("root_id", "path")
-        )
+    if viewer.member is None and not viewer.guest_key_hash:
+        # Nothing of their own to see: the cached pages' reader, in plain SQL.
+        top = pagerows.top_level(thread.pk, ordering, offset, size)
+        replies = pagerows.first_replies([c.pk for c in top], cap)
+    else:
+        top, replies = _rows(thread, viewer, ordering, offset, size, cap)
     nodes = _build_nodes(
         top + replies,
         viewer=viewer,
@@ -239,6 +226,43 @@ def thread_page_for_reader(
         if common_ground and page == 1 and sort != "common"
         else None,
     )
+
+
+def _rows(
+    thread: Thread,
+    viewer: Viewer,
+    ordering: tuple[str, ...],
+    offset: int,
+    size: int,
+    cap: int,
+) -> tuple[list[Comment], list[Comment]]:
+    """The page's top-level comments and up to ``cap`` replies of each, in
+    branch order, that ``viewer`` sees (``pagerows`` has the same two for a
+    reader with nothing of their own)."""
+    top = list(
+        visible(Comment.objects.filter(thread=thread, parent__isnull=True), viewer)
+        .select_related("author")
+        .order_by(*ordering)[offset : offset + size]
+    )
+    if not top:
+        return top, []
+    replies: list[Comment] = list(
+        visible(
+            Comment.objects.filter(
+                root_id__in=[c.pk for c in top], parent__isnull=False
+            ),
+            viewer,
+        )
+        .select_related("author")
+        .annotate(
+            branch_position=Window(
+                RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()
+            )
+        )
+        .filter(branch_position__lte=cap)
+        .order_by("root_id", "path")
+    )
+    return top, replies
 
 
 # A comment's bridging intercept from which it counts as common ground.
