@@ -225,6 +225,25 @@ def test_while_another_process_builds_the_front_asks_again_a_little_later(
     assert django == [ARTICLE]
 
 
+def built_by_another_process(
+    app: front.Front,  # noqa: F811 - the fixture's value
+    thread,
+    clock,
+    kind: str,
+    text: str,
+) -> tuple[str, front.Front]:
+    """The page at ``kind``'s path, kept by ``app``'s front, then ``text``
+    posted and, past the window, the page built again by another process
+    into the cache the processes share: the path and that process's front."""
+    path = ARTICLE if kind == "article" else f"/api/threads/{thread.pk}/comments"
+    call(app, path)
+    guest_post(thread, text)
+    clock.now += 1
+    other = front.Front(get_wsgi_application())
+    assert call(other, path)[1]["x-dateline-cache"] == ["miss"]
+    return path, other
+
+
 @pytest.mark.parametrize("kind", ["article", "json"])
 def test_the_front_takes_the_page_another_process_built(
     app,  # noqa: F811 - the fixture
@@ -232,13 +251,9 @@ def test_the_front_takes_the_page_another_process_built(
     clock,
     kind,
 ):
-    path = ARTICLE if kind == "article" else f"/api/threads/{thread.pk}/comments"
-    call(app, path)
-    guest_post(thread, "A comment another process built the page for.")
-    clock.now += 1
-    # Another process builds it into the cache the processes share.
-    other = front.Front(get_wsgi_application())
-    assert call(other, path)[1]["x-dateline-cache"] == ["miss"]
+    path, _ = built_by_another_process(
+        app, thread, clock, kind, "A comment another process built the page for."
+    )
     django = through_django(app)
     _, headers, body = call(app, path)
     assert headers["x-dateline-cache"] == ["front"]
@@ -255,12 +270,9 @@ def test_the_process_that_built_a_page_looks_for_its_successor_first(
     clock,
     kind,
 ):
-    path = ARTICLE if kind == "article" else f"/api/threads/{thread.pk}/comments"
-    call(app, path)
-    guest_post(thread, "A comment the other process builds the page for.")
-    clock.now += 1
-    other = front.Front(get_wsgi_application())
-    assert call(other, path)[1]["x-dateline-cache"] == ["miss"]
+    path, other = built_by_another_process(
+        app, thread, clock, kind, "A comment the other process builds the page for."
+    )
     assert call(app, path)[1]["x-dateline-cache"] == ["front"]  # taken from it
     guest_post(thread, "The next comment, once both windows have passed.")
     clock.now += pagecache.stale_seconds() + front.RETRY_SECONDS / 2
