@@ -92,3 +92,25 @@ def test_the_queue_and_the_waiting_tasks_are_read_when_asked(
     assert found["dateline_moderation_queue", (("source", "policy"),)] == 1
     assert ("dateline_tasks_waiting", ()) in found
     assert ("dateline_task_lag_seconds", ()) in found
+
+
+def test_article_pages_are_counted_by_how_they_were_reached(metrics_on, client, thread):
+    """Wagtail's walk down the tree counts as ``page``; what the page cache
+    answered or built before the URL was resolved, as the page cache's."""
+
+    def counted(route: str) -> float:
+        labels = (("method", "GET"), ("route", route), ("status", "200"))
+        return _scrape(client).get(("dateline_http_requests_total", labels), 0)
+
+    client.get("/world/bridge-reopens/")  # the route is not known yet
+    client.get("/world/bridge-reopens/")  # a hit
+    actions.comment_post(
+        actor=None,
+        thread=thread,
+        body="retires the page, which is built again",
+        guest=actions.GuestIdentity(name="Rafi", key="k2"),
+    )
+    client.get("/world/bridge-reopens/")
+    assert counted("page") == 1
+    assert counted("article (page cache)") == 2
+    assert counted("unmatched") == 0

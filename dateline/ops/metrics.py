@@ -121,9 +121,9 @@ def exposition() -> bytes:
 
 def _route(request: HttpRequest, response: HttpResponseBase) -> str:
     """The URL pattern, not the URL: a bounded set of label values."""
-    if response.get("X-Dateline-Cache") == "hit" and not getattr(
+    if response.get("X-Dateline-Cache") and not getattr(
         request, "resolver_match", None
-    ):
+    ):  # answered, or built, before the URL was resolved
         return "article (page cache)"
     match = getattr(request, "resolver_match", None)
     if match is None:
