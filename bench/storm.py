@@ -10,11 +10,14 @@ server gets the same traffic, not less).
 
 Printed, as ``storm_{tag}...`` lines: the readers' rate, p50/p99/max latency
 and what served their pages (``cache=front:N,hit:N,...`` and the share
-answered without building the page), the same with no writes and the ratio
-of the two; how long a new comment took to appear in an anonymous reader's
-newest-first JSON (p50/p99/max, polled every 20 ms); the writers' p99 for
-posts and votes; answers that were not 2xx; and whether every comment
-answered 201 is in the thread at the end (``storm_lost_comments``).
+answered without building the page); the same with no writes, before the
+storm (``quiet_``) and again after it (``quiet_after_``); the ratio of the
+storm's rate to the one before (the target) and to the mean of both (the
+machine's drift taken out); how long a new comment took to appear in an
+anonymous reader's newest-first JSON (p50/p99/max, polled every 20 ms); the
+writers' p99 for posts and votes; answers that were not 2xx; and whether
+every comment answered 201 is in the thread at the end
+(``storm_lost_comments``).
 
 On the production topology, BENCH_STORM_PROD_ENV ("NAME=value ...") restarts
 the instances with those settings first (``DATELINE_THREADS=6
@@ -43,6 +46,7 @@ DURATION = int(os.environ.get("BENCH_STORM_DURATION", "60"))
 POSTS = float(os.environ.get("BENCH_STORM_POSTS", "20"))
 VOTES = float(os.environ.get("BENCH_STORM_VOTES", "50"))
 POLL = 0.02
+SETTLE = 5  # seconds between the storm and the second quiet phase
 SECRET = "stormbenchcsrfsecret0123456789ab"  # noqa: S105 - a CSRF cookie, 32 chars
 WORDS = (  # noqa: SIM905 - easier to read as prose
     "ferry harbour council bridge closed again tonight seriously who decided "
@@ -313,8 +317,15 @@ def storm(
     writing.clear()
     poller.join()
     lost = all_published_are_there(client, seeded, writers.published)
+    # The readers alone again, once the work the storm queued is done: the
+    # machine's own speed drifts (a tenth and more within minutes on a VM),
+    # and a baseline on both sides shows how far it moved.
+    time.sleep(SETTLE)
+    log(f"storm: readers alone again for {QUIET} s")
+    after = run_wrk(lua, base, paths, QUIET)
+    log(f"storm: quiet after: {after}")
 
-    for label, fields in (("quiet_", quiet), ("", loud)):
+    for label, fields in (("quiet_", quiet), ("", loud), ("quiet_after_", after)):
         for key in ("rps", "p50_ms", "p99_ms", "max_ms", "non2xx", "cache"):
             emit(f"{name}readers_{label}{key}", fields[key])
         sockerr = sum(
@@ -325,6 +336,8 @@ def storm(
         emit(f"{name}readers_{label}cached_share", f"{served_from_cache(fields):.3f}")
     ratio = float(loud["rps"]) / float(quiet["rps"])
     emit(f"{name}readers_vs_quiet", f"{ratio:.2f} (target >=0.5)")
+    both = (float(quiet["rps"]) + float(after["rps"])) / 2
+    emit(f"{name}readers_vs_quiet_both_sides", f"{float(loud['rps']) / both:.2f}")
     visible = writers.visible_ms
     emit(f"{name}visible_p50_ms", f"{percentile(visible, 0.5):.0f}")
     emit(f"{name}visible_p99_ms", f"{percentile(visible, 0.99):.0f} (target <=1000)")
