@@ -15,9 +15,10 @@ storm (``quiet_``) and again after it (``quiet_after_``); the ratio of the
 storm's rate to the one before (the target) and to the mean of both (the
 machine's drift taken out); how long a new comment took to appear in an
 anonymous reader's newest-first JSON (p50/p99/max, polled every 20 ms); the
-writers' p99 for posts and votes; answers that were not 2xx; and whether
+writers' p99 for posts and votes; answers that were not 2xx; whether
 every comment answered 201 is in the thread at the end
-(``storm_lost_comments``).
+(``storm_lost_comments``); and, for each phase, how much of the machine's
+CPU time was busy, idle, or stolen by a VM's host (``cpu_*shares``).
 
 On the production topology, BENCH_STORM_PROD_ENV ("NAME=value ...") restarts
 the instances with those settings first (``DATELINE_THREADS=6
@@ -241,6 +242,27 @@ def run_wrk(lua: str, base: str, paths: list[str], seconds: int) -> dict[str, st
     return dict(part.split("=", 1) for part in line[4:].split())
 
 
+def cpu_jiffies() -> list[int]:
+    """The machine's CPU time so far, by kind (``/proc/stat``'s first line):
+    user, nice, system, idle, iowait, irq, softirq, steal."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(n) for n in stat.readline().split()[1:9]]
+    except OSError:  # not Linux
+        return [0] * 8
+
+
+def cpu_shares(before: list[int], after: list[int]) -> str:
+    """How the machine's CPU time went between two ``cpu_jiffies``: busy,
+    idle and stolen (by the host of a VM: time this machine did not get)."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    idle = spent[3] + spent[4]
+    steal = spent[7]
+    busy = total - idle - steal
+    return f"busy={busy / total:.2f},idle={idle / total:.2f},steal={steal / total:.2f}"
+
+
 def served_from_cache(fields: dict[str, str]) -> float:
     counts = {
         source: int(n)
@@ -297,7 +319,9 @@ def storm(
     emit(f"{name}votes_per_s", VOTES)
     emit(f"{name}duration_s", DURATION)
     log(f"storm: readers alone for {QUIET} s")
+    cpu = [cpu_jiffies()]
     quiet = run_wrk(lua, base, paths, QUIET)
+    cpu.append(cpu_jiffies())
     log(f"storm: quiet: {quiet}")
     writers = Writers(client, seeded, random.randrange(1 << 22))  # noqa: S311
     log(
@@ -310,7 +334,9 @@ def storm(
     voting = schedule(VOTES, DURATION, writers.vote)
     poller = threading.Thread(target=writers.poll, args=(writing,), daemon=True)
     poller.start()
+    cpu.append(cpu_jiffies())
     loud = run_wrk(lua, base, paths, DURATION)
+    cpu.append(cpu_jiffies())
     log(f"storm: loud: {loud}")
     posting.join()
     voting.join()
@@ -322,10 +348,15 @@ def storm(
     # and a baseline on both sides shows how far it moved.
     time.sleep(SETTLE)
     log(f"storm: readers alone again for {QUIET} s")
+    cpu.append(cpu_jiffies())
     after = run_wrk(lua, base, paths, QUIET)
+    cpu.append(cpu_jiffies())
     log(f"storm: quiet after: {after}")
 
-    for label, fields in (("quiet_", quiet), ("", loud), ("quiet_after_", after)):
+    phases = (("quiet_", quiet), ("", loud), ("quiet_after_", after))
+    for (label, _), start, end in zip(phases, cpu[::2], cpu[1::2], strict=True):
+        emit(f"{name}cpu_{label}shares", cpu_shares(start, end))
+    for label, fields in phases:
         for key in ("rps", "p50_ms", "p99_ms", "max_ms", "non2xx", "cache"):
             emit(f"{name}readers_{label}{key}", fields[key])
         sockerr = sum(
