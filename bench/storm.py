@@ -354,7 +354,7 @@ def storm(
     writing.clear()
     poller.join()
     lost = all_published_are_there(client, seeded, writers.published)
-    # The readers alone again, once the work the storm queued is done: the
+    # The readers alone again, SETTLE seconds after the writers stopped: the
     # machine's own speed drifts (a tenth and more within minutes on a VM),
     # and a baseline on both sides shows how far it moved.
     time.sleep(SETTLE)
