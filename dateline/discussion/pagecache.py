@@ -331,6 +331,7 @@ def _current(route: dict[str, Any]) -> Any:
 # ``_current``'s SQL by route: the ORM took a millisecond to compile it, and
 # a page built ran it three times.
 _current_sqls: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+CURRENT_SQLS_MAX = 256
 
 
 def _current_sql(route: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
@@ -345,12 +346,9 @@ def _current_sql(route: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
     return found
 
 
-CURRENT_SQLS_MAX = 256
-
-
-def _current_row(route: dict[str, Any], using: str) -> tuple[Any, ...] | None:
-    """``_current``'s row as the driver gives it (what the front compares)."""
-    text, params = _current_sql(route)
+def _row(text: str, params: Any, using: str) -> tuple[Any, ...] | None:
+    """The first row of a query, as the driver gives it (what the front
+    compares)."""
     with connections[using].cursor() as cursor:
         cursor.execute(text, params)
         row = cursor.fetchone()
@@ -385,7 +383,7 @@ def _offer_to_front(
     # On the primary, as the front's own query (not a lagging replica's),
     # read after the build: a republication in between is seen.
     text, params = _current_sql(route)
-    row = _current_row(route, DEFAULT_DB_ALIAS)
+    row = _row(text, params, DEFAULT_DB_ALIAS)
     if row is None or _published(row[1], connection) != published:
         return
     version, built_at, (packed, _type, etag) = entry
@@ -417,7 +415,7 @@ def serve_known_article(request: HttpRequest) -> HttpResponseBase | None:
     from dateline.discussion.models import Thread
 
     using = sql.reading(Thread)
-    current = _current_row(route, using)
+    current = _row(*_current_sql(route), using)
     if current is None:
         return None
     version, last_published_at = current[0], _published(current[1], connections[using])
@@ -504,9 +502,7 @@ def _offer_bytes_to_front(
     if not front.listening():
         return
     # On the primary, as the front's own query: not a lagging replica's.
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(text, params)
-        row = cursor.fetchone()
+    row = _row(text, params, DEFAULT_DB_ALIAS)
     if row is None:
         return
     version, built_at, (packed, etag) = entry
